@@ -1,0 +1,123 @@
+"""Every mutation goes through `perform`: check the role, act, write the audit event.
+
+Success or failure, the event is written in one place, so an "ok" can never be
+recorded for a call that failed, and no failed call goes unrecorded.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
+
+from daily import DailyClient, DailyError
+from teams.daily_client import client_for
+from teams.models import AuditAction, AuditEvent, Outcome, Team
+from teams.permissions import Permission, ensure_permission
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+User = AbstractBaseUser | AnonymousUser | None
+
+
+def record(
+    *,
+    team: Team | None,
+    actor: User,
+    action: AuditAction,
+    target: str,
+    outcome: Outcome,
+    error_type: str = "",
+    message: str = "",
+    request_id: str = "",
+) -> AuditEvent:
+    real_actor = actor if actor is not None and actor.is_authenticated else None
+    # On its own connection state: a failure must be recorded even when the
+    # caller's transaction is rolled back.
+    with transaction.atomic():
+        return AuditEvent.objects.create(
+            team=team,
+            team_name=team.name if team else "",
+            actor=real_actor,
+            actor_name=real_actor.get_username() if real_actor else "system",
+            action=action,
+            target=target[:255],
+            outcome=outcome,
+            error_type=error_type[:64],
+            message=message[:2000],
+            request_id=request_id[:64],
+        )
+
+
+def error_type_of(exc: DailyError) -> str:
+    return exc.error_type or type(exc).__name__
+
+
+def perform(
+    *,
+    actor: User,
+    team: Team,
+    permission: Permission,
+    action: AuditAction,
+    target: str,
+    operation: Callable[[DailyClient], T],
+    request_id: str = "",
+) -> T:
+    """Check the role, call Daily through `operation`, and audit the outcome."""
+    if actor is not None:
+        ensure_permission(actor, team, permission)
+    try:
+        with client_for(team) as client:
+            result = operation(client)
+    except DailyError as exc:
+        record(
+            team=team,
+            actor=actor,
+            action=action,
+            target=target,
+            outcome=Outcome.FAILED,
+            error_type=error_type_of(exc),
+            message=str(exc),
+            request_id=request_id,
+        )
+        log.warning("%s %s on %s failed: %s", action, target, team.name, error_type_of(exc))
+        raise
+    record(
+        team=team,
+        actor=actor,
+        action=action,
+        target=target,
+        outcome=Outcome.OK,
+        request_id=request_id,
+    )
+    return result
+
+
+def perform_local(
+    *,
+    actor: User,
+    team: Team | None,
+    permission: Permission | None,
+    action: AuditAction,
+    target: str,
+    operation: Callable[[], T],
+    request_id: str = "",
+) -> T:
+    """The same contract for mutations of the dashboard's own data."""
+    if actor is not None and team is not None and permission is not None:
+        ensure_permission(actor, team, permission)
+    with transaction.atomic():
+        result = operation()
+        record(
+            team=team,
+            actor=actor,
+            action=action,
+            target=target,
+            outcome=Outcome.OK,
+            request_id=request_id,
+        )
+    return result

@@ -1,0 +1,90 @@
+"""Add or update a team from the command line, e.g. to point at the real Daily API.
+
+    python manage.py add_team acme --dialect rest --base-url https://api.daily.co/v1 \
+        --token-env DAILY_API_KEY --owner alice
+
+The token is read from an environment variable or standard input, never from
+the command line, where it would end up in shell history and process lists.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+from django.utils.text import slugify
+
+from teams.audit import record
+from teams.models import AuditAction, Dialect, Membership, Outcome, Role, Team
+
+DEFAULT_BASE_URLS = {Dialect.DOMAINS: "https://prod-ks.pluot.blue/", Dialect.REST: "https://api.daily.co/v1"}
+
+
+class Command(BaseCommand):
+    help = "Add a Daily team (or update one with the same slug)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("name", help="The Daily team or domain name.")
+        parser.add_argument("--dialect", choices=[d.value for d in Dialect], required=True)
+        parser.add_argument("--base-url", help="Defaults to the real Daily API of the dialect.")
+        parser.add_argument("--slug", help="The team's address in the dashboard (default: name).")
+        parser.add_argument("--token-env", help="Read the API token from this variable.")
+        parser.add_argument(
+            "--token-stdin", action="store_true", help="Read the API token from standard input."
+        )
+        parser.add_argument("--time-zone", default="UTC")
+        parser.add_argument("--owner", action="append", default=[], help="Username to make owner.")
+
+    def handle(self, *args, **options) -> None:
+        dialect = Dialect(options["dialect"])
+        token = self._read_token(options)
+        slug = options["slug"] or slugify(options["name"])
+        team = Team.objects.filter(slug=slug).first() or Team(slug=slug)
+        created = team.pk is None
+        team.name = options["name"]
+        team.dialect = dialect
+        team.base_url = options["base_url"] or DEFAULT_BASE_URLS[dialect]
+        team.time_zone = options["time_zone"]
+        if token:
+            team.set_token(token)
+        try:
+            team.full_clean()
+        except ValidationError as exc:
+            messages = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+            raise CommandError(messages) from None
+        owners = []
+        for username in options["owner"]:
+            try:
+                owners.append(get_user_model().objects.get(username=username))
+            except get_user_model().DoesNotExist:
+                raise CommandError(f"No user named {username!r}") from None
+        with transaction.atomic():
+            team.save()
+            for owner in owners:
+                Membership.objects.update_or_create(
+                    user=owner, team=team, defaults={"role": Role.OWNER}
+                )
+            record(
+                team=team,
+                actor=None,
+                action=AuditAction.TEAM_CREATE if created else AuditAction.TEAM_UPDATE,
+                target=team.slug,
+                outcome=Outcome.OK,
+                message="from the command line",
+            )
+        verb = "Added" if created else "Updated"
+        self.stdout.write(self.style.SUCCESS(f"{verb} team {team.name} ({dialect.label})."))
+
+    def _read_token(self, options: dict) -> str:
+        if options["token_env"]:
+            value = os.environ.get(options["token_env"], "")
+            if not value:
+                raise CommandError(f"The variable {options['token_env']} is empty or not set.")
+            return value.strip()
+        if options["token_stdin"]:
+            return sys.stdin.readline().strip()
+        return ""

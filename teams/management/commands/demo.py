@@ -1,0 +1,155 @@
+"""`make run`: the whole dashboard on one machine, with demo data.
+
+Starts the Daily API simulator, migrates, points the demo teams at the
+simulator, then runs the web server, a Celery worker and beat until Ctrl-C,
+which stops every process started here.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from teams.demo import DEMO_PASSWORD, DEMO_USERS, set_up_demo
+
+
+def _port_free(host: str, port: int) -> bool:
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+class Command(BaseCommand):
+    help = "Run the dashboard with the Daily API simulator, a worker and beat (Ctrl-C stops all)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8000)))
+        parser.add_argument(
+            "--sim-port", type=int, default=int(os.environ.get("SIMULATOR_PORT", 8765))
+        )
+        parser.add_argument("--no-celery", action="store_true", help="Web and simulator only.")
+
+    def handle(self, *args, **options) -> None:
+        host, port, sim_port = options["host"], options["port"], options["sim_port"]
+        for what, p in (("web server", port), ("simulator", sim_port)):
+            if not _port_free(host, p):
+                raise CommandError(
+                    f"Port {p} for the {what} is in use. Stop what uses it, or choose another "
+                    f"with PORT=... / SIMULATOR_PORT=... make run"
+                )
+        self.procs: list[tuple[str, subprocess.Popen]] = []
+        signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+        try:
+            self._run(host, port, sim_port, start_celery=not options["no_celery"])
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self._stop_all()
+
+    def _run(self, host: str, port: int, sim_port: int, *, start_celery: bool) -> None:
+        var = Path(settings.VAR_DIR)
+        var.mkdir(parents=True, exist_ok=True)
+        call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write("Database ready.")
+
+        sim_url = self._start_simulator(host, sim_port, var / "simulator-state.json")
+        teams = set_up_demo(sim_url)
+        self.stdout.write(f"Demo teams: {', '.join(t.name for t in teams)} (pointing at {sim_url})")
+
+        self._after_setup(teams)
+
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        self._spawn(
+            "web",
+            [sys.executable, "manage.py", "runserver", f"{host}:{port}", "--noreload"],
+            env,
+        )
+        if start_celery:
+            celery = [sys.executable, "-m", "celery", "-A", "dailyadmin"]
+            self._spawn("worker", [*celery, "worker", "--loglevel", "INFO", "-c", "2"], env)
+            self._spawn(
+                "beat",
+                [*celery, "beat", "--loglevel", "INFO", "-s", str(var / "celerybeat-schedule")],
+                env,
+            )
+        url = f"http://{host}:{port}/"
+        logins = ", ".join(DEMO_USERS)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"\n  dailyadmin is running at {url}\n"
+                f"  Log in as one of: {logins}  (password: {DEMO_PASSWORD})\n"
+                f"  Daily API simulator: {sim_url}\n"
+                "  Press Ctrl-C to stop everything.\n"
+            )
+        )
+        while True:
+            for name, proc in self.procs:
+                if proc.poll() is not None:
+                    raise CommandError(f"The {name} process stopped (exit {proc.returncode}).")
+            time.sleep(1)
+
+    def _after_setup(self, teams) -> None:
+        """Hook for steps that need the demo teams (the first attendance sync)."""
+
+    def _start_simulator(self, host: str, port: int, state: Path) -> str:
+        cmd = [
+            sys.executable,
+            "-m",
+            "simulator",
+            "--host",
+            host,
+            "--port",
+            str(port),
+            "--seed",
+            "demo",
+            "--state",
+            str(state),
+        ]
+        proc = self._spawn("simulator", cmd, {**os.environ}, stdout=subprocess.PIPE)
+        deadline = time.monotonic() + 60
+        assert proc.stdout is not None
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline().decode(errors="replace")
+            if not line and proc.poll() is not None:
+                raise CommandError("The simulator did not start; see its output above.")
+            if line.startswith("simulator listening on "):
+                # Keep draining its output so a full pipe can never block it.
+                threading.Thread(target=self._drain, args=(proc.stdout,), daemon=True).start()
+                return line.split(" on ", 1)[1].strip()
+        raise CommandError("The simulator did not start within 60 seconds.")
+
+    def _drain(self, stream) -> None:
+        for raw in iter(stream.readline, b""):
+            self.stdout.write(raw.decode(errors="replace").rstrip("\n"))
+
+    def _spawn(self, name: str, cmd: list[str], env: dict, **kwargs) -> subprocess.Popen:
+        proc = subprocess.Popen(cmd, env=env, cwd=settings.BASE_DIR, **kwargs)  # noqa: S603
+        self.procs.append((name, proc))
+        return proc
+
+    def _stop_all(self) -> None:
+        for _name, proc in reversed(self.procs):
+            if proc.poll() is None:
+                proc.terminate()
+        deadline = time.monotonic() + 10
+        for _name, proc in reversed(self.procs):
+            try:
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        self.stdout.write("Stopped.")

@@ -1,0 +1,158 @@
+"""Teams the dashboard administers, who may use them, and what was done."""
+
+from __future__ import annotations
+
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+
+from teams import crypto
+
+
+class Dialect(models.TextChoices):
+    DOMAINS = "domains", "Original team API (domains)"
+    REST = "rest", "REST API (v1)"
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", "Owner"
+    ADMIN = "admin", "Admin"
+    MANAGER = "manager", "Manager"
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not a known time zone (for example Europe/Paris).")
+
+
+daily_name_validator = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9-]{0,62}$",
+    "Use the Daily team or domain name: letters, digits and dashes.",
+)
+
+
+class Team(models.Model):
+    """A Daily team (domains dialect) or domain (REST dialect)."""
+
+    name = models.CharField(
+        max_length=63,
+        validators=[daily_name_validator],
+        help_text="The Daily team or domain name, as in https://<name>.daily.co/.",
+    )
+    slug = models.SlugField(max_length=63, unique=True)
+    dialect = models.CharField(max_length=16, choices=Dialect.choices)
+    base_url = models.URLField(max_length=255)
+    # Fernet ciphertext; use set_token() / get_token(). Never rendered.
+    token_encrypted = models.TextField(blank=True, editable=False)
+    token_last4 = models.CharField(max_length=4, blank=True, editable=False)
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    sync_enabled = models.BooleanField(default=True)
+    sync_interval = models.PositiveIntegerField(
+        default=300, help_text="Seconds between two attendance syncs."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def set_token(self, token: str) -> None:
+        self.token_encrypted = crypto.encrypt(token)
+        self.token_last4 = token[-4:] if len(token) >= 12 else ""
+
+    def get_token(self) -> str:
+        return crypto.decrypt(self.token_encrypted) if self.token_encrypted else ""
+
+    @property
+    def has_token(self) -> bool:
+        return bool(self.token_encrypted)
+
+    @property
+    def token_masked(self) -> str:
+        """What the settings page shows: never more than the last four characters."""
+        if not self.token_encrypted:
+            return "not set"
+        return f"••••••••{self.token_last4}" if self.token_last4 else "••••••••"
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=16, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "team"], name="membership_unique_user_team")
+        ]
+        ordering = ["team__name", "user__username"]
+
+    def __str__(self) -> str:
+        return f"{self.user} is {self.role} of {self.team}"
+
+
+class AuditAction(models.TextChoices):
+    TEAM_CREATE = "team.create", "Team added"
+    TEAM_UPDATE = "team.update", "Team settings changed"
+    CREDENTIALS_CHANGE = "team.credentials", "API token changed"
+    MEMBERSHIP_ADD = "membership.add", "Dashboard member added"
+    MEMBERSHIP_CHANGE = "membership.change", "Dashboard role changed"
+    MEMBERSHIP_REMOVE = "membership.remove", "Dashboard member removed"
+    ROOM_CREATE = "room.create", "Room created"
+    ROOM_PRIVACY = "room.privacy", "Room privacy changed"
+    ROOM_UPDATE = "room.update", "Room properties changed"
+    ROOM_DELETE = "room.delete", "Room deleted"
+    PARTICIPANT_EJECT = "room.eject", "Participant ejected"
+    TOKEN_ISSUE = "token.issue", "Meeting token issued"
+    USER_REMOVE = "user.remove", "User removed from the team"
+    WEBHOOK_CHANGE = "webhook.change", "Webhook changed"
+    SYNC_TRIGGER = "sync.trigger", "Sync started"
+    KEY_ROTATE = "key.rotate", "Encryption key rotated"
+
+
+class Outcome(models.TextChoices):
+    OK = "ok", "OK"
+    FAILED = "failed", "Failed"
+
+
+class AuditEvent(models.Model):
+    """One mutation, successful or not. Never holds a token."""
+
+    team = models.ForeignKey(
+        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_events"
+    )
+    team_name = models.CharField(max_length=63, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    actor_name = models.CharField(max_length=150, blank=True)
+    action = models.CharField(max_length=32, choices=AuditAction.choices)
+    target = models.CharField(max_length=255, blank=True)
+    outcome = models.CharField(max_length=8, choices=Outcome.choices)
+    error_type = models.CharField(max_length=64, blank=True)
+    message = models.TextField(blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["team", "-created_at"], name="audit_team_created"),
+            models.Index(fields=["team", "action"], name="audit_team_action"),
+            models.Index(fields=["team", "outcome"], name="audit_team_outcome"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.target} {self.outcome}"

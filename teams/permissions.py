@@ -1,0 +1,113 @@
+"""The role matrix of the dashboard, and the checks every view makes.
+
+The matrix lives here and only here; views ask for a permission, never for a
+role, so a change to the matrix is a change to this table.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+
+from teams.models import Membership, Role, Team
+
+
+class Permission(enum.StrEnum):
+    VIEW_TEAM = "view_team"  # team, rooms, users, invite link
+    MANAGE_ROOMS = "manage_rooms"  # create/delete rooms, privacy, properties, tokens, eject
+    REMOVE_USERS = "remove_users"  # remove a user from the Daily team
+    VIEW_ATTENDANCE = "view_attendance"  # view and export attendance, trigger a sync
+    MANAGE_TEAM = "manage_team"  # credentials, dialect, dashboard memberships
+    VIEW_AUDIT = "view_audit"
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.OWNER: frozenset(Permission),
+    Role.ADMIN: frozenset(
+        {
+            Permission.VIEW_TEAM,
+            Permission.MANAGE_ROOMS,
+            Permission.REMOVE_USERS,
+            Permission.VIEW_ATTENDANCE,
+            Permission.VIEW_AUDIT,
+        }
+    ),
+    Role.MANAGER: frozenset({Permission.VIEW_TEAM, Permission.VIEW_ATTENDANCE}),
+}
+
+
+def role_of(user: AbstractBaseUser | AnonymousUser, team: Team) -> Role | None:
+    """The user's role in the team; superusers act as owners everywhere."""
+    if not user.is_authenticated:
+        return None
+    if getattr(user, "is_superuser", False):
+        return Role.OWNER
+    role = (
+        Membership.objects.filter(user_id=user.pk, team_id=team.pk)
+        .values_list("role", flat=True)
+        .first()
+    )
+    return Role(role) if role else None
+
+
+def has_permission(role: Role | None, permission: Permission) -> bool:
+    return role is not None and permission in ROLE_PERMISSIONS[role]
+
+
+def get_team_for(
+    user: AbstractBaseUser | AnonymousUser, slug: str, permission: Permission
+) -> tuple[Team, Role]:
+    """The team named by `slug` if the user may act on it.
+
+    A team the user is not a member of answers 404, not 403: the dashboard
+    does not reveal which teams exist. A member without the permission gets 403.
+    """
+    try:
+        team = Team.objects.get(slug=slug)
+    except Team.DoesNotExist:
+        raise Http404("No such team") from None
+    role = role_of(user, team)
+    if role is None:
+        raise Http404("No such team")
+    if not has_permission(role, permission):
+        raise PermissionDenied(f"Your role ({role.label}) cannot do this.")
+    return team, role
+
+
+def ensure_permission(
+    user: AbstractBaseUser | AnonymousUser, team: Team, permission: Permission
+) -> Role:
+    role = role_of(user, team)
+    if not has_permission(role, permission):
+        raise PermissionDenied("Your role cannot do this.")
+    assert role is not None
+    return role
+
+
+def team_view(permission: Permission) -> Callable:
+    """Decorate a view taking ``team_slug``: login, team lookup and role check.
+
+    The view receives ``team`` and ``role`` as keyword arguments in place of
+    the slug.
+    """
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        @login_required
+        def wrapper(request: HttpRequest, team_slug: str, *args: Any, **kwargs: Any):
+            team, role = get_team_for(request.user, team_slug, permission)
+            request.team = team  # type: ignore[attr-defined]
+            request.team_role = role  # type: ignore[attr-defined]
+            return view(request, *args, team=team, role=role, **kwargs)
+
+        wrapper.required_permission = permission  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorator
