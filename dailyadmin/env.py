@@ -28,7 +28,9 @@ def env_bool(name: str, default: bool, environ: Mapping[str, str] = os.environ) 
         return True
     if value in _FALSE:
         return False
-    raise ImproperlyConfigured(f"{name} must be one of 1/0, true/false, yes/no, on/off; got {raw!r}")
+    raise ImproperlyConfigured(
+        f"{name} must be one of 1/0, true/false, yes/no, on/off; got {raw!r}"
+    )
 
 
 def env_int(
@@ -70,5 +72,7 @@ def env_url(
     if not sep or not rest or scheme.lower() not in schemes:
         allowed = ", ".join(f"{s}://" for s in schemes)
         # Never echo the value: a database URL carries a password.
-        raise ImproperlyConfigured(f"{name} is not a valid URL; it must start with one of {allowed}")
+        raise ImproperlyConfigured(
+            f"{name} is not a valid URL; it must start with one of {allowed}"
+        )
     return raw

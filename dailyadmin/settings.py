@@ -25,7 +25,7 @@ VAR_DIR = Path(env_str("DAILYADMIN_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", default=True)
 
-_DEV_SECRET_KEY = "dev-only-insecure-key-never-use-in-production-0123456789"
+_DEV_SECRET_KEY = "dev-only-insecure-key-never-use-in-production-0123456789"  # noqa: S105
 SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET_KEY if DEBUG else "")
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
@@ -149,9 +149,7 @@ if not _field_keys:
             "(generate one with: python manage.py generate_encryption_key)"
         )
     # Development only: derive a stable key from the development secret key.
-    _field_keys = [
-        base64.urlsafe_b64encode(hashlib.sha256(SECRET_KEY.encode()).digest()).decode()
-    ]
+    _field_keys = [base64.urlsafe_b64encode(hashlib.sha256(SECRET_KEY.encode()).digest()).decode()]
 FIELD_ENCRYPTION_KEYS = _field_keys
 
 # --- Auth -------------------------------------------------------------------------

@@ -2,13 +2,13 @@
 
 import django.core.validators
 import django.db.models.deletion
-import teams.models
 from django.conf import settings
 from django.db import migrations, models
 
+import teams.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,58 +17,175 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Team',
+            name="Team",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='The Daily team or domain name, as in https://<name>.daily.co/.', max_length=63, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9][A-Za-z0-9-]{0,62}$', 'Use the Daily team or domain name: letters, digits and dashes.')])),
-                ('slug', models.SlugField(max_length=63, unique=True)),
-                ('dialect', models.CharField(choices=[('domains', 'Original team API (domains)'), ('rest', 'REST API (v1)')], max_length=16)),
-                ('base_url', models.URLField(max_length=255)),
-                ('token_encrypted', models.TextField(blank=True, editable=False)),
-                ('token_last4', models.CharField(blank=True, editable=False, max_length=4)),
-                ('time_zone', models.CharField(default='UTC', max_length=64, validators=[teams.models.validate_time_zone])),
-                ('sync_enabled', models.BooleanField(default=True)),
-                ('sync_interval', models.PositiveIntegerField(default=300, help_text='Seconds between two attendance syncs.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(
+                        help_text="The Daily team or domain name, as in https://<name>.daily.co/.",
+                        max_length=63,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Za-z0-9][A-Za-z0-9-]{0,62}$",
+                                "Use the Daily team or domain name: letters, digits and dashes.",
+                            )
+                        ],
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=63, unique=True)),
+                (
+                    "dialect",
+                    models.CharField(
+                        choices=[
+                            ("domains", "Original team API (domains)"),
+                            ("rest", "REST API (v1)"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("base_url", models.URLField(max_length=255)),
+                ("token_encrypted", models.TextField(blank=True, editable=False)),
+                ("token_last4", models.CharField(blank=True, editable=False, max_length=4)),
+                (
+                    "time_zone",
+                    models.CharField(
+                        default="UTC", max_length=64, validators=[teams.models.validate_time_zone]
+                    ),
+                ),
+                ("sync_enabled", models.BooleanField(default=True)),
+                (
+                    "sync_interval",
+                    models.PositiveIntegerField(
+                        default=300, help_text="Seconds between two attendance syncs."
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('owner', 'Owner'), ('admin', 'Admin'), ('manager', 'Manager')], max_length=16)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='teams.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[("owner", "Owner"), ("admin", "Admin"), ("manager", "Manager")],
+                        max_length=16,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="teams.team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['team__name', 'user__username'],
-                'constraints': [models.UniqueConstraint(fields=('user', 'team'), name='membership_unique_user_team')],
+                "ordering": ["team__name", "user__username"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "team"), name="membership_unique_user_team"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('team_name', models.CharField(blank=True, max_length=63)),
-                ('actor_name', models.CharField(blank=True, max_length=150)),
-                ('action', models.CharField(choices=[('team.create', 'Team added'), ('team.update', 'Team settings changed'), ('team.credentials', 'API token changed'), ('membership.add', 'Dashboard member added'), ('membership.change', 'Dashboard role changed'), ('membership.remove', 'Dashboard member removed'), ('room.create', 'Room created'), ('room.privacy', 'Room privacy changed'), ('room.update', 'Room properties changed'), ('room.delete', 'Room deleted'), ('room.eject', 'Participant ejected'), ('token.issue', 'Meeting token issued'), ('user.remove', 'User removed from the team'), ('webhook.change', 'Webhook changed'), ('sync.trigger', 'Sync started'), ('key.rotate', 'Encryption key rotated')], max_length=32)),
-                ('target', models.CharField(blank=True, max_length=255)),
-                ('outcome', models.CharField(choices=[('ok', 'OK'), ('failed', 'Failed')], max_length=8)),
-                ('error_type', models.CharField(blank=True, max_length=64)),
-                ('message', models.TextField(blank=True)),
-                ('request_id', models.CharField(blank=True, max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='audit_events', to='teams.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("team_name", models.CharField(blank=True, max_length=63)),
+                ("actor_name", models.CharField(blank=True, max_length=150)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("team.create", "Team added"),
+                            ("team.update", "Team settings changed"),
+                            ("team.credentials", "API token changed"),
+                            ("membership.add", "Dashboard member added"),
+                            ("membership.change", "Dashboard role changed"),
+                            ("membership.remove", "Dashboard member removed"),
+                            ("room.create", "Room created"),
+                            ("room.privacy", "Room privacy changed"),
+                            ("room.update", "Room properties changed"),
+                            ("room.delete", "Room deleted"),
+                            ("room.eject", "Participant ejected"),
+                            ("token.issue", "Meeting token issued"),
+                            ("user.remove", "User removed from the team"),
+                            ("webhook.change", "Webhook changed"),
+                            ("sync.trigger", "Sync started"),
+                            ("key.rotate", "Encryption key rotated"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("target", models.CharField(blank=True, max_length=255)),
+                (
+                    "outcome",
+                    models.CharField(choices=[("ok", "OK"), ("failed", "Failed")], max_length=8),
+                ),
+                ("error_type", models.CharField(blank=True, max_length=64)),
+                ("message", models.TextField(blank=True)),
+                ("request_id", models.CharField(blank=True, max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="audit_events",
+                        to="teams.team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['team', '-created_at'], name='audit_team_created'), models.Index(fields=['team', 'action'], name='audit_team_action'), models.Index(fields=['team', 'outcome'], name='audit_team_outcome')],
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["team", "-created_at"], name="audit_team_created"),
+                    models.Index(fields=["team", "action"], name="audit_team_action"),
+                    models.Index(fields=["team", "outcome"], name="audit_team_outcome"),
+                ],
             },
         ),
     ]

@@ -21,7 +21,10 @@ from django.utils.text import slugify
 from teams.audit import record
 from teams.models import AuditAction, Dialect, Membership, Outcome, Role, Team
 
-DEFAULT_BASE_URLS = {Dialect.DOMAINS: "https://prod-ks.pluot.blue/", Dialect.REST: "https://api.daily.co/v1"}
+DEFAULT_BASE_URLS = {
+    Dialect.DOMAINS: "https://prod-ks.pluot.blue/",
+    Dialect.REST: "https://api.daily.co/v1",
+}
 
 
 class Command(BaseCommand):
