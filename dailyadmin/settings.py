@@ -134,9 +134,15 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
-
 DAILY_SYNC_INTERVAL = env_int("DAILY_SYNC_INTERVAL", 300, minimum=30)
+DAILY_SYNC_INITIAL_DAYS = env_int("DAILY_SYNC_INITIAL_DAYS", 90, minimum=1)
+CELERY_BEAT_SCHEDULE = {
+    # One entry for every team: it queues the teams whose own interval has passed.
+    "attendance-dispatch-due-syncs": {
+        "task": "attendance.tasks.dispatch_due_syncs",
+        "schedule": 60.0,
+    },
+}
 
 # --- Encryption of API tokens at rest ------------------------------------------
 # FIELD_ENCRYPTION_KEY is a comma-separated list of Fernet keys: the first

@@ -28,6 +28,10 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(f"{value!r} is not a known time zone (for example Europe/Paris).")
 
 
+def default_sync_interval() -> int:
+    return settings.DAILY_SYNC_INTERVAL
+
+
 daily_name_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9-]{0,62}$",
     "Use the Daily team or domain name: letters, digits and dashes.",
@@ -51,7 +55,7 @@ class Team(models.Model):
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     sync_enabled = models.BooleanField(default=True)
     sync_interval = models.PositiveIntegerField(
-        default=300, help_text="Seconds between two attendance syncs."
+        default=default_sync_interval, help_text="Seconds between two attendance syncs."
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

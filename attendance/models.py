@@ -1,0 +1,140 @@
+"""Meetings and attendance synced from Daily, and the bookkeeping of the sync.
+
+The unique constraints are what make the sync idempotent: every write is an
+upsert on (team, key) for meetings and (meeting, session_key) for sessions, so
+syncing a window twice, or two syncs at once, can never duplicate a row.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from teams.models import Team
+
+
+class Meeting(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="meetings")
+    # REST: Daily's meeting id. Domains: the natural key "room@start".
+    key = models.CharField(max_length=255)
+    upstream_id = models.CharField(max_length=64, blank=True)
+    room = models.CharField(max_length=128)
+    start = models.DateTimeField()
+    end = models.DateTimeField(null=True, blank=True)
+    ongoing = models.BooleanField(default=False)
+    duration = models.PositiveIntegerField(null=True, blank=True, help_text="Seconds.")
+    max_participants = models.PositiveIntegerField(null=True, blank=True)
+    session_count = models.PositiveIntegerField(default=0)
+    synced_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-start"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "key"], name="meeting_unique_team_key"),
+        ]
+        indexes = [
+            models.Index(fields=["team", "start"], name="meeting_team_start"),
+            models.Index(fields=["team", "room", "start"], name="meeting_team_room_start"),
+            models.Index(
+                fields=["team"], name="meeting_team_ongoing", condition=models.Q(ongoing=True)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.room} at {self.start:%Y-%m-%d %H:%M}"
+
+
+class Attendance(models.Model):
+    """One participant session: a join and (once it is over) a leave."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="sessions")
+    # Denormalised from the meeting so report filters use one index.
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    room = models.CharField(max_length=128)
+    session_key = models.CharField(max_length=255)
+    # Who: an email (domains), a token's user_id (rest), "guest", "Daily.co TV",
+    # or "session:<id>" for a REST participant whose token set no user id.
+    identity = models.CharField(max_length=255)
+    is_guest = models.BooleanField(default=False)
+    user_name = models.CharField(max_length=255, blank=True)
+    join = models.DateTimeField()
+    leave = models.DateTimeField(null=True, blank=True)
+    duration = models.PositiveIntegerField(null=True, blank=True, help_text="Seconds.")
+
+    class Meta:
+        ordering = ["join"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "session_key"], name="attendance_unique_meeting_session"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["team", "join"], name="attendance_team_join"),
+            models.Index(fields=["team", "identity", "join"], name="attendance_team_identity"),
+            models.Index(fields=["team", "room", "join"], name="attendance_team_room_join"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.identity} in {self.room} from {self.join:%Y-%m-%d %H:%M}"
+
+
+class SyncState(models.Model):
+    team = models.OneToOneField(Team, on_delete=models.CASCADE, related_name="sync_state")
+    # Everything that started before this instant has been synced (meetings
+    # still ongoing are revisited until they end, whatever the watermark).
+    watermark = models.DateTimeField(null=True, blank=True)
+    last_success_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    last_error_type = models.CharField(max_length=64, blank=True)
+    # An authentication failure stops the periodic sync until the token is fixed.
+    blocked_by_auth = models.BooleanField(default=False)
+    # A lease taken by one sync run at a time (see attendance.locks).
+    lock_token = models.CharField(max_length=64, blank=True)
+    lock_expires = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"sync state of {self.team}"
+
+
+class SyncOutcome(models.TextChoices):
+    RUNNING = "running", "Running"
+    OK = "ok", "OK"
+    FAILED = "failed", "Failed"
+    SKIPPED = "skipped", "Skipped (another run held the lock)"
+
+
+class SyncTrigger(models.TextChoices):
+    SCHEDULE = "schedule", "Schedule"
+    MANUAL = "manual", "Sync now"
+    COMMAND = "command", "Command line"
+    WEBHOOK = "webhook", "Webhook"
+
+
+class SyncRun(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="sync_runs")
+    trigger = models.CharField(max_length=16, choices=SyncTrigger.choices)
+    outcome = models.CharField(
+        max_length=16, choices=SyncOutcome.choices, default=SyncOutcome.RUNNING
+    )
+    window_start = models.DateTimeField(null=True, blank=True)
+    window_end = models.DateTimeField(null=True, blank=True)
+    meetings_seen = models.PositiveIntegerField(default=0)
+    meetings_written = models.PositiveIntegerField(default=0)
+    rows_seen = models.PositiveIntegerField(default=0)
+    rows_written = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    error_type = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["team", "-started_at"], name="syncrun_team_started")]
+
+    def __str__(self) -> str:
+        return f"sync of {self.team} at {self.started_at:%Y-%m-%d %H:%M} ({self.outcome})"
+
+    @property
+    def duration_seconds(self) -> float | None:
+        if self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()
