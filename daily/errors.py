@@ -125,7 +125,9 @@ class WindowOverflow(DailyError):
     its one-minute time accuracy, so the listing would be incomplete. We refuse to truncate.
     """
 
-    def __init__(self, message: str, *, start: Any = None, end: Any = None, room: str | None = None):
+    def __init__(
+        self, message: str, *, start: Any = None, end: Any = None, room: str | None = None
+    ):
         self.start = start
         self.end = end
         self.room = room

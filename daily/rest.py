@@ -1,0 +1,321 @@
+"""The "rest" dialect: Daily's current REST API (`https://api.daily.co/v1`).
+
+Rooms, batch, meetings and the domain live here; tokens, presence, eject and webhooks in
+`daily.rest_extras`. Lists page with `limit=100` and `starting_after=<last id>` until a
+page comes back empty.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+from daily import rest_parse, validation
+from daily.base import DailyClient
+from daily.enums import Dialect, Privacy
+from daily.errors import InvalidInput, ParseError
+from daily.http import Reply, Transport
+from daily.properties import RoomProperties
+from daily.rest_extras import RestExtras
+from daily.shapes import listing, obj, true_flag
+from daily.timeutil import to_unix
+from daily.types import DomainConfig, Meeting, Participant, Room, RoomSpec, TeamInfo
+
+PAGE_LIMIT = 100
+# Daily's meeting list embeds at most this many participants per meeting (observed cap,
+# see RestClient._iter_meetings); a list of this length may be truncated.
+INLINE_PARTICIPANTS_CAP = 100
+
+
+class RestClient(RestExtras, DailyClient):
+    dialect = Dialect.REST
+
+    def __init__(
+        self,
+        transport: Transport,
+        *,
+        team: str | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        super().__init__(transport, clock=clock)
+        # The domain name, used only to build room URLs Daily did not send.
+        self._domain_name = None if team is None else validation.team_name(team)
+
+    def _known_team_name(self) -> str | None:
+        return self._domain_name
+
+    def _check_room_name(self, name: object, *, field: str = "name") -> str:
+        return validation.room_name(name, dialect=Dialect.REST, field=field)
+
+    def _room_path(self, name: str, *suffix: str) -> str:
+        return "/".join(("/rooms", validation.segment(name, field="name"), *suffix))
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, Any] | None = None,
+        body: Any = None,
+        display_path: str | None = None,
+        accept: Sequence[int] = (),
+        secrets: Sequence[str] = (),
+    ) -> Reply:
+        return self._transport.request(
+            method,
+            path,
+            params=params,
+            json_body=body,
+            display_path=display_path,
+            accept=accept,
+            secrets=secrets,
+        )
+
+    def _domain(self) -> str:
+        if self._domain_name is None:
+            self._domain_name = self.domain_config().domain_name
+        return self._domain_name
+
+    def _room_url(self, name: str) -> str:
+        # Daily sends `url` with every room; this is the fallback when it does not.
+        return f"https://{self._domain()}.daily.co/{quote(name, safe='')}"
+
+    def _room_body(
+        self, name: str | None, privacy: Privacy | None, properties: RoomProperties | None
+    ) -> dict[str, Any]:
+        body: dict[str, Any] = {}
+        if name is not None:
+            body["name"] = self._check_room_name(name)
+        if privacy is not None:
+            body["privacy"] = validation.privacy(privacy, dialect=self.dialect).value
+        if properties is not None:
+            checked = validation.room_properties(properties, now=self._now())
+            body["properties"] = checked.to_config()
+        return body
+
+    def _parse_room(self, data: Any, method: str, path: str) -> Room:
+        with self._parsing(method, path):
+            return rest_parse.room(data, self._room_url)
+
+    # -- domain -----------------------------------------------------------------------
+
+    # Reference: docs.daily.co/reference/rest-api/domain/get-domain-config
+    def domain_config(self) -> DomainConfig:
+        data = self._request("GET", "/").data
+        with self._parsing("GET", "/"):
+            config = rest_parse.domain(data)
+        if self._domain_name is None:
+            self._domain_name = config.domain_name
+        return config
+
+    # Reference: docs.daily.co/reference/rest-api/domain/get-domain-config (+ list-rooms)
+    def team_info(self) -> TeamInfo:
+        """The REST API has no team members or invite links: users is empty by design."""
+        config = self.domain_config()
+        return TeamInfo(
+            name=config.domain_name, invite_link=None, rooms=self.list_rooms(), users=[]
+        )
+
+    # -- rooms ------------------------------------------------------------------------
+
+    # Reference: docs.daily.co/reference/rest-api/rooms/list-rooms
+    def list_rooms(self) -> list[Room]:
+        rooms: list[Room] = []
+        seen: set[str] = set()
+        cursor: str | None = None
+        while True:
+            params: dict[str, Any] = {"limit": PAGE_LIMIT}
+            if cursor is not None:
+                params["starting_after"] = cursor
+            data = self._request("GET", "/rooms", params=params).data
+            with self._parsing("GET", "/rooms"):
+                page = listing(data, "the room list", "data")
+                if not page:
+                    return rooms
+                parsed = [rest_parse.room(item, self._room_url) for item in page]
+            for room in parsed:
+                key = room.id or room.name
+                if key not in seen:
+                    seen.add(key)
+                    rooms.append(room)
+            cursor = self._next_cursor(parsed[-1].id, cursor, "GET", "/rooms")
+
+    @staticmethod
+    def _next_cursor(last: str | None, previous: str | None, method: str, path: str) -> str:
+        # A server that ignores the cursor would otherwise make us loop forever.
+        if not last or last == previous:
+            raise ParseError(
+                "Daily's pagination did not advance; the list cannot be read completely.",
+                method=method,
+                path=path,
+            )
+        return last
+
+    # Reference: docs.daily.co/reference/rest-api/rooms/get-room
+    def get_room(self, name: str) -> Room:
+        path = self._room_path(self._check_room_name(name))
+        return self._parse_room(self._request("GET", path).data, "GET", path)
+
+    # Reference: docs.daily.co/reference/rest-api/rooms/create-room
+    def create_room(
+        self,
+        name: str | None = None,
+        privacy: Privacy | None = None,
+        properties: RoomProperties | None = None,
+    ) -> Room:
+        body = self._room_body(name, privacy, properties)
+        return self._parse_room(self._request("POST", "/rooms", body=body).data, "POST", "/rooms")
+
+    # Reference: docs.daily.co/reference/rest-api/rooms/set-room-config
+    def update_room(
+        self,
+        name: str,
+        *,
+        privacy: Privacy | None = None,
+        properties: RoomProperties | None = None,
+    ) -> Room:
+        path = self._room_path(self._check_room_name(name))
+        if privacy is None and properties is None:
+            raise InvalidInput("Nothing to change: give a privacy or properties.", field=None)
+        body = self._room_body(None, privacy, properties)
+        return self._parse_room(self._request("POST", path, body=body).data, "POST", path)
+
+    # Reference: docs.daily.co/reference/rest-api/rooms/set-room-config
+    def set_privacy(self, name: str, privacy: Privacy) -> None:
+        path = self._room_path(self._check_room_name(name))
+        chosen = validation.privacy(privacy, dialect=self.dialect)
+        self._request("POST", path, body={"privacy": chosen.value})
+
+    # Reference: docs.daily.co/reference/rest-api/rooms/delete-room
+    def delete_room(self, name: str, *, missing_ok: bool = False) -> None:
+        path = self._room_path(self._check_room_name(name))
+        reply = self._request("DELETE", path, accept=(404,))
+        deleted = isinstance(reply.data, dict) and true_flag(reply.data.get("deleted"))
+        if reply.status == 404:
+            # An expired room answers 404 with deleted: true; Daily removed it already.
+            if deleted or missing_ok:
+                return
+            raise self._transport.error_for("DELETE", path, 404, reply.data)
+        if not deleted:
+            raise ParseError(
+                "Daily's answer did not confirm the deletion.",
+                status=reply.status,
+                method="DELETE",
+                path=path,
+            )
+
+    # -- batch ------------------------------------------------------------------------
+
+    # Reference: docs.daily.co/reference/rest-api/batch/create-rooms
+    def batch_create_rooms(self, specs: Sequence[RoomSpec]) -> list[Room]:
+        bodies = []
+        names: set[str] = set()
+        for index, spec in enumerate(specs):
+            if not isinstance(spec, RoomSpec):
+                raise InvalidInput(f"Room {index + 1} is not a room spec.", field="specs")
+            try:
+                body = self._room_body(spec.name, spec.privacy, spec.properties)
+            except InvalidInput as exc:
+                raise InvalidInput(
+                    f"Room {index + 1}: {exc.message}", field=f"rooms[{index}].{exc.field}"
+                ) from None
+            if spec.name is not None:
+                if spec.name in names:
+                    raise InvalidInput(
+                        f"Room {index + 1}: the name is used twice in this batch.",
+                        field=f"rooms[{index}].name",
+                    )
+                names.add(spec.name)
+            bodies.append(body)
+        if not bodies:
+            return []
+        data = self._request("POST", "/batch/rooms", body={"rooms": bodies}).data
+        with self._parsing("POST", "/batch/rooms"):
+            items = listing(data, "the created rooms", "data", "rooms")
+            return [rest_parse.room(item, self._room_url) for item in items]
+
+    # Reference: docs.daily.co/reference/rest-api/batch/delete-rooms
+    def batch_delete_rooms(self, names: Sequence[str]) -> int:
+        if isinstance(names, str):
+            raise InvalidInput("Expected a list of room names.", field="names")
+        checked = [self._check_room_name(name, field="names") for name in names]
+        if not checked:
+            return 0
+        data = self._request("DELETE", "/batch/rooms", body={"room_names": checked}).data
+        with self._parsing("DELETE", "/batch/rooms"):
+            count = obj(data, "the answer").get("deleted_count")
+            if isinstance(count, bool) or not isinstance(count, int):
+                raise ParseError("deleted_count is not a number")
+            return count
+
+    # -- meetings ---------------------------------------------------------------------
+
+    # Reference: docs.daily.co/reference/rest-api/meetings/get-meeting-information
+    def _iter_meetings(self, start: datetime, end: datetime, room: str | None) -> Iterator[Meeting]:
+        """Page newest-first with `starting_after=<last id>` until a page is empty.
+
+        Inline participants: the meeting list embeds at most INLINE_PARTICIPANTS_CAP (100)
+        participants per meeting. We cannot tell a meeting of exactly 100 from a truncated
+        one, so a list of 100 or more is always replaced by the complete list from
+        `/meetings/<id>/participants` (one extra call for the rare exact-100 meeting).
+        """
+        base: dict[str, Any] = {
+            "timeframe_start": to_unix(start),
+            # Round up so a fractional end never cuts off the last second; the local
+            # [start, end) filter below keeps the window exact.
+            "timeframe_end": math.ceil(end.timestamp()),
+            "limit": PAGE_LIMIT,
+        }
+        if room is not None:
+            base["room"] = room
+        seen: set[str] = set()
+        cursor: str | None = None
+        while True:
+            params = dict(base)
+            if cursor is not None:
+                params["starting_after"] = cursor
+            data = self._request("GET", "/meetings", params=params).data
+            with self._parsing("GET", "/meetings"):
+                page = listing(data, "the meeting list", "data")
+                if not page:
+                    return
+                meetings = [rest_parse.meeting(item) for item in page]
+                truncated = {
+                    m.key
+                    for m, item in zip(meetings, page, strict=True)
+                    if len(item.get("participants") or []) >= INLINE_PARTICIPANTS_CAP
+                }
+            for meeting in meetings:
+                if meeting.key in seen or not start <= meeting.start < end:
+                    continue
+                seen.add(meeting.key)
+                if meeting.key in truncated:
+                    meeting = replace(meeting, participants=self.meeting_participants(meeting.key))
+                yield meeting
+            cursor = self._next_cursor(meetings[-1].key, cursor, "GET", "/meetings")
+
+    # Reference: docs.daily.co/reference/rest-api/meetings/get-participants
+    def meeting_participants(self, meeting_id: str) -> list[Participant]:
+        meeting_id = validation.identifier(meeting_id, field="meeting_id")
+        path = f"/meetings/{validation.segment(meeting_id, field='meeting_id')}/participants"
+        result: list[Participant] = []
+        seen: set[str] = set()
+        cursor: str | None = None
+        while True:
+            params: dict[str, Any] = {"limit": PAGE_LIMIT}
+            if cursor is not None:
+                params["joined_after"] = cursor
+            data = self._request("GET", path, params=params).data
+            with self._parsing("GET", path):
+                page = [rest_parse.participant(p) for p in listing(data, "participants", "data")]
+            if not page:
+                return result
+            for participant in page:
+                if participant.session_key not in seen:
+                    seen.add(participant.session_key)
+                    result.append(participant)
+            cursor = self._next_cursor(page[-1].session_key, cursor, "GET", path)

@@ -1,0 +1,94 @@
+"""Time conversions. Everything inside `daily/` is a timezone-aware UTC datetime.
+
+Daily sends unix seconds (REST: `start_time`, `join_time`, `exp`, ...) and ISO-8601 strings
+(domains: `mtgStart`; REST: `created_at`); some fields arrive as digit strings. Requests go
+out as unix seconds (REST) or ISO-8601 with a `Z` (domains).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import UTC, datetime, timedelta
+
+from daily.errors import InvalidInput, ParseError
+
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+ONE_MINUTE = timedelta(minutes=1)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def parse_time(value: object, *, field: str) -> datetime:
+    """Parse unix seconds (int, float, digit string) or an ISO-8601 string into aware UTC.
+
+    An ISO string without an offset is taken as UTC: Daily writes UTC everywhere.
+    Raises ParseError (never TypeError/ValueError) for anything else.
+    """
+    if isinstance(value, bool):
+        raise ParseError(f"{field} is a boolean, expected a time")
+    if isinstance(value, int | float):
+        return _from_unix(value, field)
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    if isinstance(value, str):
+        text = value.strip()
+        if _NUMBER.fullmatch(text):
+            return _from_unix(float(text), field)
+        if text[-1:] in ("Z", "z"):
+            text = text[:-1] + "+00:00"
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            raise ParseError(f"{field} is not a time Daily would send") from None
+        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    raise ParseError(f"{field} has type {type(value).__name__}, expected a time")
+
+
+def parse_optional_time(value: object, *, field: str) -> datetime | None:
+    if value is None or value == "":
+        return None
+    return parse_time(value, field=field)
+
+
+def _from_unix(value: float, field: str) -> datetime:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ParseError(f"{field} is not a finite number")
+    try:
+        return datetime.fromtimestamp(value, UTC)
+    except (OverflowError, OSError, ValueError):
+        raise ParseError(f"{field} is out of range") from None
+
+
+def to_unix(moment: datetime) -> int:
+    """Whole unix seconds, as Daily expects for `exp`, `nbf` and timeframes."""
+    return math.floor(moment.timestamp())
+
+
+def to_iso_z(moment: datetime) -> str:
+    """ISO-8601 UTC with milliseconds and `Z`, the format of the domains API examples."""
+    moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def require_aware(value: object, *, field: str) -> datetime:
+    """Reject naive datetimes: a naive time is ambiguous across the team's time zones."""
+    if not isinstance(value, datetime):
+        raise InvalidInput("Expected a date and time.", field=field)
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InvalidInput(
+            "Times must carry a time zone (a naive datetime is ambiguous).", field=field
+        )
+    return value.astimezone(UTC)
+
+
+def floor_minute(moment: datetime) -> datetime:
+    return moment.replace(second=0, microsecond=0)
+
+
+def duration_between(start: datetime, end: datetime | None) -> int | None:
+    if end is None:
+        return None
+    return max(0, round((end - start).total_seconds()))
