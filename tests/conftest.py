@@ -13,6 +13,8 @@ import shutil
 import pytest
 from django.conf import settings
 
+pytest_plugins = ["tests.support.simulator"]
+
 IN_CI = bool(os.environ.get("CI"))
 CHROMIUM = "/usr/bin/chromium"
 
