@@ -1,0 +1,63 @@
+"""A standalone Daily API simulator: both dialects of daily-api/CONTRACT.md, seeded data, faults.
+
+Standard library only, and independent of the dashboard (DESIGN.md rule 3):
+it re-implements the contract so that it can catch the client's mistakes.
+Run `python -m simulator --help`; tests start it with tests/support/simulator.py.
+
+Modules: `server` (HTTP, pipeline), `web` (requests, routing), `app` (the
+simulator object), `domains_api`, `rest_rooms` + `room_props`,
+`rest_meetings`, `tokens`, `webhooks` + `delivery`, `control` (`/_sim/`),
+`history` (generated meetings) + `observe` (what is visible now) + `formats`,
+`seed`, `state`, `clock`, `faults`.
+
+Teams: `demo-team` (domains, under `/domains/by-name/demo-team`, base URL =
+server root) and `demo-rest` (rest, base URL = root + `/v1`). Room URLs are
+`https://<team>.daily.co/<room>`.
+
+Data. History is a pure function of (seed, team, day, --scale, --rooms): see
+history.py. It spans the 90 days before the start day, onwards forever as the
+clock moves. `--scale 1` (demo) gives about 6,100 meetings and 51,000 (domains)
+/ 59,000 (rest) sessions per team; `--scale 45` (config.BENCHMARK_SCALE)
+gives about 141,000 meetings and 1.14 M / 1.39 M sessions per team.
+
+Guarantees and decisions where the contract is silent:
+- Natural keys are unique. Domains: no two meetings of a room share an
+  `mtgStart` minute (one start per room and minute, rooms never overlap);
+  no two sessions of a meeting share (email, `mtgJoin` minute): a colliding
+  session joins a minute later, or is dropped if the meeting is over by then.
+  Rest: meeting ids and participant ids are unique UUIDs.
+- Domains: an ongoing meeting has `mtgEnd: null`; a participant still in has
+  `mtgLeave: null`. The window applies to the shown (minute) `mtgStart`.
+  Bad JSON gets the endpoint's own error message (e.g. "invalid time range").
+  Unknown paths answer 404. No rate limits (only the 429 fault).
+  A removed user's history keeps their email.
+- Rest: a participant still in a meeting has `duration: null`; an ongoing
+  meeting's `duration` is the time so far. Times lie on a 15-second grid
+  (ejections too). `user_id` is the participant_id unless a token set one;
+  presence's `userId` is null then (as Daily documents presence).
+- Rest meetings list at most 100 participants inline (first by join_time);
+  the rest come from `/meetings/<id>/participants`. `no_participants=true`
+  omits the key; `ongoing=true` keeps ongoing meetings only.
+- `limit` above 100 is capped to 100; an unknown cursor is a 400; a room
+  deleted between two pages stays a valid cursor.
+- `POST /batch/rooms` is all-or-nothing, at most 1000 rooms, and answers a
+  bare array of rooms (the OpenAPI document's type).
+- An expired room looks deleted: gone from the list, 404 on GET, and 404 with
+  `deleted: true` on DELETE. Its meetings stop taking joins at `exp`; people
+  already in stay unless `eject_at_room_exp`. Deleting a room ends its live
+  meeting at once; no generated meeting happens in it afterwards.
+- `max_participants` is 1..200; a property set to its default or to null
+  disappears from `config`.
+- Meeting tokens are HS256 JWTs with Daily's short claim names, signed with a
+  secret derived from the seed (they survive restarts). No `room_name` means
+  every room.
+- Eject acts on participants present now; `ban` keeps that user_id out for
+  the rest of that meeting.
+- Webhooks: see webhooks.py and delivery.py (FAILED after 3 consecutive
+  failures, no retries, no verification request on creation).
+- Rate limits count accepted requests per API key in real time;
+  `DELETE /rooms/<name>` has its own bucket. No Retry-After unless the
+  `retry_after` fault switch sets one.
+- A --state file's clock and fault switches win over --now (rate limits
+  follow the command line).
+"""

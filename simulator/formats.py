@@ -1,0 +1,124 @@
+"""Meetings as each dialect shows them, and the ground-truth shape built from the same values.
+
+The truth endpoint (`/_sim/truth`) reuses these functions, so "truth equals
+what the API serves" holds by construction of the values, while the API's
+paging, caps and windows are exercised separately.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from simulator.clock import floor_minute, iso_minute
+from simulator.observe import SeenMeeting, SeenSession
+
+INLINE_PARTICIPANTS_CAP = 100  # rest: more than this -> GET /meetings/<id>/participants
+
+
+def domains_meeting(seen: SeenMeeting, team: str) -> dict[str, Any]:
+    return {
+        "domain": team,
+        "room": seen.plan.room,
+        "mtgStart": iso_minute(seen.plan.start),
+        "mtgEnd": None if seen.end is None else iso_minute(seen.end),
+        "participants": [
+            {
+                "email": ss.s.email,
+                "mtgJoin": iso_minute(ss.s.join),
+                "mtgLeave": None if ss.leave is None else iso_minute(ss.leave),
+            }
+            for ss in seen.sessions
+        ],
+    }
+
+
+def rest_duration(seen: SeenMeeting, now: float) -> int:
+    if seen.end is not None:
+        return seen.end - seen.plan.start
+    # Ongoing: the duration so far, at the API's 15-second granularity.
+    return max(0, int(now - seen.plan.start) // 15 * 15)
+
+
+def rest_participant(ss: SeenSession) -> dict[str, Any]:
+    return {
+        # Without a token user_id, Daily reports the session id as the user_id.
+        "user_id": ss.s.user_id if ss.s.user_id is not None else ss.s.pid,
+        "user_name": ss.s.user_name,
+        "participant_id": ss.s.pid,
+        "join_time": ss.s.join,
+        # null while the participant is still in the meeting (see simulator/__init__.py)
+        "duration": None if ss.leave is None else ss.leave - ss.s.join,
+    }
+
+
+def rest_meeting(seen: SeenMeeting, now: float, participants: bool = True) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "id": seen.plan.id,
+        "room": seen.plan.room,
+        "start_time": seen.plan.start,
+        "duration": rest_duration(seen, now),
+        "ongoing": seen.ongoing,
+        "max_participants": seen.peak(now),
+    }
+    if participants:
+        body["participants"] = [
+            rest_participant(ss) for ss in seen.sessions[:INLINE_PARTICIPANTS_CAP]
+        ]
+    return body
+
+
+def truth_meeting(seen: SeenMeeting, dialect: str, now: float) -> dict[str, Any]:
+    if dialect == "domains":
+        start = floor_minute(seen.plan.start)
+        parts = []
+        for ss in seen.sessions:
+            join = floor_minute(ss.s.join)
+            leave = None if ss.leave is None else floor_minute(ss.leave)
+            parts.append(
+                {
+                    "session_key": f"{ss.s.email}|{iso_minute(ss.s.join)}",
+                    "email": ss.s.email,
+                    "user_id": None,
+                    "user_name": None,
+                    "participant_id": None,
+                    "join": join,
+                    "leave": leave,
+                    "duration": None if leave is None else leave - join,
+                }
+            )
+        return {
+            "key": f"{seen.plan.room}@{iso_minute(seen.plan.start)}",
+            "id": None,
+            "room": seen.plan.room,
+            "start": start,
+            "end": None if seen.end is None else floor_minute(seen.end),
+            "ongoing": seen.ongoing,
+            "max_participants": None,
+            "participants": parts,
+        }
+    parts = []
+    for ss in seen.sessions:
+        p = rest_participant(ss)
+        parts.append(
+            {
+                "session_key": p["participant_id"],
+                "email": None,
+                "user_id": p["user_id"],
+                "user_name": p["user_name"],
+                "participant_id": p["participant_id"],
+                "join": p["join_time"],
+                "leave": None if p["duration"] is None else p["join_time"] + p["duration"],
+                "duration": p["duration"],
+            }
+        )
+    duration = rest_duration(seen, now)
+    return {
+        "key": seen.plan.id,
+        "id": seen.plan.id,
+        "room": seen.plan.room,
+        "start": seen.plan.start,
+        "end": None if seen.ongoing else seen.plan.start + duration,
+        "ongoing": seen.ongoing,
+        "max_participants": seen.peak(now),
+        "participants": parts,
+    }
