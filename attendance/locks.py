@@ -13,13 +13,12 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
 from attendance.models import SyncState
 from teams.models import Team
-
-DEFAULT_TTL = timedelta(seconds=120)
 
 
 class LeaseLost(Exception):
@@ -27,9 +26,9 @@ class LeaseLost(Exception):
 
 
 class TeamLease:
-    def __init__(self, team: Team, ttl: timedelta = DEFAULT_TTL) -> None:
+    def __init__(self, team: Team, ttl: timedelta | None = None) -> None:
         self.team = team
-        self.ttl = ttl
+        self.ttl = ttl or timedelta(seconds=settings.DAILY_SYNC_LEASE_SECONDS)
         self.token = secrets.token_hex(16)
         self.held = False
 

@@ -189,6 +189,14 @@ def sync_team(
         run.finished_at = timezone.now()
         run.save(update_fields=["outcome", "finished_at"])
         return run
+    # Holding the lease, any other run still marked running is one whose
+    # worker died: say so instead of leaving it "running" forever.
+    SyncRun.objects.filter(team=team, outcome=SyncOutcome.RUNNING).exclude(pk=run.pk).update(
+        outcome=SyncOutcome.FAILED,
+        finished_at=timezone.now(),
+        error="The process running this sync stopped before it finished.",
+        error_type="WorkerLost",
+    )
     try:
         _fetch_and_write(team, window, run, lease, progress)
     except Exception as exc:

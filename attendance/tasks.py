@@ -6,6 +6,7 @@ import logging
 from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 from django.db.models import Max
 from django.utils import timezone
 
@@ -38,6 +39,11 @@ def sync_team_task(self, team_id: int, trigger: str = SyncTrigger.SCHEDULE) -> i
     if team is None:
         return None
     run = sync.sync_team(team, trigger=SyncTrigger(trigger))
+    if run.outcome == SyncOutcome.SKIPPED and trigger != SyncTrigger.SCHEDULE:
+        # Another run holds the team's lease (or a dead one's lease has not
+        # lapsed yet): a requested sync waits its turn rather than vanishing.
+        # A scheduled one needs no retry: the next dispatch comes anyway.
+        raise self.retry(countdown=settings.DAILY_SYNC_LEASE_SECONDS, max_retries=10)
     return run.pk
 
 

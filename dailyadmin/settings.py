@@ -105,7 +105,16 @@ if REDIS_URL:
         }
     }
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A task whose worker died is redelivered after this many seconds; it must
+    # be longer than the longest task (CELERY_TASK_TIME_LIMIT).
+    _visibility = env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=1)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": _visibility,
+        # How often a worker looks for messages whose worker died; scaled down
+        # with a short visibility timeout so redelivery follows it closely.
+        "unacked_restore_interval": min(10, _visibility),
+        "unacked_restore_throttle": 1 if _visibility < 60 else 10,
+    }
 else:
     # A file cache, not local memory: the web server and the worker are
     # separate processes and must see one another's invalidations.
@@ -136,6 +145,8 @@ CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 DAILY_SYNC_INTERVAL = env_int("DAILY_SYNC_INTERVAL", 300, minimum=30)
 DAILY_SYNC_INITIAL_DAYS = env_int("DAILY_SYNC_INITIAL_DAYS", 90, minimum=1)
+# A sync run renews its per-team lease as it goes; a dead run's lease lapses after this.
+DAILY_SYNC_LEASE_SECONDS = env_int("DAILY_SYNC_LEASE_SECONDS", 120, minimum=1)
 CELERY_BEAT_SCHEDULE = {
     # One entry for every team: it queues the teams whose own interval has passed.
     "attendance-dispatch-due-syncs": {
