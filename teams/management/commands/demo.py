@@ -7,6 +7,7 @@ which stops every process started here.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import socket
@@ -34,6 +35,14 @@ def _port_free(host: str, port: int) -> bool:
         except OSError:
             return False
     return True
+
+
+def _die_with_parent() -> None:
+    """In the child: ask Linux to end it if this command dies without cleaning up."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: Ctrl-C still reaches the whole process group
 
 
 class Command(BaseCommand):
@@ -150,7 +159,9 @@ class Command(BaseCommand):
             self.stdout.write(raw.decode(errors="replace").rstrip("\n"))
 
     def _spawn(self, name: str, cmd: list[str], env: dict, **kwargs) -> subprocess.Popen:
-        proc = subprocess.Popen(cmd, env=env, cwd=settings.BASE_DIR, **kwargs)  # noqa: S603
+        proc = subprocess.Popen(  # noqa: S603
+            cmd, env=env, cwd=settings.BASE_DIR, preexec_fn=_die_with_parent, **kwargs
+        )
         self.procs.append((name, proc))
         return proc
 
