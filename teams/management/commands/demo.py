@@ -7,6 +7,7 @@ which stops every process started here.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import signal
@@ -39,10 +40,9 @@ def _port_free(host: str, port: int) -> bool:
 
 def _die_with_parent() -> None:
     """In the child: ask Linux to end it if this command dies without cleaning up."""
-    try:
+    # Not Linux: nothing to do, Ctrl-C still reaches the whole process group.
+    with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass  # not Linux: Ctrl-C still reaches the whole process group
 
 
 class Command(BaseCommand):
