@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from teams import crypto
 from teams.models import Team
 
 
@@ -138,3 +139,47 @@ class SyncRun(models.Model):
         if self.finished_at is None:
             return None
         return (self.finished_at - self.started_at).total_seconds()
+
+
+class WebhookEndpoint(models.Model):
+    """The webhook Daily calls for a REST team, as registered from the dashboard."""
+
+    team = models.OneToOneField(Team, on_delete=models.CASCADE, related_name="webhook")
+    upstream_id = models.CharField(max_length=64, blank=True)
+    url = models.URLField(max_length=500)
+    # The HMAC secret Daily signs with (base64), encrypted like the API token.
+    secret_encrypted = models.TextField(blank=True)
+    state = models.CharField(max_length=32, blank=True)
+    failed_count = models.PositiveIntegerField(default=0)
+    registered_at = models.DateTimeField(auto_now_add=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    last_event_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"webhook of {self.team}"
+
+    def set_secret(self, secret: str) -> None:
+        self.secret_encrypted = crypto.encrypt(secret)
+
+    def get_secret(self) -> str:
+        return crypto.decrypt(self.secret_encrypted) if self.secret_encrypted else ""
+
+
+class WebhookEvent(models.Model):
+    """Every event received, once: the unique id makes redelivery harmless."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    event_id = models.CharField(max_length=64)
+    type = models.CharField(max_length=64)
+    event_ts = models.DateTimeField(null=True, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+    payload = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "event_id"], name="webhookevent_unique_id"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.event_id}"
