@@ -1,3 +1,14 @@
 from __future__ import annotations
 
-urlpatterns: list = []
+from django.urls import path
+
+from attendance.views import sync
+
+urlpatterns = [
+    path("sync/", sync.history, name="sync-history"),
+    path("sync/now/", sync.sync_now, name="sync-now"),
+    path("sync/status/", sync.sync_status, name="sync-status"),
+    path("webhook/register/", sync.webhook_register, name="webhook-register"),
+    path("webhook/remove/", sync.webhook_remove, name="webhook-remove"),
+    path("webhook/check/", sync.webhook_check, name="webhook-check"),
+]

@@ -2,13 +2,15 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
+from attendance.views import sync as attendance_sync
 from teams import views as team_views
 
 urlpatterns = [
     path("", team_views.home, name="home"),
     path("healthz", team_views.healthz, name="healthz"),
+    path("teams/new/", team_views.team_create, name="team_create"),
     path(
         "login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
@@ -25,5 +27,9 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("t/<slug:team_slug>/", include("teams.urls")),
+    path("t/<slug:team_slug>/rooms/", include("rooms.urls")),
+    path("t/<slug:team_slug>/attendance/", include("attendance.urls")),
+    path("webhooks/daily/<slug:team_slug>/", attendance_sync.receive_webhook, name="daily-webhook"),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,144 @@
+"""Sync now, its live progress, the sync history, and the webhook (receiver and set-up)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+import daily
+from attendance import webhooks
+from attendance.freshness import freshness
+from attendance.models import SyncOutcome, SyncRun, SyncTrigger, WebhookEndpoint
+from attendance.tasks import sync_team_task
+from teams.audit import perform_local
+from teams.models import AuditAction, Dialect, Team
+from teams.permissions import Permission, has_permission, team_view
+
+RUNS_PER_PAGE = 25
+
+
+@require_GET
+@team_view(Permission.VIEW_ATTENDANCE)
+def history(request: HttpRequest, team: Team, role) -> HttpResponse:
+    runs = SyncRun.objects.filter(team=team).order_by("-started_at", "-id")
+    page = Paginator(runs, RUNS_PER_PAGE).get_page(request.GET.get("page"))
+    endpoint = WebhookEndpoint.objects.filter(team=team).first()
+    context = {
+        "page": page,
+        "freshness": freshness(team),
+        "endpoint": endpoint,
+        "webhooks_supported": team.dialect == Dialect.REST,
+        "can_manage_webhook": has_permission(role, Permission.MANAGE_TEAM),
+        "suggested_webhook_url": request.build_absolute_uri(
+            reverse("daily-webhook", args=[team.slug])
+        ),
+    }
+    if request.htmx and request.htmx.target == "sync-runs":
+        return render(request, "attendance/sync_history.html#runs", context)
+    return render(request, "attendance/sync_history.html", context)
+
+
+@require_POST
+@team_view(Permission.VIEW_ATTENDANCE)
+def sync_now(request: HttpRequest, team: Team, role) -> HttpResponse:
+    requested_at = timezone.now()
+
+    def queue() -> None:
+        transaction.on_commit(lambda: sync_team_task.delay(team.pk, SyncTrigger.MANUAL))
+
+    perform_local(
+        actor=request.user,
+        team=team,
+        permission=Permission.VIEW_ATTENDANCE,
+        action=AuditAction.SYNC_TRIGGER,
+        target=team.slug,
+        operation=queue,
+    )
+    return _progress(request, team, requested_at)
+
+
+@require_GET
+@team_view(Permission.VIEW_ATTENDANCE)
+def sync_status(request: HttpRequest, team: Team, role) -> HttpResponse:
+    since = parse_datetime(request.GET.get("since", "")) or timezone.now()
+    return _progress(request, team, since)
+
+
+def _progress(request: HttpRequest, team: Team, since) -> HttpResponse:
+    """The live progress of the run asked for at `since` (polled while unfinished)."""
+    run = (
+        SyncRun.objects.filter(team=team, started_at__gte=since)
+        .exclude(outcome=SyncOutcome.SKIPPED)
+        .order_by("started_at")
+        .first()
+    )
+    running = run is None or run.outcome == SyncOutcome.RUNNING
+    response = render(
+        request,
+        "attendance/sync_history.html#progress",
+        {"run": run, "running": running, "since": since.isoformat(), "team": team},
+    )
+    if not running:
+        # Tell the rest of the page (history table, freshness line) to refresh.
+        response["HX-Trigger"] = "sync-finished"
+    return response
+
+
+@require_POST
+@team_view(Permission.MANAGE_TEAM)
+def webhook_register(request: HttpRequest, team: Team, role) -> HttpResponse:
+    url = request.POST.get("url", "").strip()
+    try:
+        webhooks.register(team, request.user, url)
+    except daily.DailyError as exc:
+        messages.error(request, f"Daily did not register the webhook: {exc}")
+    else:
+        messages.success(request, "Webhook registered: Daily will send meeting events here.")
+    return _back_to_history(request, team)
+
+
+@require_POST
+@team_view(Permission.MANAGE_TEAM)
+def webhook_remove(request: HttpRequest, team: Team, role) -> HttpResponse:
+    try:
+        webhooks.unregister(team, request.user)
+    except daily.DailyError as exc:
+        messages.error(request, f"Daily did not remove the webhook: {exc}")
+    else:
+        messages.success(request, "Webhook removed; the periodic sync goes on.")
+    return _back_to_history(request, team)
+
+
+@require_POST
+@team_view(Permission.MANAGE_TEAM)
+def webhook_check(request: HttpRequest, team: Team, role) -> HttpResponse:
+    try:
+        webhooks.refresh_state(team)
+    except daily.DailyError as exc:
+        messages.error(request, f"Daily did not answer about the webhook: {exc}")
+    return _back_to_history(request, team)
+
+
+def _back_to_history(request: HttpRequest, team: Team) -> HttpResponse:
+    url = reverse("attendance:sync-history", args=[team.slug])
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
+@csrf_exempt  # Daily cannot send a CSRF token: the HMAC signature authenticates it.
+@require_POST
+def receive_webhook(request: HttpRequest, team_slug: str) -> HttpResponse:
+    team = get_object_or_404(Team, slug=team_slug, dialect=Dialect.REST)
+    try:
+        outcome = webhooks.receive(team, request.headers, request.body)
+    except webhooks.WebhookRejected as exc:
+        return JsonResponse({"error": exc.reason}, status=exc.status)
+    return JsonResponse({"ok": True, "result": outcome.reason})

@@ -1,0 +1,272 @@
+"""Daily webhooks for REST teams: verify, deduplicate, record at once.
+
+Daily signs each delivery with the endpoint's secret:
+``base64(HMAC_SHA256(key=base64decode(secret), msg=timestamp + "." + raw_body))``
+in ``X-Webhook-Signature``, the timestamp in ``X-Webhook-Timestamp``. An event
+older (or newer) than `MAX_SKEW` is refused, so a captured delivery cannot be
+replayed later; the event id is recorded once, so a redelivery changes nothing.
+
+What an event says is written straight into Meeting and Attendance under the
+same keys the periodic sync uses (meeting id, session id), so the next sync
+simply overwrites it with Daily's own figures: that is the reconciliation.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+import hashlib
+import hmac
+import json
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from attendance.models import Attendance, Meeting, WebhookEndpoint, WebhookEvent
+from daily import DailyClient, NotFound
+from teams.audit import perform
+from teams.daily_client import client_for
+from teams.models import AuditAction, Team
+from teams.permissions import Permission
+
+log = logging.getLogger(__name__)
+
+MAX_SKEW = timedelta(minutes=5)
+EVENT_TYPES = ["meeting.started", "meeting.ended", "participant.joined", "participant.left"]
+
+
+class WebhookRejected(Exception):
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Outcome:
+    recorded: bool
+    reason: str
+
+
+def signature(secret_b64: str, timestamp: str, body: bytes) -> str:
+    key = base64.b64decode(secret_b64)
+    mac = hmac.new(key, timestamp.encode() + b"." + body, hashlib.sha256).digest()
+    return base64.b64encode(mac).decode()
+
+
+def verify(endpoint: WebhookEndpoint, timestamp: str, sent: str, body: bytes, now=None) -> None:
+    now = now or timezone.now()
+    try:
+        ts = int(timestamp)
+    except (TypeError, ValueError):
+        raise WebhookRejected(400, "missing or malformed X-Webhook-Timestamp") from None
+    if abs(now - datetime.fromtimestamp(ts, UTC)) > MAX_SKEW:
+        raise WebhookRejected(400, "stale timestamp")
+    try:
+        expected = signature(endpoint.get_secret(), timestamp, body)
+    except (binascii.Error, ValueError):
+        raise WebhookRejected(500, "the stored webhook secret is unusable") from None
+    if not sent or not hmac.compare_digest(expected.encode(), sent.encode()):
+        raise WebhookRejected(401, "bad signature")
+
+
+def _at(value) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return datetime.fromtimestamp(float(value), UTC)
+    except (TypeError, ValueError, OverflowError):
+        return None
+
+
+def receive(team: Team, headers: dict[str, str], body: bytes, now=None) -> Outcome:
+    endpoint = WebhookEndpoint.objects.filter(team=team).first()
+    if endpoint is None or not endpoint.secret_encrypted:
+        raise WebhookRejected(404, "no webhook is registered for this team")
+    verify(
+        endpoint,
+        headers.get("X-Webhook-Timestamp", ""),
+        headers.get("X-Webhook-Signature", ""),
+        body,
+        now=now,
+    )
+    try:
+        event = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise WebhookRejected(400, "the body is not JSON") from None
+    if not isinstance(event, dict) or not isinstance(event.get("payload"), dict):
+        raise WebhookRejected(400, "not a Daily event envelope")
+    event_id, kind = str(event.get("id") or ""), str(event.get("type") or "")
+    if not event_id or not kind:
+        raise WebhookRejected(400, "the event has no id or type")
+    try:
+        with transaction.atomic():
+            WebhookEvent.objects.create(
+                team=team,
+                event_id=event_id[:64],
+                type=kind[:64],
+                event_ts=_at(event.get("event_ts")),
+                payload=event["payload"],
+            )
+            applied = _apply(team, kind, event["payload"])
+    except IntegrityError:
+        return Outcome(False, "duplicate")
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(last_event_at=timezone.now())
+    return Outcome(True, "recorded" if applied else "ignored")
+
+
+def _apply(team: Team, kind: str, p: dict) -> bool:
+    room = str(p.get("room") or "")[:128]
+    if kind == "meeting.started":
+        start = _at(p.get("start_ts"))
+        if not (p.get("meeting_id") and room and start):
+            return False
+        Meeting.objects.get_or_create(
+            team=team,
+            key=str(p["meeting_id"])[:255],
+            defaults={
+                "upstream_id": str(p["meeting_id"])[:64],
+                "room": room,
+                "start": start,
+                "ongoing": True,
+            },
+        )
+        return True
+    if kind == "meeting.ended":
+        start, end = _at(p.get("start_ts")), _at(p.get("end_ts"))
+        if not (p.get("meeting_id") and room and start and end):
+            return False
+        Meeting.objects.update_or_create(
+            team=team,
+            key=str(p["meeting_id"])[:255],
+            defaults={
+                "upstream_id": str(p["meeting_id"])[:64],
+                "room": room,
+                "start": start,
+                "end": end,
+                "ongoing": False,
+                "duration": int((end - start).total_seconds()),
+            },
+        )
+        return True
+    if kind in ("participant.joined", "participant.left"):
+        return _apply_participant(team, kind, room, p)
+    return False
+
+
+def _apply_participant(team: Team, kind: str, room: str, p: dict) -> bool:
+    joined = _at(p.get("joined_at"))
+    session_id = str(p.get("session_id") or "")[:255]
+    if not (room and joined and session_id):
+        return False
+    # Participant events carry no meeting id: the meeting is the one running in
+    # that room when the person joined. Without it (events out of order), the
+    # periodic sync will record this session.
+    meeting = (
+        Meeting.objects.filter(team=team, room=room, start__lte=joined)
+        .filter(Q(ongoing=True) | Q(end__gte=joined))
+        .order_by("-start")
+        .first()
+    )
+    if meeting is None:
+        return False
+    user_id = str(p.get("user_id") or "")
+    is_guest = not user_id or user_id == session_id
+    defaults = {
+        "team": team,
+        "room": room,
+        "identity": (f"session:{session_id}" if is_guest else user_id)[:255],
+        "is_guest": is_guest,
+        "user_name": str(p.get("user_name") or "")[:255],
+        "join": joined,
+    }
+    if kind == "participant.left":
+        try:
+            duration = int(float(p.get("duration")))
+        except (TypeError, ValueError):
+            duration = None
+        if duration is not None:
+            defaults["duration"] = duration
+            defaults["leave"] = joined + timedelta(seconds=duration)
+    Attendance.objects.update_or_create(meeting=meeting, session_key=session_id, defaults=defaults)
+    return True
+
+
+def new_secret() -> str:
+    return base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def register(team: Team, actor, url: str) -> WebhookEndpoint:
+    """Create (or point) the team's Daily webhook at `url`, audited."""
+    endpoint = WebhookEndpoint.objects.filter(team=team).first()
+    secret = new_secret()
+
+    def call(client: DailyClient):
+        if endpoint and endpoint.upstream_id:
+            try:
+                return client.update_webhook(
+                    endpoint.upstream_id, url=url, event_types=EVENT_TYPES, hmac=secret
+                )
+            except NotFound:
+                pass  # deleted in Daily's dashboard meanwhile: create it again
+        return client.create_webhook(url, event_types=EVENT_TYPES, hmac=secret)
+
+    hook = perform(
+        actor=actor,
+        team=team,
+        permission=Permission.MANAGE_TEAM,
+        action=AuditAction.WEBHOOK_CHANGE,
+        target=f"register {url}",
+        operation=call,
+    )
+    endpoint = endpoint or WebhookEndpoint(team=team)
+    endpoint.upstream_id = hook.id
+    endpoint.url = hook.url or url
+    endpoint.set_secret(hook.hmac or secret)
+    endpoint.state = hook.state or ""
+    endpoint.failed_count = hook.failed_count or 0
+    endpoint.checked_at = timezone.now()
+    endpoint.save()
+    return endpoint
+
+
+def unregister(team: Team, actor) -> None:
+    endpoint = WebhookEndpoint.objects.filter(team=team).first()
+    if endpoint is None:
+        return
+
+    def call(client: DailyClient) -> None:
+        if endpoint.upstream_id:
+            # Already gone in Daily: the goal is reached.
+            with contextlib.suppress(NotFound):
+                client.delete_webhook(endpoint.upstream_id)
+
+    perform(
+        actor=actor,
+        team=team,
+        permission=Permission.MANAGE_TEAM,
+        action=AuditAction.WEBHOOK_CHANGE,
+        target=f"remove {endpoint.url}",
+        operation=call,
+    )
+    endpoint.delete()
+
+
+def refresh_state(team: Team) -> WebhookEndpoint | None:
+    """Ask Daily for the webhook's state (a read: not audited)."""
+    endpoint = WebhookEndpoint.objects.filter(team=team).first()
+    if endpoint is None or not endpoint.upstream_id:
+        return endpoint
+    with client_for(team) as client:
+        hook = client.get_webhook(endpoint.upstream_id)
+    endpoint.state = hook.state or ""
+    endpoint.failed_count = hook.failed_count or 0
+    endpoint.checked_at = timezone.now()
+    endpoint.save(update_fields=["state", "failed_count", "checked_at"])
+    return endpoint
