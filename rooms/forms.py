@@ -1,0 +1,329 @@
+"""Forms for rooms and meeting tokens, checked on the server with Daily's own rules.
+
+Times are entered as a date and time in the team's time zone (`<input type=datetime-local>`)
+and sent to Daily as UTC. Room properties are sparse (None means "Daily's default"): the
+forms send only what differs from the room's current values (or from Daily's defaults when
+creating), so an edit never pins a default the person did not touch.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import datetime
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from daily import (
+    DEFAULTS,
+    InvalidInput,
+    Privacy,
+    RecordingMode,
+    RecordingsBucket,
+    Region,
+    RoomProperties,
+    SipParams,
+)
+from daily import validation as daily_validation
+from rooms import services
+from teams.models import Team
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+RECORDING_LABELS = {
+    RecordingMode.CLOUD: "In the cloud (Daily stores the recording)",
+    RecordingMode.CLOUD_AUDIO_ONLY: "In the cloud, audio only",
+    RecordingMode.LOCAL: "On the recording participant's computer",
+    RecordingMode.RAW_TRACKS: "Raw tracks, one file per participant (cloud)",
+}
+REGION_LABELS = {
+    Region.AF_SOUTH_1: "Africa (Cape Town)",
+    Region.AP_NORTHEAST_2: "Asia Pacific (Seoul)",
+    Region.AP_SOUTHEAST_1: "Asia Pacific (Singapore)",
+    Region.AP_SOUTHEAST_2: "Asia Pacific (Sydney)",
+    Region.AP_SOUTH_1: "Asia Pacific (Mumbai)",
+    Region.EU_CENTRAL_1: "Europe (Frankfurt)",
+    Region.EU_WEST_2: "Europe (London)",
+    Region.SA_EAST_1: "South America (São Paulo)",
+    Region.US_EAST_1: "US East (N. Virginia)",
+    Region.US_WEST_2: "US West (Oregon)",
+}
+
+# Where Daily's InvalidInput.field lands in our forms.
+PROPERTY_FIELD_MAP = {
+    "exp": "exp",
+    "nbf": "exp",
+    "max_participants": "max_participants",
+    "enable_recording": "enable_recording",
+    "geo": "geo",
+    "sip": "sip_display_name",
+    "recordings_bucket": "bucket_name",
+}
+
+
+def local_datetime_widget() -> forms.DateTimeInput:
+    return forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT)
+
+
+def to_local_naive(value: datetime | None, tz: zoneinfo.ZoneInfo) -> datetime | None:
+    """An aware datetime as the wall-clock time of `tz`, for a datetime-local input."""
+    if value is None:
+        return None
+    return value.astimezone(tz).replace(tzinfo=None, second=0, microsecond=0)
+
+
+def add_daily_error(form: forms.Form, exc: InvalidInput, field_map: dict[str, str]) -> None:
+    """Show Daily's local validation next to the field it names (or above the form)."""
+    field = field_map.get(exc.field or "", exc.field)
+    form.add_error(field if field in form.fields else None, exc.message)
+
+
+class TeamTimeZoneForm(forms.Form):
+    """Interprets and shows datetime-local values in the team's time zone."""
+
+    def __init__(self, *args: Any, team: Team, **kwargs: Any) -> None:
+        self.team = team
+        super().__init__(*args, **kwargs)
+
+    def full_clean(self) -> None:
+        with timezone.override(self.team.tz):
+            super().full_clean()
+
+    def _future(self, value: datetime | None, what: str) -> datetime | None:
+        if value is not None and value <= timezone.now():
+            raise forms.ValidationError(f"The {what} is in the past.")
+        return value
+
+
+class RoomCreateForm(forms.Form):
+    name = forms.CharField(max_length=128, required=False, strip=True)
+    privacy = forms.ChoiceField()
+
+    def __init__(self, *args: Any, team: Team, **kwargs: Any) -> None:
+        self.team = team
+        super().__init__(*args, **kwargs)
+        choices = services.privacy_choices(team)
+        self.fields["privacy"].choices = [(p.value, p.label.capitalize()) for p in choices]
+        default = Privacy.TEAM if Privacy.TEAM in choices else Privacy.PUBLIC
+        self.fields["privacy"].initial = default.value
+        rest = services.supports(team, services.Capability.ROOM_PROPERTIES)
+        self.fields["name"].required = not rest
+        limit = 35 - len(team.name) if not rest else 128
+        self.fields["name"].widget.attrs.update(
+            {"maxlength": str(max(limit, 1)), "autocomplete": "off", "spellcheck": "false"}
+        )
+        if rest:
+            self.fields["name"].help_text = (
+                "Letters, digits, '-' and '_', up to 128 characters. "
+                "Leave empty and Daily chooses a name."
+            )
+        else:
+            self.fields["name"].help_text = (
+                f"Letters, digits, '-' and '_'. Team name and room name together may have "
+                f"at most 35 characters: up to {max(limit, 0)} for this team."
+            )
+
+    def clean_name(self) -> str | None:
+        value = self.cleaned_data["name"]
+        if not value:
+            if self.fields["name"].required:
+                raise forms.ValidationError("Enter a room name.")
+            return None
+        try:
+            return services.check_room_name(self.team, value)
+        except InvalidInput as exc:
+            raise forms.ValidationError(exc.message) from None
+
+    def clean_privacy(self) -> Privacy:
+        return Privacy(self.cleaned_data["privacy"])
+
+
+class RoomPropertiesForm(TeamTimeZoneForm):
+    """The REST room properties of CONTRACT.md, in words a person understands.
+
+    `baseline` is the room's current properties (or all defaults, when creating); the form
+    starts from its effective values and `properties()` returns only the differences.
+    """
+
+    BOOLEANS = (
+        ("enable_chat", "Text chat", "People can send chat messages."),
+        ("enable_prejoin_ui", "Pre-join screen", "People check camera and mic before joining."),
+        ("enable_emoji_reactions", "Emoji reactions", ""),
+        ("enable_screenshare", "Screen sharing", ""),
+        (
+            "enable_knocking",
+            "Knocking",
+            "People without access to a private room can ask to be let in.",
+        ),
+        ("start_video_off", "Join with camera off", ""),
+        ("start_audio_off", "Join with microphone off", ""),
+        ("eject_at_room_exp", "Remove everyone when the room expires", ""),
+        ("enable_dialout", "Dial-out", "Participants can call phone numbers from the room."),
+    )
+
+    exp = forms.DateTimeField(
+        required=False,
+        label="Expires at",
+        widget=local_datetime_widget(),
+        input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+    )
+    max_participants = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=daily_validation.MAX_PARTICIPANTS_LIMIT,
+        label="Maximum participants",
+        help_text=f"Empty: Daily's default ({DEFAULTS['max_participants']}).",
+    )
+    enable_recording = forms.ChoiceField(required=False, label="Recording")
+    geo = forms.ChoiceField(required=False, label="Region")
+    sip_enabled = forms.BooleanField(required=False, label="SIP dial-in")
+    sip_display_name = forms.CharField(
+        required=False, max_length=128, label="SIP display name", strip=True
+    )
+    sip_video = forms.BooleanField(required=False, label="SIP callers send video")
+    sip_num_endpoints = forms.IntegerField(
+        required=False, min_value=1, max_value=5, label="SIP endpoints"
+    )
+    bucket_name = forms.CharField(required=False, max_length=255, label="Bucket name")
+    bucket_region = forms.CharField(required=False, max_length=64, label="Bucket region")
+    bucket_role_arn = forms.CharField(
+        required=False, max_length=2048, label="IAM role ARN Daily assumes"
+    )
+    bucket_allow_api_access = forms.BooleanField(
+        required=False, label="Allow downloads of recordings through Daily's API"
+    )
+
+    def __init__(
+        self, *args: Any, team: Team, baseline: RoomProperties | None = None, **kwargs: Any
+    ) -> None:
+        self.baseline = baseline or RoomProperties()
+        self.editing = baseline is not None
+        super().__init__(*args, team=team, **kwargs)
+        for name, label, help_text in self.BOOLEANS:
+            self.fields[name] = forms.BooleanField(required=False, label=label, help_text=help_text)
+        recording = [(m.value, RECORDING_LABELS[m]) for m in RecordingMode]
+        regions = [(r.value, f"{REGION_LABELS[r]}, {r.value}") for r in Region]
+        b = self.baseline
+        # Daily's API cannot remove a property once set (an update sends only values), so
+        # an edit offers "default" only where the room still has the default.
+        if not (self.editing and b.enable_recording is not None):
+            recording.insert(0, ("", "Off (Daily's default)"))
+        if not (self.editing and b.geo is not None):
+            regions.insert(0, ("", "Automatic: nearest to the participants (Daily's default)"))
+        self.fields["enable_recording"].choices = recording
+        self.fields["geo"].choices = regions
+        tz_name = team.time_zone
+        self.fields["exp"].help_text = f"Date and time in {tz_name}. Empty: the room never expires."
+        if self.editing and b.exp is not None:
+            self.fields["exp"].required = True
+            self.fields[
+                "exp"
+            ].help_text = f"Date and time in {tz_name}. An expiry can be moved but not removed."
+        self.initial.update(self._initial_from(b))
+
+    def _initial_from(self, props: RoomProperties) -> dict[str, Any]:
+        initial: dict[str, Any] = {
+            name: bool(props.effective(name)) for name, _label, _help in self.BOOLEANS
+        }
+        initial["exp"] = to_local_naive(props.exp, self.team.tz)
+        initial["max_participants"] = props.max_participants
+        initial["enable_recording"] = props.enable_recording.value if props.enable_recording else ""
+        initial["geo"] = props.geo.value if props.geo else ""
+        if props.sip is not None:
+            initial.update(
+                sip_enabled=True,
+                sip_display_name=props.sip.display_name or "",
+                sip_video=bool(props.sip.video),
+                sip_num_endpoints=props.sip.num_endpoints,
+            )
+        if props.recordings_bucket is not None:
+            bucket = props.recordings_bucket
+            initial.update(
+                bucket_name=bucket.bucket_name or "",
+                bucket_region=bucket.bucket_region or "",
+                bucket_role_arn=bucket.assume_role_arn or "",
+                bucket_allow_api_access=bool(bucket.allow_api_access),
+            )
+        return initial
+
+    @property
+    def boolean_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name, _label, _help in self.BOOLEANS]
+
+    def clean_exp(self) -> datetime | None:
+        value = self.cleaned_data.get("exp")
+        current = self.baseline.exp
+        # The input shows minutes only: the same minute means "unchanged", even when that
+        # time has passed (not the person's doing).
+        tz = self.team.tz
+        if (
+            value is not None
+            and current is not None
+            and (to_local_naive(value, tz) == to_local_naive(current, tz))
+        ):
+            return current
+        return self._future(value, "expiry time")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("sip_enabled") and not data.get("sip_display_name"):
+            self.add_error("sip_display_name", "Give SIP dial-in a display name.")
+        if self.editing and self.baseline.sip is not None and not data.get("sip_enabled"):
+            self.add_error("sip_enabled", "SIP dial-in cannot be turned off through Daily's API.")
+        bucket = [data.get(k) for k in ("bucket_name", "bucket_region", "bucket_role_arn")]
+        if any(bucket) and not all(bucket):
+            self.add_error(
+                "bucket_name",
+                "A recordings bucket needs its name, its region and the role ARN.",
+            )
+        if self.editing and self.baseline.recordings_bucket is not None and not any(bucket):
+            self.add_error(
+                "bucket_name", "A recordings bucket cannot be removed through Daily's API."
+            )
+        return data
+
+    def properties(self) -> RoomProperties:
+        """Only what differs from the baseline's effective values (call after is_valid)."""
+        data = self.cleaned_data
+        b = self.baseline
+        changes: dict[str, Any] = {}
+        for name, _label, _help in self.BOOLEANS:
+            if data[name] != bool(b.effective(name)):
+                changes[name] = data[name]
+        if data.get("exp") is not None and data["exp"] != b.exp:
+            changes["exp"] = data["exp"]
+        if data.get("max_participants") is not None and data["max_participants"] != (
+            b.effective("max_participants")
+        ):
+            changes["max_participants"] = data["max_participants"]
+        recording = RecordingMode(data["enable_recording"]) if data["enable_recording"] else None
+        if recording is not None and recording != b.enable_recording:
+            changes["enable_recording"] = recording
+        geo = Region(data["geo"]) if data["geo"] else None
+        if geo is not None and geo != b.geo:
+            changes["geo"] = geo
+        if data.get("sip_enabled"):
+            sip = SipParams(
+                display_name=data["sip_display_name"],
+                sip_mode="dial-in",
+                video=bool(data.get("sip_video")),
+                num_endpoints=data.get("sip_num_endpoints") or 1,
+                codecs=b.sip.codecs if b.sip else None,
+            )
+            if sip != b.sip:
+                changes["sip"] = sip
+        if data.get("bucket_name"):
+            bucket = RecordingsBucket(
+                bucket_name=data["bucket_name"],
+                bucket_region=data["bucket_region"],
+                assume_role_arn=data["bucket_role_arn"],
+                allow_api_access=bool(data.get("bucket_allow_api_access")),
+            )
+            if bucket != b.recordings_bucket:
+                changes["recordings_bucket"] = bucket
+        return RoomProperties(**changes)
+
+
+class EmbedForm(forms.Form):
+    name = forms.CharField(required=False, max_length=100, strip=True, label="Visible name")

@@ -1,0 +1,294 @@
+"""Rooms: the reads (cached per team) and the mutations (each through `teams.audit.perform`).
+
+Reads. A team's room list is one Daily call (domains: the team-info call, which also
+carries the users and the invite link; rest: the paged room list), cached in Django's cache
+for `settings.DAILY_ROOMS_CACHE_SECONDS`. Other pages (the team overview, the users page)
+call `get_team_info` and share the same cached answer on domains teams.
+
+Invalidation. Every mutation calls `invalidate(team)`, which moves the team to a new cache
+generation. A slow read that started before the mutation writes its (stale) answer under
+the old generation, where nobody looks, so it cannot resurrect a deleted room.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.cache import cache
+
+from daily import (
+    AuthError,
+    Capability,
+    DailyClient,
+    DailyError,
+    MeetingTokenProperties,
+    NotFound,
+    PresenceParticipant,
+    Privacy,
+    RateLimited,
+    Room,
+    RoomProperties,
+    TeamInfo,
+    Unavailable,
+    Unsupported,
+)
+from daily import Dialect as DailyDialect
+from daily import validation as daily_validation
+from daily.enums import CAPABILITIES, PRIVACY_CHOICES
+from teams.audit import perform
+from teams.daily_client import client_for
+from teams.models import AuditAction, Team
+from teams.permissions import Permission
+
+T = TypeVar("T")
+User = AbstractBaseUser | AnonymousUser
+
+_PREFIX = "dailyadmin:rooms"
+
+
+# -- capabilities (a static mapping by dialect: no client needed to draw a page) -----------
+
+
+def dialect_of(team: Team) -> DailyDialect:
+    return DailyDialect(team.dialect)
+
+
+def capabilities(team: Team) -> frozenset[Capability]:
+    return CAPABILITIES[dialect_of(team)]
+
+
+def supports(team: Team, capability: Capability) -> bool:
+    return capability in capabilities(team)
+
+
+def privacy_choices(team: Team) -> tuple[Privacy, ...]:
+    return PRIVACY_CHOICES[dialect_of(team)]
+
+
+def check_room_name(team: Team, name: object, *, field: str = "name") -> str:
+    """Daily's own name rules for this team's dialect (raises daily.InvalidInput)."""
+    dialect = dialect_of(team)
+    return daily_validation.room_name(
+        name,
+        dialect=dialect,
+        team=team.name if dialect is DailyDialect.DOMAINS else None,
+        field=field,
+    )
+
+
+# -- cache ---------------------------------------------------------------------------------
+
+
+def _generation(team: Team) -> str:
+    return cache.get(f"{_PREFIX}:{team.pk}:generation") or "0"
+
+
+def _key(team: Team, what: str) -> str:
+    # updated_at: a change of credentials, base URL or dialect starts from a clean slate.
+    stamp = int(team.updated_at.timestamp()) if team.updated_at else 0
+    return f"{_PREFIX}:{team.pk}:{_generation(team)}:{stamp}:{what}"
+
+
+def _cached(team: Team, what: str, compute: Callable[[], T]) -> T:
+    key = _key(team, what)
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, settings.DAILY_ROOMS_CACHE_SECONDS)
+    return value
+
+
+def invalidate(team: Team) -> None:
+    """Forget the team's cached Daily answers. Every mutation calls this."""
+    cache.set(f"{_PREFIX}:{team.pk}:generation", str(time.time_ns()), None)
+
+
+# -- reads ---------------------------------------------------------------------------------
+
+
+def _fetch(team: Team, call: Callable[[DailyClient], T]) -> T:
+    with client_for(team) as client:
+        return call(client)
+
+
+def get_team_info(team: Team) -> TeamInfo:
+    """The team (domains) or domain (rest) with its rooms; cached per team."""
+    if dialect_of(team) is DailyDialect.DOMAINS:
+        return _cached(team, "info", lambda: _fetch(team, lambda c: c.team_info()))
+
+    def compute() -> TeamInfo:
+        # Built from the cached room list, so the rooms page and the overview share it.
+        name = _fetch(team, lambda c: c.domain_config().domain_name)
+        return TeamInfo(name=name, invite_link=None, rooms=get_rooms(team), users=[])
+
+    return _cached(team, "info", compute)
+
+
+def get_rooms(team: Team) -> list[Room]:
+    """Every room of the team, as Daily lists them; cached per team (one Daily call)."""
+    if dialect_of(team) is DailyDialect.DOMAINS:
+        return get_team_info(team).rooms
+    return _cached(team, "rooms", lambda: _fetch(team, lambda c: c.list_rooms()))
+
+
+def find_room(team: Team, name: str) -> Room | None:
+    for room in get_rooms(team):
+        if room.name == name:
+            return room
+    return None
+
+
+def presence(team: Team, room: str) -> list[PresenceParticipant]:
+    """Who is in `room` now (rest). Not cached: it changes by the second."""
+    people = _fetch(team, lambda c: c.presence())
+    return sorted((p for p in people if p.room == room), key=lambda p: p.join_time)
+
+
+# -- mutations -----------------------------------------------------------------------------
+
+
+def _mutate(
+    *,
+    actor: User,
+    team: Team,
+    action: AuditAction,
+    target: str,
+    operation: Callable[[DailyClient], T],
+    request_id: str = "",
+) -> T:
+    try:
+        return perform(
+            actor=actor,
+            team=team,
+            permission=Permission.MANAGE_ROOMS,
+            action=action,
+            target=target,
+            operation=operation,
+            request_id=request_id,
+        )
+    finally:
+        # Also after a failure: a timed-out call may still have changed something.
+        invalidate(team)
+
+
+def create_room(
+    *,
+    actor: User,
+    team: Team,
+    name: str | None,
+    privacy: Privacy | None,
+    properties: RoomProperties | None,
+    request_id: str = "",
+) -> Room:
+    return _mutate(
+        actor=actor,
+        team=team,
+        action=AuditAction.ROOM_CREATE,
+        target=name or "(name chosen by Daily)",
+        operation=lambda c: c.create_room(name, privacy, properties),
+        request_id=request_id,
+    )
+
+
+def set_privacy(
+    *, actor: User, team: Team, room: str, privacy: Privacy, request_id: str = ""
+) -> Room | None:
+    """Change a room's privacy. Returns the room as Daily now has it where Daily says so
+    (rest); None on domains, whose answer is only `{updated: true}`."""
+
+    def operation(client: DailyClient) -> Room | None:
+        if client.supports(Capability.ROOM_PROPERTIES):
+            return client.update_room(room, privacy=privacy)
+        client.set_privacy(room, privacy)
+        return None
+
+    return _mutate(
+        actor=actor,
+        team=team,
+        action=AuditAction.ROOM_PRIVACY,
+        target=f"{room} to {privacy.label}",
+        operation=operation,
+        request_id=request_id,
+    )
+
+
+def update_properties(
+    *, actor: User, team: Team, room: str, properties: RoomProperties, request_id: str = ""
+) -> Room:
+    changed = ", ".join(sorted(properties.set_fields())) or "nothing"
+    return _mutate(
+        actor=actor,
+        team=team,
+        action=AuditAction.ROOM_UPDATE,
+        target=f"{room}: {changed}",
+        operation=lambda c: c.update_room(room, properties=properties),
+        request_id=request_id,
+    )
+
+
+def delete_room(*, actor: User, team: Team, room: str, request_id: str = "") -> None:
+    _mutate(
+        actor=actor,
+        team=team,
+        action=AuditAction.ROOM_DELETE,
+        target=room,
+        operation=lambda c: c.delete_room(room),
+        request_id=request_id,
+    )
+
+
+def eject(
+    *, actor: User, team: Team, room: str, session_id: str, who: str, request_id: str = ""
+) -> list[str]:
+    return _mutate(
+        actor=actor,
+        team=team,
+        action=AuditAction.PARTICIPANT_EJECT,
+        target=f"{who} from room {room}",
+        operation=lambda c: c.eject(room, session_ids=[session_id]),
+        request_id=request_id,
+    )
+
+
+def issue_token(
+    *, actor: User, team: Team, properties: MeetingTokenProperties, request_id: str = ""
+) -> str:
+    """A meeting token. The audit event names the room and the user, never the token."""
+    who = properties.user_name or properties.user_id or "an unnamed user"
+    return perform(
+        actor=actor,
+        team=team,
+        permission=Permission.MANAGE_ROOMS,
+        action=AuditAction.TOKEN_ISSUE,
+        target=f"room {properties.room_name} for user {who}",
+        operation=lambda c: c.create_meeting_token(properties),
+        request_id=request_id,
+    )
+
+
+# -- messages ------------------------------------------------------------------------------
+
+
+def explain(exc: DailyError) -> str:
+    """A sentence for the person, from the error's class (never from parsing Daily's text).
+
+    Daily's own text is included where it helps; daily/ has already removed any token.
+    """
+    if isinstance(exc, AuthError):
+        return (
+            "Daily refused this team's API token. An owner can check the token in the "
+            "team's settings."
+        )
+    if isinstance(exc, RateLimited):
+        return "Daily is limiting how fast this team may make requests. Wait a moment."
+    if isinstance(exc, NotFound):
+        return f"Daily does not know this room any more ({exc.message})."
+    if isinstance(exc, Unsupported):
+        return exc.message
+    if isinstance(exc, Unavailable):
+        return f"Daily could not be reached or gave no usable answer: {exc.message}"
+    return exc.message

@@ -1,0 +1,79 @@
+"""Helpers the rooms views share: the room from the URL, partial or page, error context."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
+
+from daily import Capability, DailyError, InvalidInput, Room
+from daily import Dialect as DailyDialect
+from rooms import services
+from teams.models import Role, Team
+from teams.permissions import Permission, has_permission
+
+
+def wants_partial(request: HttpRequest) -> bool:
+    """The view's rule: an htmx request gets a fragment, anything else the whole page.
+
+    A history restore (back button after the snapshot was dropped) asks for the page.
+    """
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.history_restore_request and not htmx.boosted
+
+
+def respond(
+    request: HttpRequest,
+    template: str,
+    partial: str | None,
+    context: dict[str, Any],
+    *,
+    status: int = 200,
+) -> HttpResponse:
+    """Render `template#partial` for htmx and `template` otherwise, chosen here."""
+    name = f"{template}#{partial}" if partial and wants_partial(request) else template
+    response = render(request, name, context, status=status)
+    # The same URL answers a fragment or a page: caches must keep them apart.
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+def request_id(request: HttpRequest) -> str:
+    return request.headers.get("X-Request-ID", "")[:64]
+
+
+def room_name_or_404(team: Team, name: str) -> str:
+    """A room name from the URL, checked with Daily's rules: anything else is a 404."""
+    try:
+        return services.check_room_name(team, name)
+    except InvalidInput:
+        raise Http404("No such room") from None
+
+
+def room_or_404(team: Team, name: str) -> Room:
+    """The room from the team's (cached) list. Upstream failures propagate as DailyError."""
+    room = services.find_room(team, room_name_or_404(team, name))
+    if room is None:
+        raise Http404("No such room")
+    return room
+
+
+def team_context(team: Team, role: Role) -> dict[str, Any]:
+    caps = services.capabilities(team)
+    return {
+        "can_manage": has_permission(role, Permission.MANAGE_ROOMS),
+        "has_properties": Capability.ROOM_PROPERTIES in caps,
+        "has_tokens": Capability.MEETING_TOKENS in caps,
+        "has_presence": Capability.PRESENCE in caps,
+        "has_eject": Capability.EJECT in caps,
+        "has_dial_in_pin": Capability.DIAL_IN_PIN in caps,
+        "privacy_choices": services.privacy_choices(team),
+        # The domains team info lists rooms without a creation time.
+        "has_created": services.dialect_of(team) is DailyDialect.REST,
+    }
+
+
+def error_context(exc: DailyError, retry_url: str | None = None, **extra: Any) -> dict[str, Any]:
+    return {"error_message": services.explain(exc), "retry_url": retry_url, **extra}

@@ -1,0 +1,205 @@
+"""One room: join URL, embed snippet, dial-in, properties, presence and eject."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.html import escape
+from django.views.decorators.http import require_GET, require_POST
+
+from daily import DEFAULTS, DailyError, Room, RoomProperties
+from rooms import services
+from rooms.forms import RECORDING_LABELS, REGION_LABELS, EmbedForm
+from rooms.views.common import (
+    error_context,
+    request_id,
+    respond,
+    room_name_or_404,
+    room_or_404,
+    team_context,
+    wants_partial,
+)
+from teams.models import Role, Team
+from teams.permissions import Permission, team_view
+
+DETAIL = "rooms/detail.html"
+PRESENCE_SECONDS = 15
+
+
+def embed_snippet(room: Room, name: str = "") -> str:
+    src = room.url + (f"?name={quote(name, safe='')}" if name else "")
+    return f'<iframe src="{escape(src)}" allow="microphone; camera; autoplay"></iframe>'
+
+
+def _when(value: datetime | None, team: Team) -> str:
+    return value.astimezone(team.tz).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+def describe_properties(props: RoomProperties, team: Team) -> list[dict[str, Any]]:
+    """Each property a person cares about: its value in words, and whether it is Daily's."""
+
+    def yes_no(name: str) -> str:
+        return "on" if props.effective(name) else "off"
+
+    rows = [
+        ("Expires", _when(props.exp, team) + f" ({team.time_zone})" if props.exp else "never"),
+        ("Not before", _when(props.nbf, team) + f" ({team.time_zone})" if props.nbf else ""),
+        ("Maximum participants", str(props.effective("max_participants"))),
+        ("Text chat", yes_no("enable_chat")),
+        ("Pre-join screen", yes_no("enable_prejoin_ui")),
+        ("Emoji reactions", yes_no("enable_emoji_reactions")),
+        ("Screen sharing", yes_no("enable_screenshare")),
+        ("Knocking", yes_no("enable_knocking")),
+        ("Join with camera off", yes_no("start_video_off")),
+        ("Join with microphone off", yes_no("start_audio_off")),
+        ("Remove everyone at expiry", yes_no("eject_at_room_exp")),
+        ("Dial-out", yes_no("enable_dialout")),
+        (
+            "Recording",
+            RECORDING_LABELS[props.enable_recording] if props.enable_recording else "off",
+        ),
+        (
+            "Region",
+            f"{REGION_LABELS[props.geo]} ({props.geo.value})" if props.geo else "automatic",
+        ),
+        ("Language", props.effective("lang") or ""),
+        (
+            "SIP dial-in",
+            f"on, shown as {props.sip.display_name}"
+            if props.sip and props.sip.display_name
+            else ("on" if props.sip else "off"),
+        ),
+        (
+            "Recordings bucket",
+            f"{props.recordings_bucket.bucket_name} ({props.recordings_bucket.bucket_region})"
+            if props.recordings_bucket
+            else "Daily's storage",
+        ),
+    ]
+    keys = [
+        "exp", "nbf", "max_participants", "enable_chat", "enable_prejoin_ui",
+        "enable_emoji_reactions", "enable_screenshare", "enable_knocking", "start_video_off",
+        "start_audio_off", "eject_at_room_exp", "enable_dialout", "enable_recording", "geo",
+        "lang", "sip", "recordings_bucket",
+    ]  # fmt: skip
+    return [
+        {"label": label, "value": value, "default": getattr(props, key) is None}
+        for (label, value), key in zip(rows, keys, strict=True)
+        if value
+    ]
+
+
+def _presence_context(team: Team, room: str) -> dict[str, Any]:
+    try:
+        people = services.presence(team, room)
+    except DailyError as exc:
+        return {
+            "presence": None,
+            **error_context(
+                exc,
+                reverse("rooms:presence", args=[team.slug, room]),
+                retry_target="#presence",
+                retry_swap="outerHTML",
+            ),
+        }
+    return {"presence": people}
+
+
+@require_GET
+@team_view(Permission.VIEW_TEAM)
+def detail(request: HttpRequest, team: Team, role: Role, room: str) -> HttpResponse:
+    context = team_context(team, role)
+    context["presence_seconds"] = PRESENCE_SECONDS
+    try:
+        found = room_or_404(team, room)
+    except DailyError as exc:
+        context.update(error_context(exc, request.get_full_path()))
+        return respond(request, DETAIL, None, context)
+    embed = EmbedForm(request.GET or None)
+    name = embed.cleaned_data["name"] if embed.is_valid() else ""
+    context.update(
+        room=found,
+        embed_form=embed,
+        snippet=embed_snippet(found, name),
+        properties=describe_properties(found.properties, team) if context["has_properties"] else [],
+        defaults=DEFAULTS,
+    )
+    if context["has_presence"]:
+        context.update(_presence_context(team, found.name))
+    return respond(request, DETAIL, None, context)
+
+
+@require_GET
+@team_view(Permission.VIEW_TEAM)
+def embed(request: HttpRequest, team: Team, role: Role, room: str) -> HttpResponse:
+    """The embed snippet for a visible name (the detail page shows it on a full load)."""
+    if not wants_partial(request):
+        url = reverse("rooms:detail", args=[team.slug, room_name_or_404(team, room)])
+        query = request.GET.urlencode()
+        return redirect(f"{url}?{query}" if query else url)
+    context = team_context(team, role)
+    try:
+        found = room_or_404(team, room)
+    except DailyError as exc:
+        context.update(error_context(exc))
+        return respond(request, DETAIL, "embed", context)
+    form = EmbedForm(request.GET)
+    name = form.cleaned_data["name"] if form.is_valid() else ""
+    context.update(room=found, snippet=embed_snippet(found, name))
+    return respond(request, DETAIL, "embed", context)
+
+
+@require_GET
+@team_view(Permission.VIEW_TEAM)
+def presence(request: HttpRequest, team: Team, role: Role, room: str) -> HttpResponse:
+    """Who is in the room now; the detail page asks again every 15 s."""
+    name = room_name_or_404(team, room)
+    if not wants_partial(request):
+        return redirect("rooms:detail", team.slug, name)
+    context = team_context(team, role)
+    context.update(presence_seconds=PRESENCE_SECONDS, room_name=name)
+    if context["has_presence"]:
+        context.update(_presence_context(team, name))
+    return respond(request, DETAIL, "presence", context)
+
+
+@require_POST
+@team_view(Permission.MANAGE_ROOMS)
+def eject(request: HttpRequest, team: Team, role: Role, room: str) -> HttpResponse:
+    name = room_name_or_404(team, room)
+    session_id = request.POST.get("session_id", "")
+    who = (request.POST.get("user_name") or "").strip()[:80] or "a guest"
+    context = team_context(team, role)
+    context.update(room_name=name, who=who, session_id=session_id, user_name=who)
+    try:
+        ejected = services.eject(
+            actor=request.user,
+            team=team,
+            room=name,
+            session_id=session_id,
+            who=f"{who} (session {session_id[:64]})",
+            request_id=request_id(request),
+        )
+    except DailyError as exc:
+        message = services.explain(exc)
+        if not wants_partial(request):
+            messages.error(request, f"{who} was not ejected: {message}")
+            return redirect("rooms:detail", team.slug, name)
+        context.update(
+            error_message=f"{who} was not ejected. {message}",
+            retry_url=reverse("rooms:eject", args=[team.slug, name]),
+        )
+        return respond(request, DETAIL, "ejected-row", context)
+    gone = session_id in ejected
+    text = f"{who} was ejected." if gone else f"{who} had already left."
+    if not wants_partial(request):
+        messages.success(request, text)
+        return redirect("rooms:detail", team.slug, name)
+    context.update(ejected_message=text)
+    return respond(request, DETAIL, "ejected-row", context)

@@ -1,0 +1,113 @@
+"""`make run`'s command, started for real with no configuration, as a newcomer would."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.support.simulator import wait_until
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.2)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+@pytest.fixture
+def demo(tmp_path):
+    port, sim_port = _free_port(), _free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(DAILYADMIN_VAR_DIR=str(tmp_path / "var"), DAILY_SYNC_INITIAL_DAYS="3")
+    proc = subprocess.Popen(
+        [sys.executable, "manage.py", "demo", "--port", str(port), "--sim-port", str(sim_port)],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    lines: list[str] = []
+    threading.Thread(target=lambda: lines.extend(proc.stdout), daemon=True).start()
+    try:
+        wait_until(lambda: any("is running at" in line for line in lines), timeout=120)
+        wait_until(lambda: _port_open(port), timeout=30)
+        yield proc, f"http://127.0.0.1:{port}", sim_port, lines
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def _login(base: str, username: str) -> requests.Session:
+    session = requests.Session()
+    page = session.get(f"{base}/login/", timeout=10).text
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    response = session.post(
+        f"{base}/login/",
+        data={"username": username, "password": "dailyadmin-demo", "csrfmiddlewaretoken": token},
+        headers={"Referer": f"{base}/login/"},
+        timeout=10,
+    )
+    assert response.ok and "/login/" not in response.url, f"{username} could not log in"
+    return session
+
+
+def test_make_run_serves_the_demo_with_a_worker_and_stops_everything_on_ctrl_c(demo):
+    proc, base, sim_port, lines = demo
+    output = "".join(lines)
+    assert "Log in as one of: owner, admin, manager" in output
+    assert re.search(r"Synced demo-team: \d+ meetings", output)
+    assert re.search(r"Synced demo-rest: \d+ meetings", output)
+
+    for username in ("owner", "admin", "manager"):
+        home = _login(base, username).get(f"{base}/", timeout=10)
+        assert home.ok and "demo-team" in home.text and "demo-rest" in home.text
+
+    # "Sync now" goes through the filesystem broker to the real worker.
+    session = _login(base, "manager")
+    history = session.get(f"{base}/t/demo-rest/attendance/sync/", timeout=10).text
+    token = re.search(r'"X-CSRFToken": "([^"]+)"', history).group(1)
+    started = session.post(
+        f"{base}/t/demo-rest/attendance/sync/now/",
+        headers={"X-CSRFToken": token, "HX-Request": "true", "Referer": base},
+        timeout=10,
+    )
+    assert started.ok, started.text
+    since = re.search(r"since=([^\"&]+)", started.text).group(1)
+
+    def finished() -> bool:
+        status = session.get(
+            f"{base}/t/demo-rest/attendance/sync/status/?since={since}", timeout=10
+        )
+        return "Done:" in status.text
+
+    wait_until(finished, timeout=90, interval=1)
+
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=30) == 0
+    time.sleep(0.5)
+    assert not _port_open(int(base.rsplit(":", 1)[1])), "the web server is still running"
+    assert not _port_open(sim_port), "the simulator is still running"
+    leftovers = subprocess.run(
+        ["pgrep", "-s", str(proc.pid)], capture_output=True, text=True, check=False
+    ).stdout.split()
+    assert leftovers == [], f"processes left behind: {leftovers}"
