@@ -67,8 +67,8 @@ def _bool(key: str, value: Any) -> bool:
 def _int_range(low: int, high: int | None) -> Callable[[str, Any], int]:
     def check(key: str, value: Any) -> int:
         if not _is_int(value) or value < low or (high is not None and value > high):
-            upper = f" and {high}" if high is not None else ""
-            raise invalid(f"{key} must be an integer between {low}{upper}")
+            bound = f"between {low} and {high}" if high is not None else f"of at least {low}"
+            raise invalid(f"{key} must be an integer {bound}")
         return int(value)
 
     return check

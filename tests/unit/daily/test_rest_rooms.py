@@ -341,10 +341,12 @@ def test_batch_create_rooms(rest: RestClient, rsps: responses.RequestsMock) -> N
     assert [r.name for r in rooms] == ["a", "gen"]
 
 
-def test_batch_create_accepts_a_data_wrapper(
-    rest: RestClient, rsps: responses.RequestsMock
+@pytest.mark.parametrize("key", ["data", "rooms"])
+def test_batch_create_accepts_a_data_or_rooms_wrapper(
+    rest: RestClient, rsps: responses.RequestsMock, key: str
 ) -> None:
-    rsps.post(f"{REST_BASE}/batch/rooms", json={"data": [room_json("a")]})
+    # The simulator (and Daily's OpenAPI) answers a bare array; wrapped lists are read too.
+    rsps.post(f"{REST_BASE}/batch/rooms", json={key: [room_json("a")]})
     assert [r.name for r in rest.batch_create_rooms([RoomSpec("a")])] == ["a"]
 
 
