@@ -23,6 +23,7 @@ from daily.errors import (
     InvalidRequest,
     NotFound,
     ParseError,
+    Unavailable,
     WindowOverflow,
 )
 from daily.http import Transport
@@ -43,6 +44,8 @@ log = logging.getLogger("daily")
 MEETINGS_PER_CALL = 100
 _AUTH_WORDS = ("unauthori", "forbidden", "token", "auth")
 _NOT_FOUND_WORDS = ("not found", "no such")
+# An error inside a 200 that says it is passing: retryable, like a 5xx.
+_TRANSIENT_WORDS = ("try again", "internal error", "temporar", "timed out", "unavailable")
 
 
 def classify_domains_error(message: str) -> type[DailyError]:
@@ -52,6 +55,8 @@ def classify_domains_error(message: str) -> type[DailyError]:
         return AuthError
     if any(word in text for word in _NOT_FOUND_WORDS):
         return NotFound
+    if any(word in text for word in _TRANSIENT_WORDS):
+        return Unavailable
     return InvalidRequest
 
 

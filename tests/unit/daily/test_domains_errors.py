@@ -35,6 +35,8 @@ from .conftest import DOMAINS_ROOT
         ("Forbidden", AuthError),
         ("No such room", NotFound),
         ("Bad AUTH header", AuthError),
+        ("internal error, please try again", Unavailable),
+        ("Service temporarily unavailable", Unavailable),
     ],
 )
 def test_domains_messages_are_classified_by_keyword(
