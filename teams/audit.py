@@ -53,7 +53,18 @@ def record(
         )
 
 
-def error_type_of(exc: DailyError) -> str:
+class Refused(Exception):
+    """A mutation the dashboard itself refuses, such as one that would leave a team without
+    an owner. Audited as failed (error type "Refused"); `message` is written for people."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+
+def error_type_of(exc: DailyError | Refused) -> str:
+    if isinstance(exc, Refused):
+        return "Refused"
     return exc.error_type or type(exc).__name__
 
 
@@ -66,14 +77,19 @@ def perform(
     target: str,
     operation: Callable[[DailyClient], T],
     request_id: str = "",
+    message: str = "",
 ) -> T:
-    """Check the role, call Daily through `operation`, and audit the outcome."""
+    """Check the role, call Daily through `operation`, and audit the outcome.
+
+    `operation` may raise `Refused` after reading fresh state from Daily (e.g. to refuse
+    removing the last owner); that is audited as a failure too.
+    """
     if actor is not None:
         ensure_permission(actor, team, permission)
     try:
         with client_for(team) as client:
             result = operation(client)
-    except DailyError as exc:
+    except (DailyError, Refused) as exc:
         record(
             team=team,
             actor=actor,
@@ -92,6 +108,7 @@ def perform(
         action=action,
         target=target,
         outcome=Outcome.OK,
+        message=message,
         request_id=request_id,
     )
     return result
@@ -106,18 +123,37 @@ def perform_local(
     target: str,
     operation: Callable[[], T],
     request_id: str = "",
+    message: str = "",
 ) -> T:
-    """The same contract for mutations of the dashboard's own data."""
+    """The same contract for mutations of the dashboard's own data.
+
+    The operation and its "ok" event commit together. An operation that raises `Refused`
+    is rolled back and the refusal is recorded after the rollback, so it is never lost.
+    """
     if actor is not None and team is not None and permission is not None:
         ensure_permission(actor, team, permission)
-    with transaction.atomic():
-        result = operation()
+    try:
+        with transaction.atomic():
+            result = operation()
+            record(
+                team=team,
+                actor=actor,
+                action=action,
+                target=target,
+                outcome=Outcome.OK,
+                message=message,
+                request_id=request_id,
+            )
+    except Refused as exc:
         record(
             team=team,
             actor=actor,
             action=action,
             target=target,
-            outcome=Outcome.OK,
+            outcome=Outcome.FAILED,
+            error_type=error_type_of(exc),
+            message=exc.message,
             request_id=request_id,
         )
+        raise
     return result

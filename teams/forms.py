@@ -1,0 +1,184 @@
+"""Forms of the teams pages. They validate input only; the services do the changes."""
+
+from __future__ import annotations
+
+import zoneinfo
+from functools import cache
+from typing import Any
+from urllib.parse import urlsplit
+
+from django import forms
+from django.contrib.auth.forms import UserCreationForm
+from django.utils.text import slugify
+
+from teams.models import (
+    AuditAction,
+    Dialect,
+    Outcome,
+    Role,
+    Team,
+    daily_name_validator,
+    validate_time_zone,
+)
+from teams.services.memberships import find_user
+
+TOKEN_HELP = "Leave empty to keep the current token. It is stored encrypted and never shown."  # noqa: S105
+
+
+@cache
+def time_zone_names() -> list[str]:
+    return sorted(zoneinfo.available_timezones())
+
+
+class TokenInput(forms.PasswordInput):
+    """A password input that is never pre-filled, even when the form is shown again."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            render_value=False,
+            attrs={"autocomplete": "new-password", "spellcheck": "false"},
+        )
+
+
+class TeamSettingsForm(forms.Form):
+    name = forms.CharField(
+        max_length=63,
+        validators=[daily_name_validator],
+        help_text="The Daily team or domain name, as in https://<name>.daily.co/.",
+    )
+    dialect = forms.ChoiceField(label="API", choices=Dialect.choices, widget=forms.RadioSelect)
+    base_url = forms.URLField(
+        label="API base URL",
+        max_length=255,
+        assume_scheme="https",
+        help_text="Daily: https://api.daily.co/v1 (REST) or https://prod-ks.pluot.blue/ (domains).",
+    )
+    token = forms.CharField(
+        label="New token", required=False, strip=True, widget=TokenInput(), help_text=TOKEN_HELP
+    )
+    time_zone = forms.CharField(
+        max_length=64,
+        validators=[validate_time_zone],
+        widget=forms.TextInput(attrs={"list": "time-zones", "autocomplete": "off"}),
+        help_text="Attendance reports count days in this time zone, e.g. Europe/Paris.",
+    )
+    sync_enabled = forms.BooleanField(label="Sync attendance automatically", required=False)
+    sync_interval = forms.IntegerField(label="Sync every (seconds)", min_value=30, max_value=86400)
+
+    @staticmethod
+    def initial_for(team: Team) -> dict[str, Any]:
+        return {
+            "name": team.name,
+            "dialect": team.dialect,
+            "base_url": team.base_url,
+            "time_zone": team.time_zone,
+            "sync_enabled": team.sync_enabled,
+            "sync_interval": team.sync_interval,
+        }
+
+    def clean_base_url(self) -> str:
+        url = self.cleaned_data["base_url"]
+        if not url:
+            return url
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            raise forms.ValidationError("Use an http or https URL.")
+        if parts.username or parts.password or parts.query or parts.fragment:
+            raise forms.ValidationError(
+                "Use a plain URL: no user name, password, query or fragment."
+            )
+        return url
+
+    def clean_token(self) -> str:
+        token = self.cleaned_data["token"]
+        # What can travel in an HTTP header. The message never repeats the value.
+        if token and any(not 33 <= ord(c) <= 126 for c in token):
+            raise forms.ValidationError(
+                "This token contains spaces or characters an API token cannot have."
+            )
+        return token
+
+
+class TeamCreateForm(TeamSettingsForm):
+    slug = forms.SlugField(
+        label="Address in the dashboard",
+        required=False,
+        max_length=63,
+        help_text="The team's pages live at /t/<address>/. Defaults to the name.",
+    )
+    field_order = ["name", "slug", "dialect", "base_url", "token", "time_zone"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["base_url"].required = False
+        self.fields["base_url"].help_text = "Leave empty for Daily's own API of this kind."
+        self.fields["token"].required = True
+        self.fields["token"].label = "API token"
+        self.fields["token"].help_text = "Stored encrypted, never shown again."
+        del self.fields["sync_enabled"]
+        del self.fields["sync_interval"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if "name" in data:
+            slug = data.get("slug") or slugify(data["name"])
+            if Team.objects.filter(slug=slug).exists():
+                self.add_error("slug", f"A team already uses the address {slug}.")
+            data["slug"] = slug
+        return data
+
+
+class MemberAddForm(forms.Form):
+    user = forms.CharField(label="Username or email", max_length=254)
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.MANAGER)
+
+    def clean_user(self):
+        user = find_user(self.cleaned_data["user"].strip())
+        if user is None:
+            raise forms.ValidationError(
+                "No active dashboard user has this username or email. Create one below."
+            )
+        return user
+
+
+class MemberCreateForm(UserCreationForm):
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.MANAGER)
+
+    class Meta(UserCreationForm.Meta):
+        fields = ("username", "email")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Not the first form of its page: the cursor belongs elsewhere.
+        self.fields["username"].widget.attrs.pop("autofocus", None)
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices)
+
+
+class RemoveUserForm(forms.Form):
+    email = forms.CharField(max_length=254)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class AuditFilterForm(forms.Form):
+    actor = forms.ChoiceField(required=False)
+    action = forms.ChoiceField(required=False, choices=[("", "Any action"), *AuditAction.choices])
+    outcome = forms.ChoiceField(required=False, choices=[("", "Any outcome"), *Outcome.choices])
+    since = forms.DateField(label="From", required=False, widget=DateInput())
+    until = forms.DateField(label="To", required=False, widget=DateInput())
+
+    def __init__(self, *args: Any, actors: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["actor"].choices = [("", "Anyone"), *((a, a) for a in actors)]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            self.add_error("until", "The end date is before the start date.")
+        return data

@@ -1,0 +1,106 @@
+"""The audit log page and its CSV export: one filtered query, streamed when exported."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+
+from teams.models import AuditAction, AuditEvent, Team
+
+PER_PAGE = 50
+CSV_HEADER = (
+    "time",
+    "team",
+    "actor",
+    "action",
+    "action_label",
+    "target",
+    "outcome",
+    "error_type",
+    "message",
+    "request_id",
+)
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Filters:
+    actor: str = ""
+    action: str = ""
+    outcome: str = ""
+    since: date | None = None  # inclusive, in the team's time zone
+    until: date | None = None  # inclusive, in the team's time zone
+
+    @classmethod
+    def from_form(cls, data: dict[str, Any]) -> Filters:
+        return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__ and v})
+
+
+def actors(team: Team) -> list[str]:
+    """Everyone who appears in the team's log, for the actor filter."""
+    return list(
+        AuditEvent.objects.filter(team=team)
+        .order_by("actor_name")
+        .values_list("actor_name", flat=True)
+        .distinct()
+    )
+
+
+def events(team: Team, filters: Filters) -> QuerySet[AuditEvent]:
+    qs = AuditEvent.objects.filter(team=team)
+    if filters.actor:
+        qs = qs.filter(actor_name=filters.actor)
+    if filters.action:
+        qs = qs.filter(action=filters.action)
+    if filters.outcome:
+        qs = qs.filter(outcome=filters.outcome)
+    if filters.since:
+        qs = qs.filter(created_at__gte=datetime.combine(filters.since, time.min, tzinfo=team.tz))
+    if filters.until:
+        end = datetime.combine(filters.until + timedelta(days=1), time.min, tzinfo=team.tz)
+        qs = qs.filter(created_at__lt=end)
+    # Every column the page shows is on the row itself: no join, no query per row.
+    return qs.order_by("-created_at", "-id")
+
+
+def page(team: Team, filters: Filters, number: int | str = 1) -> Page:
+    return Paginator(events(team, filters), PER_PAGE).get_page(number)
+
+
+def _cell(value: str) -> str:
+    return f"'{value}" if value.startswith(FORMULA_PREFIXES) else value
+
+
+class _Echo:
+    """A file-like object whose write returns the line, for streaming csv.writer output."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_lines(team: Team, filters: Filters) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield writer.writerow(CSV_HEADER)
+    labels = dict(AuditAction.choices)
+    for event in events(team, filters).iterator(chunk_size=2000):
+        yield writer.writerow(
+            [
+                event.created_at.astimezone(team.tz).isoformat(),
+                _cell(event.team_name),
+                _cell(event.actor_name),
+                event.action,
+                labels.get(event.action, event.action),
+                _cell(event.target),
+                event.outcome,
+                _cell(event.error_type),
+                _cell(event.message),
+                _cell(event.request_id),
+            ]
+        )

@@ -1,0 +1,212 @@
+"""Dashboard memberships: who may use a team, with which role.
+
+Every change goes through `teams.audit.perform_local` (role check, change, audit event).
+A team never loses its last owner: the owner rows are locked (`select_for_update`) before
+they are counted, so two concurrent demotions of the last two owners cannot both pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+
+from teams.audit import Refused, User, perform_local
+from teams.models import AuditAction, Membership, Role, Team
+from teams.permissions import Permission, has_permission
+
+LAST_OWNER = (
+    "{user} is the last owner of {team}. Make someone else an owner first: "
+    "a team always keeps at least one owner."
+)
+
+GONE = "{user} is no longer a member of {team}."
+
+
+# The role matrix in words, for the members page (the matrix itself is ROLE_PERMISSIONS).
+PERMISSION_LABELS = {
+    Permission.VIEW_TEAM: "View the team, rooms, users and invite link",
+    Permission.MANAGE_ROOMS: "Create and delete rooms, change privacy and properties, issue tokens",
+    Permission.REMOVE_USERS: "Remove a user from the Daily team",
+    Permission.VIEW_ATTENDANCE: "View and export attendance, start a sync",
+    Permission.MANAGE_TEAM: "Edit the API settings and token, manage dashboard members",
+    Permission.VIEW_AUDIT: "View the audit log",
+}
+
+
+@dataclass(frozen=True)
+class MembersPage:
+    memberships: list[Membership]
+
+    @property
+    def sole_owner_id(self) -> int | None:
+        """The membership that can be neither demoted nor removed, if there is one."""
+        owners = [m.pk for m in self.memberships if m.role == Role.OWNER]
+        return owners[0] if len(owners) == 1 else None
+
+    @property
+    def matrix(self) -> list[tuple[str, list[bool]]]:
+        return [
+            (label, [has_permission(role, permission) for role in Role])
+            for permission, label in PERMISSION_LABELS.items()
+        ]
+
+
+def members_page(team: Team) -> MembersPage:
+    return MembersPage(
+        memberships=list(
+            Membership.objects.filter(team=team).select_related("user").order_by("user__username")
+        )
+    )
+
+
+def find_user(identifier: str) -> AbstractBaseUser | None:
+    """An existing user by username or (unambiguous) email address."""
+    users = get_user_model().objects.filter(
+        Q(username__iexact=identifier) | Q(email__iexact=identifier), is_active=True
+    )[:2]
+    found = list(users)
+    return found[0] if len(found) == 1 else None
+
+
+def _describe(user: AbstractBaseUser, role: Role | str) -> str:
+    return f"{user.get_username()} ({Role(role).label})"
+
+
+def add_member(
+    *, actor: User, team: Team, user: AbstractBaseUser, role: Role, request_id: str = ""
+) -> Membership:
+    """Give an existing user a role in the team. Refused if they already have one."""
+
+    def operation() -> Membership:
+        try:
+            with transaction.atomic():
+                return Membership.objects.create(team=team, user=user, role=role)
+        except IntegrityError:
+            raise Refused(f"{user.get_username()} is already a member of {team.name}.") from None
+
+    return perform_local(
+        actor=actor,
+        team=team,
+        permission=Permission.MANAGE_TEAM,
+        action=AuditAction.MEMBERSHIP_ADD,
+        target=_describe(user, role),
+        operation=operation,
+        request_id=request_id,
+    )
+
+
+def create_member(
+    *,
+    actor: User,
+    team: Team,
+    username: str,
+    email: str,
+    password: str,
+    role: Role,
+    request_id: str = "",
+) -> Membership:
+    """Create a dashboard login and give it a role in the team, in one transaction."""
+
+    def operation() -> Membership:
+        try:
+            with transaction.atomic():
+                user = get_user_model().objects.create_user(
+                    username=username, email=email, password=password
+                )
+        except IntegrityError:  # the form checked, but someone was quicker
+            raise Refused(f"The username {username} was just taken.") from None
+        return Membership.objects.create(team=team, user=user, role=role)
+
+    return perform_local(
+        actor=actor,
+        team=team,
+        permission=Permission.MANAGE_TEAM,
+        action=AuditAction.MEMBERSHIP_ADD,
+        target=f"{username} ({Role(role).label})",
+        operation=operation,
+        message="a new dashboard login was created",
+        request_id=request_id,
+    )
+
+
+def _lock_owners(team: Team) -> list[int]:
+    """Lock the team's owner rows and return their ids (call inside a transaction)."""
+    return list(
+        Membership.objects.select_for_update()
+        .filter(team=team, role=Role.OWNER)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def change_role(
+    *, actor: User, team: Team, membership_id: int, role: Role, request_id: str = ""
+) -> Membership:
+    """Change a member's role; demoting the last owner is refused."""
+    membership = Membership.objects.select_related("user").get(pk=membership_id, team=team)
+
+    def operation() -> Membership:
+        with transaction.atomic():
+            owners = _lock_owners(team)
+            current = Membership.objects.select_for_update().filter(pk=membership.pk).first()
+            if current is None:
+                raise Refused(GONE.format(user=membership.user.get_username(), team=team))
+            if current.role == Role.OWNER and role != Role.OWNER and owners == [current.pk]:
+                raise Refused(LAST_OWNER.format(user=membership.user.get_username(), team=team))
+            current.role = role
+            current.save(update_fields=["role"])
+            current.user = membership.user
+            return current
+
+    return perform_local(
+        actor=actor,
+        team=team,
+        permission=Permission.MANAGE_TEAM,
+        action=AuditAction.MEMBERSHIP_CHANGE,
+        target=_describe(membership.user, role),
+        operation=operation,
+        message=f"was {Role(membership.role).label}",
+        request_id=request_id,
+    )
+
+
+def remove_member(
+    *, actor: User, team: Team, membership_id: int, request_id: str = ""
+) -> Membership:
+    """Remove a member from the dashboard team; removing the last owner is refused."""
+    membership = Membership.objects.select_related("user").get(pk=membership_id, team=team)
+
+    def operation() -> None:
+        with transaction.atomic():
+            owners = _lock_owners(team)
+            if owners == [membership.pk]:
+                raise Refused(LAST_OWNER.format(user=membership.user.get_username(), team=team))
+            deleted, _ = Membership.objects.filter(pk=membership.pk).delete()
+            if not deleted:
+                raise Refused(GONE.format(user=membership.user.get_username(), team=team))
+
+    perform_local(
+        actor=actor,
+        team=team,
+        permission=Permission.MANAGE_TEAM,
+        action=AuditAction.MEMBERSHIP_REMOVE,
+        target=_describe(membership.user, membership.role),
+        operation=operation,
+        request_id=request_id,
+    )
+    return membership
+
+
+def teams_of(user: Any) -> list[tuple[Team, Role]]:
+    """The teams a person may open, with their role; superusers see every team as owners."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    if user.is_superuser:
+        return [(team, Role.OWNER) for team in Team.objects.order_by("name", "slug")]
+    memberships = Membership.objects.filter(user=user).select_related("team").order_by("team__name")
+    return [(m.team, Role(m.role)) for m in memberships]

@@ -1,0 +1,100 @@
+"""The team overview: invite link, counts, and what the team's API can do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+
+from attendance.models import Attendance, Meeting, SyncState
+from daily import Capability, DailyError, Dialect
+from daily.enums import CAPABILITIES
+from rooms import services as rooms_services
+from teams.daily_client import client_for
+from teams.models import Team
+from teams.services.errors import describe
+
+# What each capability lets a person do, in the words of the overview page.
+CAN = {
+    Capability.TEAM_USERS: "see the Daily team's users",
+    Capability.INVITE_LINK: "share the team's invite link",
+    Capability.REMOVE_USER: "remove users from the Daily team",
+    Capability.DIAL_IN_PIN: "show dial-in PINs of rooms",
+    Capability.ROOMS: "create, list and delete rooms",
+    Capability.PRIVACY: "change a room's privacy",
+    Capability.MEETINGS: "sync meeting attendance",
+    Capability.ROOM_PROPERTIES: "edit room properties (expiry, recording, chat, …)",
+    Capability.MEETING_TOKENS: "issue meeting tokens",
+    Capability.PRESENCE: "see who is in a room right now",
+    Capability.EJECT: "eject participants from a meeting",
+    Capability.WEBHOOKS: "receive meeting events by webhook",
+    Capability.BATCH: "create or delete many rooms at once",
+    Capability.DOMAIN_CONFIG: "read the domain's configuration",
+}
+ORDER = list(CAN)
+MEETINGS_WINDOW = timedelta(days=7)
+
+
+@dataclass
+class Overview:
+    team: Team
+    rooms: int | None = None
+    users: int | None = None
+    live: int | None = None
+    live_as_of: datetime | None = None  # domains: live people come from the last sync
+    meetings_7d: int = 0
+    invite_link: str | None = None
+    can: list[str] = field(default_factory=list)
+    cannot: list[str] = field(default_factory=list)
+    error: str | None = None  # Daily's failure in words; the counts from Daily are None
+
+    @property
+    def is_domains(self) -> bool:
+        return self.team.dialect == Dialect.DOMAINS
+
+    @property
+    def dialect_label(self) -> str:
+        return Dialect(self.team.dialect).label
+
+
+def capabilities_in_words(dialect: str) -> tuple[list[str], list[str]]:
+    have = CAPABILITIES[Dialect(dialect)]
+    return [CAN[c] for c in ORDER if c in have], [CAN[c] for c in ORDER if c not in have]
+
+
+def build(team: Team, *, now: datetime | None = None) -> Overview:
+    now = now or timezone.now()
+    overview = Overview(team=team)
+    overview.can, overview.cannot = capabilities_in_words(team.dialect)
+    overview.meetings_7d = Meeting.objects.filter(
+        team=team, start__gte=now - MEETINGS_WINDOW
+    ).count()
+    if team.dialect == Dialect.DOMAINS:
+        overview.live = Attendance.objects.filter(
+            team=team, meeting__ongoing=True, leave__isnull=True
+        ).count()
+        overview.live_as_of = (
+            SyncState.objects.filter(team=team).values_list("last_success_at", flat=True).first()
+        )
+    else:
+        # The people REST teams know: stable identities (token user ids) seen in attendance.
+        overview.users = (
+            Attendance.objects.filter(team=team, is_guest=False)
+            .values("identity")
+            .distinct()
+            .count()
+        )
+    try:
+        if team.dialect == Dialect.DOMAINS:
+            info = rooms_services.get_team_info(team)
+            overview.rooms = len(info.rooms)
+            overview.users = len(info.users)
+            overview.invite_link = info.invite_link
+        else:
+            overview.rooms = len(rooms_services.get_rooms(team))
+            with client_for(team) as client:
+                overview.live = len(client.presence())
+    except DailyError as exc:
+        overview.error = describe(exc, team)
+    return overview

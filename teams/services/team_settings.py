@@ -1,0 +1,166 @@
+"""Adding a team, changing its settings and credentials, and testing the connection.
+
+The API token is write-only: it is encrypted on arrival and never returned, logged or
+written to the audit log (whose messages name what changed, never a token).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from attendance.models import SyncState
+from daily import DEFAULT_BASE_URLS, DailyError, Dialect
+from rooms import services as rooms_services
+from teams.audit import User, perform_local
+from teams.daily_client import client_for
+from teams.models import AuditAction, Membership, Role, Team
+from teams.permissions import Permission
+from teams.services.errors import describe
+
+# The settings an owner edits, in the order the audit message lists them.
+EDITABLE = ("name", "dialect", "base_url", "time_zone", "sync_enabled", "sync_interval")
+
+
+def default_base_url(dialect: str) -> str:
+    return DEFAULT_BASE_URLS[Dialect(dialect)]
+
+
+def create_team(*, actor: Any, data: dict[str, Any], request_id: str = "") -> Team:
+    """A superuser adds a team; they become its first owner."""
+    if not getattr(actor, "is_superuser", False):
+        raise PermissionDenied("Only a superuser can add a team.")
+    team = Team(
+        name=data["name"],
+        slug=data["slug"],
+        dialect=data["dialect"],
+        base_url=data["base_url"] or default_base_url(data["dialect"]),
+        time_zone=data["time_zone"],
+    )
+    team.set_token(data["token"])
+    with transaction.atomic():
+        team.save()
+        perform_local(
+            actor=actor,
+            team=team,
+            permission=None,
+            action=AuditAction.TEAM_CREATE,
+            target=team.slug,
+            operation=lambda: Membership.objects.create(team=team, user=actor, role=Role.OWNER),
+            message=f"{team.get_dialect_display()} at {team.base_url}",
+            request_id=request_id,
+        )
+    return team
+
+
+def _label(field: str) -> str:
+    return str(Team._meta.get_field(field).verbose_name)
+
+
+def _show(field: str, value: Any) -> str:
+    if field == "sync_enabled":
+        return "on" if value else "off"
+    return str(value)
+
+
+def update_team(
+    *, actor: User, team: Team, data: dict[str, Any], request_id: str = ""
+) -> list[str]:
+    """Apply the settings form; return what changed, in words ("time zone", "API token").
+
+    Settings and token are two audit events (TEAM_UPDATE, CREDENTIALS_CHANGE) committed
+    together. An empty token keeps the current one.
+    """
+    changes = [
+        (field, getattr(team, field), data[field])
+        for field in EDITABLE
+        if field in data and data[field] != getattr(team, field)
+    ]
+    token = data.get("token") or ""
+    changed: list[str] = []
+    with transaction.atomic():
+        if changes:
+
+            def save_settings() -> None:
+                for field, _old, new in changes:
+                    setattr(team, field, new)
+                team.full_clean()
+                team.save()
+
+            perform_local(
+                actor=actor,
+                team=team,
+                permission=Permission.MANAGE_TEAM,
+                action=AuditAction.TEAM_UPDATE,
+                target=team.slug,
+                operation=save_settings,
+                message="; ".join(
+                    f"{_label(f)}: {_show(f, old)} → {_show(f, new)}" for f, old, new in changes
+                ),
+                request_id=request_id,
+            )
+            changed += [_label(f) for f, _, _ in changes]
+        if token:
+
+            def save_token() -> None:
+                team.set_token(token)
+                team.save()
+                # A token that failed authentication stopped the periodic sync; a new one
+                # deserves a new try.
+                SyncState.objects.filter(team=team).update(blocked_by_auth=False)
+
+            perform_local(
+                actor=actor,
+                team=team,
+                permission=Permission.MANAGE_TEAM,
+                action=AuditAction.CREDENTIALS_CHANGE,
+                target=team.slug,
+                operation=save_token,
+                message="API token replaced",
+                request_id=request_id,
+            )
+            changed.append("API token")
+    if changed:
+        rooms_services.invalidate(team)
+    return changed
+
+
+@dataclass(frozen=True)
+class ConnectionResult:
+    ok: bool
+    message: str
+
+
+def test_connection(team: Team) -> ConnectionResult:
+    """Ask Daily something harmless with the saved settings and say what it answered."""
+    try:
+        with client_for(team) as client:
+            if team.dialect == Dialect.DOMAINS:
+                info = client.team_info()
+                invite = " and an invite link" if info.invite_link else ""
+                return ConnectionResult(
+                    True,
+                    f"Connected. Daily answered for team {info.name}: "
+                    f"{_count(len(info.rooms), 'room')}, "
+                    f"{_count(len(info.users), 'user')}{invite}.",
+                )
+            config = client.domain_config()
+            rooms = client.list_rooms()
+            return ConnectionResult(
+                True,
+                f"Connected. Daily answered for domain {config.domain_name}: "
+                f"{_count(len(rooms), 'room')}.",
+            )
+    except DailyError as exc:
+        return ConnectionResult(False, describe(exc, team))
+
+
+# pytest would collect a module-level function named test_*; this one is not a test.
+test_connection.__test__ = False  # type: ignore[attr-defined]
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

@@ -1,0 +1,28 @@
+"""The pages of one team, included at t/<team_slug>/. Each view checks its own permission."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from teams.views import audit, members, overview, team_settings, users
+
+app_name = "teams"
+
+urlpatterns = [
+    path("", overview.overview, name="overview"),
+    path("users/", users.users, name="users"),
+    path("users/remove/", users.user_remove, name="user_remove"),
+    path("audit/", audit.audit, name="audit"),
+    path("audit/export.csv", audit.audit_export, name="audit_export"),
+    path("settings/", team_settings.settings, name="settings"),
+    path("settings/test/", team_settings.test_connection, name="test_connection"),
+    path("settings/members/", members.members, name="members"),
+    path("settings/members/add/", members.member_add, name="member_add"),
+    path("settings/members/create/", members.member_create, name="member_create"),
+    path("settings/members/<int:membership_id>/role/", members.member_role, name="member_role"),
+    path(
+        "settings/members/<int:membership_id>/remove/",
+        members.member_remove,
+        name="member_remove",
+    ),
+]

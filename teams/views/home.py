@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from teams.forms import TeamCreateForm, time_zone_names
+from teams.services import team_settings
+from teams.services.memberships import teams_of
+from teams.views.common import request_id
+
+
+@require_GET
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The team picker; someone with exactly one team goes straight to it."""
+    rows = teams_of(request.user)
+    if len(rows) == 1:
+        return redirect("teams:overview", team_slug=rows[0][0].slug)
+    return render(request, "teams/home.html", {"rows": rows})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def team_create(request: HttpRequest) -> HttpResponse:
+    """A superuser adds a team and becomes its first owner."""
+    if not request.user.is_superuser:
+        raise PermissionDenied("Only a superuser can add a team.")
+    form = TeamCreateForm(request.POST or None, initial={"dialect": "rest", "time_zone": "UTC"})
+    if request.method == "POST" and form.is_valid():
+        team = team_settings.create_team(
+            actor=request.user, data=form.cleaned_data, request_id=request_id(request)
+        )
+        messages.success(request, f"Team {team.name} added. Test the connection below.")
+        return redirect("teams:settings", team_slug=team.slug)
+    return render(
+        request, "teams/team_create.html", {"form": form, "time_zones": time_zone_names()}
+    )
+
+
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from teams.forms import TeamSettingsForm, time_zone_names
+from teams.models import Role, Team
+from teams.permissions import Permission, team_view
+from teams.services import team_settings
+from teams.views.common import request_id, respond
+
+
+def _context(team: Team, form: TeamSettingsForm | None = None, **extra) -> dict:
+    form = form or TeamSettingsForm(initial=TeamSettingsForm.initial_for(team))
+    return {"form": form, "time_zones": time_zone_names(), **extra}
+
+
+@require_http_methods(["GET", "POST"])
+@team_view(Permission.MANAGE_TEAM)
+def settings(request: HttpRequest, *, team: Team, role: Role) -> HttpResponse:
+    if request.method == "GET":
+        return render(request, "teams/settings.html", _context(team))
+    form = TeamSettingsForm(request.POST, initial=TeamSettingsForm.initial_for(team))
+    if not form.is_valid():
+        return render(request, "teams/settings.html", _context(team, form))
+    changed = team_settings.update_team(
+        actor=request.user, team=team, data=form.cleaned_data, request_id=request_id(request)
+    )
+    if changed:
+        messages.success(request, f"Saved: {', '.join(changed)}.")
+    else:
+        messages.info(request, "Nothing changed.")
+    return redirect("teams:settings", team_slug=team.slug)
+
+
+@require_POST
+@team_view(Permission.MANAGE_TEAM)
+def test_connection(request: HttpRequest, *, team: Team, role: Role) -> HttpResponse:
+    """Ask Daily something harmless with the saved settings; read-only, so not audited."""
+    result = team_settings.test_connection(team)
+    context = _context(team, connection=result)
+    return respond(request, "teams/settings.html", "connection-result", context)

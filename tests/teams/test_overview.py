@@ -1,0 +1,113 @@
+"""The team overview: invite link, counts, and what the team's API can and cannot do."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from attendance.models import Attendance, Meeting, SyncState
+from daily import make_client
+from teams.models import Role
+from tests.teams.conftest import HTMX
+
+pytestmark = pytest.mark.django_db
+
+
+def _meeting(team, start, *, ongoing=False, key=None):
+    return Meeting.objects.create(
+        team=team,
+        key=key or f"standup@{start.isoformat()}",
+        room="standup",
+        start=start,
+        ongoing=ongoing,
+    )
+
+
+def _session(meeting, n, *, leave=None):
+    return Attendance.objects.create(
+        meeting=meeting,
+        team=meeting.team,
+        room=meeting.room,
+        session_key=f"s{n}",
+        identity=f"person{n}@example.com",
+        join=meeting.start,
+        leave=leave,
+    )
+
+
+def test_a_domains_overview_counts_and_offers_the_invite_link(domains_team, login):
+    now = timezone.now()
+    for days in (1, 3, 6):
+        _meeting(domains_team, now - timedelta(days=days))
+    _meeting(domains_team, now - timedelta(days=8))  # outside the last 7 days
+    live = _meeting(domains_team, now - timedelta(minutes=20), ongoing=True)
+    _session(live, 1)
+    _session(live, 2)
+    _session(live, 3, leave=now - timedelta(minutes=5))  # has left
+    SyncState.objects.create(team=domains_team, last_success_at=now - timedelta(minutes=2))
+
+    response = login(domains_team, Role.MANAGER).get(
+        reverse("teams:overview", args=[domains_team.slug])
+    )
+    overview = response.context["overview"]
+    assert (overview.rooms, overview.users, overview.live, overview.meetings_7d) == (40, 25, 2, 4)
+    body = response.content.decode()
+    assert "as of the last sync" in body
+    with make_client(
+        "domains", domains_team.base_url, domains_team.get_token(), team="demo-team"
+    ) as c:
+        link = c.team_info().invite_link
+    assert f'data-copy="{link}"' in body and ">Copy</button>" in body
+    assert "remove users from the Daily team" in body  # can
+    assert "issue meeting tokens" in body  # cannot, listed under "Not with this API"
+
+
+def test_a_rest_overview_counts_people_live_from_presence_and_says_what_it_lacks(
+    rest_team, login, sim
+):
+    Attendance.objects.create(
+        meeting=_meeting(rest_team, timezone.now() - timedelta(days=1)),
+        team=rest_team,
+        room="standup",
+        session_key="a",
+        identity="u-0001",
+        join=timezone.now(),
+    )
+    with make_client("rest", sim.rest_base_url, sim.rest_token) as c:
+        present = len(c.presence())
+    assert present > 0  # the simulator has meetings live at its frozen instant
+    response = login(rest_team, Role.MANAGER).get(reverse("teams:overview", args=[rest_team.slug]))
+    overview = response.context["overview"]
+    assert (overview.rooms, overview.users, overview.live) == (40, 1, present)
+    body = response.content.decode()
+    assert "team membership is managed in Daily's own dashboard" in body
+    assert "Invite link" not in body
+
+
+def test_when_daily_fails_the_overview_explains_and_offers_a_retry(domains_team, login, sim):
+    sim.faults(p_5xx=1.0)
+    client = login(domains_team, Role.MANAGER)
+    url = reverse("teams:overview", args=[domains_team.slug])
+    response = client.get(url)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Could not reach the Daily API" in body and "Try again" in body
+    assert f'hx-get="{url}"' in body
+    sim.clear_faults()
+    retry = client.get(url, **HTMX).content.decode()
+    assert "<html" not in retry and retry.strip().startswith('<div id="overview-body"')
+    assert "Try again" not in retry
+
+
+def test_the_overview_of_a_team_whose_token_cannot_be_decrypted_says_so(
+    domains_team, login, settings
+):
+    from cryptography.fernet import Fernet
+
+    client = login(domains_team, Role.OWNER)
+    settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+    body = client.get(reverse("teams:overview", args=[domains_team.slug])).content.decode()
+    assert "Authentication failed" in body
