@@ -41,6 +41,9 @@ class Simulator:
         # issued before a restart still validate after it.
         self.token_secret = hashlib.sha256(f"sim-token-secret|{cfg.seed}".encode()).digest()
         self.request_counts: Counter[str] = Counter()
+        # Bumped by reset(): a request held by a latency or hang fault across a
+        # reset is dropped, so it cannot change the fresh state afterwards.
+        self.generation = 0
         self.counts_lock = threading.Lock()
         self.deliveries: deque[dict[str, Any]] = deque(maxlen=1000)
         self.dispatcher: Dispatcher | None = None  # set by __main__ once serving
@@ -64,6 +67,7 @@ class Simulator:
             follow, offset, frozen = self._clock_at_start
             self.clock.follow_real, self.clock.offset, self.clock.frozen_at = follow, offset, frozen
             self.state = self.fresh_state()
+            self.generation += 1
             self.faults.clear()
             self.limiter.clear()
             self.deliveries.clear()

@@ -118,11 +118,12 @@ def dispatch(
 
     sim.count_request(f"{method} {route.template if route else '<unknown>'}")
     decision = sim.faults.decide(path)
+    generation = sim.generation
     if decision.latency:
         time.sleep(decision.latency)
     if decision.hang:
         time.sleep(decision.hang)  # longer than the client's read timeout
-    if decision.drop:
+    if decision.drop or sim.generation != generation:
         return Response(drop=True)
     faulted = _fault_response(sim, area, decision)
     if faulted is not None:
