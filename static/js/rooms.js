@@ -4,12 +4,6 @@
   // With JavaScript, htmx saves on change: hide the "Save" buttons meant for no-JS use.
   document.documentElement.classList.add("js");
 
-  // htmx "settles" class, style, width and height from the old element to the new one;
-  // writing a style attribute, even an empty one, is an inline style the CSP refuses.
-  if (window.htmx) {
-    htmx.config.attributesToSettle = ["class", "width", "height"];
-  }
-
   const roomBoxes = () =>
     Array.from(document.querySelectorAll('input[type="checkbox"][name="rooms"][form="bulk-form"]'));
 
