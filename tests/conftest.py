@@ -74,3 +74,13 @@ def _isolated_cache(settings, tmp_path):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def fast_sim(simulator_fast):
+    """The session's simulator with rate limits off, reset to its seed for this test."""
+    simulator_fast.reset()
+    simulator_fast.clear_faults()
+    simulator_fast.clear_request_counts()
+    yield simulator_fast
+    simulator_fast.clear_faults()

@@ -1,0 +1,70 @@
+"""Browser journeys: Playwright driving Debian's chromium, a live server and the simulator."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from teams.demo import set_up_demo
+
+# Playwright's sync API runs an event loop in the test's thread; the ORM calls the
+# tests make around it are ordinary synchronous code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def demo(live_server, fast_sim):
+    """The demo teams, pointing at the simulator, and the three demo logins."""
+    set_up_demo(fast_sim.url)
+    return live_server.url
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda exc: problems.append(str(exc)))
+    page.problems = problems
+    yield page
+    context.close()
+    # A Content-Security-Policy violation or a script error is a console error.
+    assert problems == [], f"the browser reported errors: {problems}"
+
+
+def log_in(page, base: str, username: str) -> None:
+    page.goto(f"{base}/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill("dailyadmin-demo")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(lambda url: "/login/" not in url)
