@@ -22,6 +22,7 @@ from django.core.cache import cache
 from daily import DailyError, Privacy, RateLimited
 from rooms import services
 from teams.models import Team
+from teams.services.errors import describe
 
 Action = Literal["delete", "privacy"]
 ACTIONS: tuple[Action, ...] = ("delete", "privacy")
@@ -202,7 +203,7 @@ def step(job_id: str, *, team: Team, actor: Any, request_id: str = "") -> BulkJo
             job.next_at = time.time() + wait
             job.notice = f"Daily asked us to slow down; continuing in {round(wait)} s."
         except DailyError as exc:
-            item.status, item.message = FAILED, services.explain(exc)
+            item.status, item.message = FAILED, describe(exc)
             job.next_at = time.time() + job.interval
         save(job)
         return job

@@ -21,20 +21,14 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import cache
 
 from daily import (
-    AuthError,
     Capability,
     DailyClient,
-    DailyError,
     MeetingTokenProperties,
-    NotFound,
     PresenceParticipant,
     Privacy,
-    RateLimited,
     Room,
     RoomProperties,
     TeamInfo,
-    Unavailable,
-    Unsupported,
 )
 from daily import Dialect as DailyDialect
 from daily import validation as daily_validation
@@ -271,24 +265,3 @@ def issue_token(
 
 
 # -- messages ------------------------------------------------------------------------------
-
-
-def explain(exc: DailyError) -> str:
-    """A sentence for the person, from the error's class (never from parsing Daily's text).
-
-    Daily's own text is included where it helps; daily/ has already removed any token.
-    """
-    if isinstance(exc, AuthError):
-        return (
-            "Daily refused this team's API token. An owner can check the token in the "
-            "team's settings."
-        )
-    if isinstance(exc, RateLimited):
-        return "Daily is limiting how fast this team may make requests. Wait a moment."
-    if isinstance(exc, NotFound):
-        return f"Daily does not know this room any more ({exc.message})."
-    if isinstance(exc, Unsupported):
-        return exc.message
-    if isinstance(exc, Unavailable):
-        return f"Daily could not be reached or gave no usable answer: {exc.message}"
-    return exc.message

@@ -12,9 +12,10 @@ from django.views.decorators.http import require_GET, require_POST
 from daily import DailyError, InvalidInput, Privacy, Room
 from daily import validation as daily_validation
 from rooms import bulk, services
-from rooms.views.common import error_context, request_id, respond, team_context, wants_partial
+from rooms.views.common import error_context, team_context
 from teams.models import Role, Team
 from teams.permissions import Permission, team_view
+from teams.views.common import request_id, respond, wants_partial
 
 PREVIEW = "rooms/bulk_preview.html"
 JOB = "rooms/bulk_job.html"

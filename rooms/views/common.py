@@ -4,44 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils.cache import patch_vary_headers
+from django.http import Http404
 
 from daily import Capability, DailyError, InvalidInput, Room
 from daily import Dialect as DailyDialect
 from rooms import services
 from teams.models import Role, Team
 from teams.permissions import Permission, has_permission
-
-
-def wants_partial(request: HttpRequest) -> bool:
-    """The view's rule: an htmx request gets a fragment, anything else the whole page.
-
-    A history restore (back button after the snapshot was dropped) asks for the page.
-    """
-    htmx = getattr(request, "htmx", None)
-    return bool(htmx) and not htmx.history_restore_request and not htmx.boosted
-
-
-def respond(
-    request: HttpRequest,
-    template: str,
-    partial: str | None,
-    context: dict[str, Any],
-    *,
-    status: int = 200,
-) -> HttpResponse:
-    """Render `template#partial` for htmx and `template` otherwise, chosen here."""
-    name = f"{template}#{partial}" if partial and wants_partial(request) else template
-    response = render(request, name, context, status=status)
-    # The same URL answers a fragment or a page: caches must keep them apart.
-    patch_vary_headers(response, ("HX-Request",))
-    return response
-
-
-def request_id(request: HttpRequest) -> str:
-    return request.headers.get("X-Request-ID", "")[:64]
+from teams.services.errors import describe
 
 
 def room_name_or_404(team: Team, name: str) -> str:
@@ -76,4 +46,4 @@ def team_context(team: Team, role: Role) -> dict[str, Any]:
 
 
 def error_context(exc: DailyError, retry_url: str | None = None, **extra: Any) -> dict[str, Any]:
-    return {"error_message": services.explain(exc), "retry_url": retry_url, **extra}
+    return {"error_message": describe(exc), "retry_url": retry_url, **extra}

@@ -16,17 +16,11 @@ from django.views.decorators.http import require_GET, require_POST
 from daily import DEFAULTS, DailyError, Room, RoomProperties
 from rooms import services
 from rooms.forms import RECORDING_LABELS, REGION_LABELS, EmbedForm
-from rooms.views.common import (
-    error_context,
-    request_id,
-    respond,
-    room_name_or_404,
-    room_or_404,
-    team_context,
-    wants_partial,
-)
+from rooms.views.common import error_context, room_name_or_404, room_or_404, team_context
 from teams.models import Role, Team
 from teams.permissions import Permission, team_view
+from teams.services.errors import describe
+from teams.views.common import request_id, respond, wants_partial
 
 DETAIL = "rooms/detail.html"
 PRESENCE_SECONDS = 15
@@ -187,7 +181,7 @@ def eject(request: HttpRequest, team: Team, role: Role, room: str) -> HttpRespon
             request_id=request_id(request),
         )
     except DailyError as exc:
-        message = services.explain(exc)
+        message = describe(exc)
         if not wants_partial(request):
             messages.error(request, f"{who} was not ejected: {message}")
             return redirect("rooms:detail", team.slug, name)

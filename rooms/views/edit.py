@@ -14,9 +14,10 @@ from django_htmx.http import HttpResponseClientRedirect
 from daily import DailyError, InvalidInput, InvalidRequest, Unavailable
 from rooms import services
 from rooms.forms import PROPERTY_FIELD_MAP, RoomCreateForm, RoomPropertiesForm, add_daily_error
-from rooms.views.common import error_context, request_id, respond, room_or_404, team_context
+from rooms.views.common import error_context, room_or_404, team_context
 from teams.models import Role, Team
 from teams.permissions import Permission, team_view
+from teams.views.common import request_id, respond
 
 
 def _go(request: HttpRequest, url: str) -> HttpResponse:

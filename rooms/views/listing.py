@@ -14,16 +14,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from daily import DailyError, InvalidInput, Privacy, Room
 from daily import validation as daily_validation
 from rooms import listing, services
-from rooms.views.common import (
-    error_context,
-    request_id,
-    respond,
-    room_or_404,
-    team_context,
-    wants_partial,
-)
+from rooms.views.common import error_context, room_or_404, team_context
 from teams.models import Role, Team
 from teams.permissions import Permission, team_view
+from teams.services.errors import describe
+from teams.views.common import request_id, respond, wants_partial
 
 LIST = "rooms/list.html"
 
@@ -81,7 +76,7 @@ def privacy(request: HttpRequest, team: Team, role: Role, room: str) -> HttpResp
     try:
         current = room_or_404(team, room)
     except DailyError as exc:
-        messages.error(request, services.explain(exc))
+        messages.error(request, describe(exc))
         return redirect("rooms:list", team.slug)
     try:
         chosen = daily_validation.privacy(
@@ -98,7 +93,7 @@ def privacy(request: HttpRequest, team: Team, role: Role, room: str) -> HttpResp
             request_id=request_id(request),
         )
     except DailyError as exc:
-        return _row_failure(request, team, role, current, services.explain(exc), chosen)
+        return _row_failure(request, team, role, current, describe(exc), chosen)
     now = updated or replace(current, privacy=chosen)
     if not wants_partial(request):
         messages.success(request, f"Room {now.name} is now {chosen.label}.")
@@ -148,7 +143,7 @@ def delete(request: HttpRequest, team: Team, role: Role, room: str) -> HttpRespo
             actor=request.user, team=team, room=found.name, request_id=request_id(request)
         )
     except DailyError as exc:
-        message = services.explain(exc)
+        message = describe(exc)
         if not wants_partial(request):
             context.update(error_message=f"Room not deleted. {message}")
             return respond(request, "rooms/confirm_delete.html", None, context)

@@ -14,9 +14,10 @@ from daily import DailyError, InvalidInput, InvalidRequest
 from rooms import services
 from rooms.forms import add_daily_error, to_local_naive
 from rooms.token_forms import TOKEN_FIELD_MAP, MeetingTokenForm
-from rooms.views.common import error_context, request_id, respond, team_context
+from rooms.views.common import error_context, team_context
 from teams.models import Role, Team
 from teams.permissions import Permission, team_view
+from teams.views.common import request_id, respond
 
 TEMPLATE = "rooms/token.html"
 DEFAULT_LIFETIME = timedelta(hours=2)

@@ -14,7 +14,7 @@ from daily import (
 from teams.models import Team
 
 
-def describe(exc: DailyError, team: Team) -> str:
+def describe(exc: DailyError, team: Team | None = None) -> str:
     """One or two sentences saying what went wrong and what a person can do about it."""
     if isinstance(exc, AuthError):
         return (
@@ -29,10 +29,8 @@ def describe(exc: DailyError, team: Team) -> str:
     if isinstance(exc, Unsupported):
         return exc.message
     if isinstance(exc, Unavailable):
-        return (
-            f"Could not reach the Daily API at {team.base_url} ({exc.message}). "
-            "Try again in a moment."
-        )
+        where = f" at {team.base_url}" if team is not None else ""
+        return f"Could not reach the Daily API{where} ({exc.message}). Try again in a moment."
     if isinstance(exc, InvalidRequest):
         return f"Daily refused the request: {exc.message}"
     return f"Daily answered with an error: {exc.message}"

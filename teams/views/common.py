@@ -19,13 +19,13 @@ def wants_partial(request: HttpRequest) -> bool:
 def respond(
     request: HttpRequest,
     template: str,
-    partial: str,
+    partial: str | None,
     context: dict[str, Any],
     *,
     status: int = 200,
 ) -> HttpResponse:
     """Render `template#partial` for htmx and `template` otherwise: the view chooses."""
-    name = f"{template}#{partial}" if wants_partial(request) else template
+    name = f"{template}#{partial}" if partial and wants_partial(request) else template
     response = render(request, name, context, status=status)
     # One URL answers a fragment or a page: caches must keep the two apart.
     patch_vary_headers(response, ("HX-Request",))

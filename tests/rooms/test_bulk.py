@@ -89,7 +89,7 @@ def test_bulk_delete_reports_each_room_done_or_failed_and_why(
     job_url = _start(client, rest_team, "delete", ["standup", "retro"])
     body = _run(client, job_url)
     assert "2 of 2 rooms handled: 1 done" in body and "1 failed" in body
-    assert "Failed:</span> Daily does not know this room any more" in body
+    assert "Failed:</span> Daily does not know this: room retro not found" in body
     assert rest_api(fast_sim, "GET", "/rooms/standup").status_code == 404
     outcomes = dict(
         AuditEvent.objects.filter(action=AuditAction.ROOM_DELETE).values_list("target", "outcome")

@@ -137,7 +137,7 @@ def test_a_wrong_token_is_explained(login, fast_sim):
         fast_sim.rest_domain, base_url=fast_sim.rest_base_url, token="wrong-token-123456"
     )
     body = login(team, Role.OWNER).get(reverse("rooms:list", args=[team.slug])).content
-    assert b"refused this team&#x27;s API token" in body
+    assert b"Daily refused the API token" in body
     assert b"wrong-token" not in body
 
 
