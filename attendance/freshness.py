@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+
+from django.utils import timezone
 
 from attendance.models import SyncOutcome, SyncRun, SyncState
 from teams.models import Team
@@ -20,6 +22,12 @@ class Freshness:
     @property
     def never_synced(self) -> bool:
         return self.last_success_at is None
+
+    @property
+    def just_now(self) -> bool:
+        return self.last_success_at is not None and (
+            timezone.now() - self.last_success_at < timedelta(minutes=1)
+        )
 
 
 def freshness(team: Team) -> Freshness:

@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 
 from teams.models import Membership, Role, Team
 
@@ -105,7 +106,9 @@ def team_view(permission: Permission) -> Callable:
             team, role = get_team_for(request.user, team_slug, permission)
             request.team = team  # type: ignore[attr-defined]
             request.team_role = role  # type: ignore[attr-defined]
-            return view(request, *args, team=team, role=role, **kwargs)
+            # Times on a team's pages read in the team's time zone, forms included.
+            with timezone.override(team.tz):
+                return view(request, *args, team=team, role=role, **kwargs)
 
         wrapper.required_permission = permission  # type: ignore[attr-defined]
         return wrapper
