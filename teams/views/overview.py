@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
+from attendance.freshness import freshness
 from teams.models import Role, Team
 from teams.permissions import Permission, team_view
 from teams.services import overview as overview_service
@@ -13,4 +14,5 @@ from teams.views.common import respond
 @team_view(Permission.VIEW_TEAM)
 def overview(request: HttpRequest, *, team: Team, role: Role) -> HttpResponse:
     data = overview_service.build(team)
-    return respond(request, "teams/overview.html", "overview-body", {"overview": data})
+    context = {"overview": data, "freshness": freshness(team)}
+    return respond(request, "teams/overview.html", "overview-body", context)

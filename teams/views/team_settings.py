@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from attendance.models import WebhookEndpoint
 from teams.forms import TeamSettingsForm, time_zone_names
 from teams.models import Role, Team
 from teams.permissions import Permission, team_view
@@ -14,7 +15,8 @@ from teams.views.common import request_id, respond
 
 def _context(team: Team, form: TeamSettingsForm | None = None, **extra) -> dict:
     form = form or TeamSettingsForm(initial=TeamSettingsForm.initial_for(team))
-    return {"form": form, "time_zones": time_zone_names(), **extra}
+    webhook = WebhookEndpoint.objects.filter(team=team).first()
+    return {"form": form, "time_zones": time_zone_names(), "webhook": webhook, **extra}
 
 
 @require_http_methods(["GET", "POST"])

@@ -111,3 +111,26 @@ def test_the_overview_of_a_team_whose_token_cannot_be_decrypted_says_so(
     settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
     body = client.get(reverse("teams:overview", args=[domains_team.slug])).content.decode()
     assert "Authentication failed" in body
+
+
+def test_a_sync_stopped_by_an_auth_error_shows_on_the_overview(rest_team, login):
+    SyncState.objects.create(
+        team=rest_team, blocked_by_auth=True, last_error="refused", last_error_type="AuthError"
+    )
+    body = login(rest_team, Role.MANAGER).get(reverse("teams:overview", args=[rest_team.slug]))
+    assert "the API token is not accepted" in body.content.decode()
+
+
+def test_the_settings_page_shows_the_webhook_state_of_a_rest_team(rest_team, login):
+    from attendance.models import WebhookEndpoint
+
+    WebhookEndpoint.objects.create(
+        team=rest_team,
+        url="https://dash.example/webhooks/daily/x/",
+        state="FAILED",
+        failed_count=3,
+    )
+    body = login(rest_team, Role.OWNER).get(reverse("teams:settings", args=[rest_team.slug]))
+    text = body.content.decode()
+    assert "https://dash.example/webhooks/daily/x/" in text and "FAILED" in text
+    assert "3 failed deliveries" in text
