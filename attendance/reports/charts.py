@@ -1,0 +1,97 @@
+"""The figures behind the charts: per day, and per weekday and hour (team's time zone)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate
+
+from attendance.models import Attendance
+from attendance.reports.filters import ReportFilters
+from attendance.reports.meetings import filtered_meetings, meeting_length
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+@dataclass(frozen=True)
+class Day:
+    day: dt.date
+    meetings: int
+    seconds: int
+
+    @property
+    def minutes(self) -> float:
+        return self.seconds / 60
+
+
+@dataclass(frozen=True)
+class Summary:
+    meetings: int
+    seconds: int
+    people: int
+    guests: int
+    busiest: Day | None
+
+    @property
+    def minutes(self) -> float:
+        return self.seconds / 60
+
+    @property
+    def hours(self) -> float:
+        return self.seconds / 3600
+
+    @property
+    def average_minutes(self) -> float:
+        return self.minutes / self.meetings if self.meetings else 0.0
+
+
+def per_day(f: ReportFilters) -> list[Day]:
+    """Every day of the range, the empty ones included."""
+    rows = (
+        filtered_meetings(f)
+        .annotate(day=TruncDate("start", tzinfo=f.tz))
+        .order_by()
+        .values("day")
+        .annotate(meetings=Count("id"), length=Sum(meeting_length(f.now)))
+    )
+    found = {
+        r["day"]: (r["meetings"], round(r["length"].total_seconds()) if r["length"] else 0)
+        for r in rows
+    }
+    return [Day(day, *found.get(day, (0, 0))) for day in f.days]
+
+
+def heat_map(f: ReportFilters) -> list[list[int]]:
+    """Meetings started per [weekday 0=Monday][hour 0-23]."""
+    grid = [[0] * 24 for _ in WEEKDAYS]
+    rows = (
+        filtered_meetings(f)
+        .annotate(
+            weekday=ExtractIsoWeekDay("start", tzinfo=f.tz), hour=ExtractHour("start", tzinfo=f.tz)
+        )
+        .order_by()
+        .values("weekday", "hour")
+        .annotate(n=Count("id"))
+    )
+    for r in rows:
+        grid[r["weekday"] - 1][r["hour"]] = r["n"]
+    return grid
+
+
+def summary(f: ReportFilters, days: list[Day]) -> Summary:
+    # The sessions of the filtered meetings (range, room, and the person's meetings).
+    sessions = Attendance.objects.filter(team=f.team, meeting__in=filtered_meetings(f))
+    counts = sessions.aggregate(
+        people=Count("identity", distinct=True, filter=Q(is_guest=False)),
+        guests=Count("id", filter=Q(is_guest=True)),
+    )
+    busiest = max(days, key=lambda d: (d.meetings, d.seconds), default=None)
+    return Summary(
+        meetings=sum(d.meetings for d in days),
+        seconds=sum(d.seconds for d in days),
+        people=counts["people"] or 0,
+        guests=counts["guests"] or 0,
+        busiest=busiest if busiest and busiest.meetings else None,
+    )

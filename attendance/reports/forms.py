@@ -1,0 +1,213 @@
+"""The query string of a report, validated. The same form drives a page and its CSV.
+
+A field that does not validate is shown with its message and left out (its default
+applies); the other filters still apply. Nothing a person types can cause a 500.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils import timezone
+
+from attendance.reports.filters import DEFAULT_DAYS, MAX_DAYS, ReportFilters, local_today
+from teams.models import Team
+
+# Far from the ends of the calendar, where a day in a time zone would not be a datetime.
+DATE_BOUNDS = [
+    MinValueValidator(dt.date(1970, 1, 1), "Choose a date after 1970."),
+    MaxValueValidator(dt.date(2999, 12, 31), "Choose a date before 3000."),
+]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%d")
+
+
+class ReportForm(forms.Form):
+    """From and to (days in the team's time zone, both included), room, person, page, sort."""
+
+    # (value, label, default direction) of the sortable columns; the first is the default.
+    SORTS: Sequence[tuple[str, str]] = ()
+
+    date_from = forms.DateField(
+        label="From", required=False, widget=DateInput(), validators=DATE_BOUNDS
+    )
+    date_to = forms.DateField(
+        label="To", required=False, widget=DateInput(), validators=DATE_BOUNDS
+    )
+    room = forms.ChoiceField(label="Room", required=False)
+    person = forms.CharField(
+        label="Person",
+        required=False,
+        max_length=255,
+        widget=forms.TextInput(
+            attrs={"placeholder": "email or user id", "autocomplete": "off", "spellcheck": "false"}
+        ),
+    )
+    sort = forms.ChoiceField(required=False, widget=forms.HiddenInput())
+    page = forms.IntegerField(required=False, min_value=1, max_value=1_000_000)
+
+    # The query string uses the short names "from" and "to".
+    RENAMES = {"date_from": "from", "date_to": "to"}
+
+    def __init__(
+        self,
+        data: Any,
+        *,
+        team: Team,
+        rooms: Sequence[str],
+        now: dt.datetime | None = None,
+    ) -> None:
+        self.team = team
+        self.now = (now or timezone.now()).replace(microsecond=0)
+        today = local_today(team.tz, self.now)
+        self.default_from = today - dt.timedelta(days=DEFAULT_DAYS - 1)
+        self.default_to = today
+        # The date inputs show the range in use, the default one included.
+        data = data.copy()
+        for key, default in (("from", self.default_from), ("to", self.default_to)):
+            if not data.get(key):
+                data[key] = default.isoformat()
+        super().__init__(data)
+        self.fields = {self.RENAMES.get(name, name): f for name, f in self.fields.items()}
+        known = list(rooms)
+        self.fields["room"].choices = [("", "All rooms"), *((r, r) for r in known)]
+        self.fields["sort"].choices = [("", ""), *((v, v) for v, _ in self.SORTS)]
+
+    def clean_room(self) -> str:
+        return self.cleaned_data.get("room") or ""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        start, end = data.get("from"), data.get("to")
+        if start and end and start > end:
+            self.add_error("to", "The end date is before the start date.")
+        elif (start or self.default_from) and (end or self.default_to):
+            span = ((end or self.default_to) - (start or self.default_from)).days + 1
+            if span > MAX_DAYS:
+                self.add_error("to", f"Choose at most {MAX_DAYS} days.")
+        return data
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        # The room select lists the rooms seen in the synced history; say so plainly.
+        if field == "room" and self.data.get("room"):
+            error = f"No meeting has been synced in a room named “{self.data.get('room')}”."
+        super().add_error(field, error)
+
+    # -- the filters -----------------------------------------------------------------
+    def valid(self, name: str, default: Any = None) -> Any:
+        """A field's cleaned value if it validated, else the default."""
+        if not hasattr(self, "cleaned_data"):
+            self.is_valid()
+        if name in self.errors:
+            return default
+        value = self.cleaned_data.get(name)
+        return default if value in (None, "") else value
+
+    def filters(self) -> ReportFilters:
+        self.is_valid()
+        bad_dates = "from" in self.errors or "to" in self.errors
+        return ReportFilters(
+            team=self.team,
+            date_from=self.default_from if bad_dates else self.valid("from", self.default_from),
+            date_to=self.default_to if bad_dates else self.valid("to", self.default_to),
+            room=self.valid("room", ""),
+            person=self.valid("person", ""),
+            now=self.now,
+            page=self.valid("page", 1),
+            sort=self.valid("sort", self.SORTS[0][0] if self.SORTS else ""),
+            **self.extra_filters(),
+        )
+
+    def extra_filters(self) -> dict[str, Any]:
+        return {}
+
+    def error_messages(self) -> list[str]:
+        """One sentence per invalid field, for the message above the table."""
+        out = []
+        for name, errors in self.errors.items():
+            label = self.fields[name].label if name in self.fields else ""
+            for error in errors:
+                out.append(f"{label}: {error}" if label else str(error))
+        return out
+
+    @property
+    def visible(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name not in ("sort", "page")]
+
+
+class MeetingsForm(ReportForm):
+    SORTS = (
+        ("-start", "Newest first"),
+        ("start", "Oldest first"),
+        ("room", "Room"),
+        ("-length", "Longest"),
+        ("-peak", "Most participants"),
+    )
+
+
+class PeopleForm(ReportForm):
+    SORTS = (
+        ("-minutes", "Most minutes"),
+        ("minutes", "Fewest minutes"),
+        ("-meetings", "Most meetings"),
+        ("-sessions", "Most sessions"),
+        ("person", "Person"),
+        ("first_join", "First join"),
+        ("-last_leave", "Last leave"),
+    )
+
+    min_percent = forms.IntegerField(
+        label="Attended ≥ (%)",
+        required=False,
+        min_value=1,
+        max_value=100,
+        widget=forms.NumberInput(attrs={"placeholder": "any %", "inputmode": "numeric"}),
+    )
+    guests = forms.BooleanField(label="Include guests", required=False)
+
+    def extra_filters(self) -> dict[str, Any]:
+        return {
+            "min_percent": self.valid("min_percent"),
+            "include_guests": bool(self.valid("guests", False)),
+        }
+
+
+class RoomsForm(ReportForm):
+    SORTS = (
+        ("-meetings", "Most meetings"),
+        ("-minutes", "Most minutes"),
+        ("-peak", "Highest peak"),
+        ("-last_used", "Recently used"),
+        ("last_used", "Least recently used"),
+        ("room", "Room"),
+    )
+
+    unused = forms.IntegerField(
+        label="Unused for (days)",
+        required=False,
+        min_value=1,
+        max_value=3650,
+        widget=forms.NumberInput(attrs={"placeholder": "any", "inputmode": "numeric"}),
+    )
+
+    def extra_filters(self) -> dict[str, Any]:
+        return {"unused_days": self.valid("unused")}
+
+
+class ChartsForm(ReportForm):
+    SORTS = ()
+
+
+class MeetingForm(forms.Form):
+    """The one meeting page: only its pagination."""
+
+    page = forms.IntegerField(required=False, min_value=1, max_value=1_000_000)

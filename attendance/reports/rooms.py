@@ -1,0 +1,120 @@
+"""The rooms report: per room, meetings, minutes in use, peak, people, last used."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.core.paginator import Page
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
+
+from attendance.models import Attendance, Meeting
+from attendance.reports.filters import ReportFilters
+from attendance.reports.meetings import attended_by, meeting_end, meeting_length
+from attendance.reports.pages import queryset_page
+
+ORDERS = {
+    "-meetings": ("-meetings", "room"),
+    "-minutes": (F("length").desc(nulls_last=True), "room"),
+    "-peak": (F("peak").desc(nulls_last=True), "room"),
+    "-last_used": ("-last_used", "room"),
+    "last_used": ("last_used", "room"),
+    "room": ("room",),
+}
+
+
+@dataclass
+class RoomRow:
+    room: str
+    meetings: int
+    length: dt.timedelta | None
+    peak: int | None
+    last_used: dt.datetime
+    in_use: bool
+    people: int = 0
+    guests: int = 0
+
+    @property
+    def minutes(self) -> float:
+        return (self.length.total_seconds() if self.length else 0) / 60
+
+
+def rooms_queryset(f: ReportFilters) -> QuerySet:
+    """One row per room of the synced history: figures of the range, last use of all time."""
+    meetings = Meeting.objects.filter(team=f.team)
+    if f.room:
+        meetings = meetings.filter(room=f.room)
+    if f.person:
+        meetings = meetings.filter(attended_by(f.person))
+    in_range = Q(start__gte=f.start, start__lt=f.end)
+    qs = meetings.values("room").annotate(
+        meetings=Count("id", filter=in_range),
+        length=Sum(meeting_length(f.now), filter=in_range),
+        peak=Max("max_participants", filter=in_range),
+        last_used=Max(meeting_end(f.now)),
+        in_use=Count("id", filter=Q(ongoing=True, end__isnull=True)),
+    )
+    if f.unused_days:
+        qs = qs.filter(last_used__lte=f.now - dt.timedelta(days=f.unused_days))
+    else:
+        qs = qs.filter(meetings__gt=0)
+    return qs.order_by(*ORDERS.get(f.sort, ORDERS["-meetings"]))
+
+
+def _people(f: ReportFilters, rooms: list[str]) -> dict[str, tuple[int, int]]:
+    """(distinct identified people, guest sessions) per room in the range: one query."""
+    if not rooms:
+        return {}
+    sessions = Attendance.objects.filter(
+        team=f.team, room__in=rooms, meeting__start__gte=f.start, meeting__start__lt=f.end
+    )
+    if f.person:
+        sessions = sessions.filter(
+            meeting__in=Meeting.objects.filter(attended_by(f.person), team=f.team)
+        )
+    rows = (
+        sessions.order_by()
+        .values("room")
+        .annotate(
+            people=Count("identity", distinct=True, filter=Q(is_guest=False)),
+            guests=Count("id", filter=Q(is_guest=True)),
+        )
+    )
+    return {r["room"]: (r["people"], r["guests"]) for r in rows}
+
+
+def _rows(f: ReportFilters, raw: list[dict]) -> list[RoomRow]:
+    counts = _people(f, [r["room"] for r in raw])
+    out = []
+    for r in raw:
+        people, guests = counts.get(r["room"], (0, 0))
+        out.append(
+            RoomRow(
+                room=r["room"],
+                meetings=r["meetings"],
+                length=r["length"],
+                peak=r["peak"],
+                last_used=r["last_used"],
+                in_use=bool(r["in_use"]),
+                people=people,
+                guests=guests,
+            )
+        )
+    return out
+
+
+def rooms_page(f: ReportFilters) -> Page:
+    page = queryset_page(rooms_queryset(f), f.page)
+    page.object_list = _rows(f, list(page.object_list))
+    return page
+
+
+def room_rows(f: ReportFilters, chunk: int = 500) -> Iterator[RoomRow]:
+    batch: list[dict] = []
+    for r in rooms_queryset(f).iterator(chunk_size=chunk):
+        batch.append(r)
+        if len(batch) >= chunk:
+            yield from _rows(f, batch)
+            batch = []
+    yield from _rows(f, batch)
