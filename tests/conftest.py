@@ -7,6 +7,7 @@ an absent service fails the run instead: CI must test against the real thing.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 
@@ -78,9 +79,45 @@ def _isolated_cache(settings, tmp_path):
 
 @pytest.fixture
 def fast_sim(simulator_fast):
-    """The session's simulator with rate limits off, reset to its seed for this test."""
+    """The session's simulator with rate limits off, in its seeded state for this test,
+    and reset again afterwards so faults and changes never leak into another test."""
     simulator_fast.reset()
     simulator_fast.clear_faults()
     simulator_fast.clear_request_counts()
     yield simulator_fast
-    simulator_fast.clear_faults()
+    simulator_fast.reset()
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _no_retry_sleeps(monkeypatch):
+    """daily/ backs off before retrying a GET or DELETE; tests need no real waiting."""
+    import teams.daily_client
+
+    real = teams.daily_client.make_client
+    monkeypatch.setattr(
+        teams.daily_client, "make_client", functools.partial(real, sleep=lambda _s: None)
+    )
+
+
+@pytest.fixture
+def login():
+    """A client logged in as a new member of `team` with `role` (or as `user`)."""
+    from django.test import Client
+
+    from tests.factories import make_member
+
+    def make(team=None, role=None, *, user=None) -> Client:
+        if user is None:
+            assert team is not None and role is not None
+            user = make_member(team, role)
+        client = Client()
+        client.force_login(user)
+        client.user = user  # type: ignore[attr-defined]
+        return client
+
+    return make
