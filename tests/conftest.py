@@ -61,6 +61,23 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         pytest.skip(reason)
 
 
+_skipped: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped:
+        _skipped.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Under CI nothing may be skipped: a skipped test is a test CI did not run."""
+    if IN_CI and _skipped and exitstatus == pytest.ExitCode.OK:
+        print(f"\nCI: {len(_skipped)} test(s) skipped, which CI does not allow:")
+        for nodeid in _skipped[:20]:
+            print(f"  {nodeid}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
 @pytest.fixture(autouse=True)
 def _isolated_cache(settings, tmp_path):
     """Each test gets its own cache so cached Daily answers never leak between tests."""
