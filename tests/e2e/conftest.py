@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -47,9 +48,26 @@ def demo(live_server, fast_sim):
     return live_server.url
 
 
+# A 1x1 transparent PNG: what an avatar host on the internet answers in these tests.
+PIXEL = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c63000100000500010d0a2db40000000049454e44ae426082"
+)
+
+
+def _offline(route) -> None:
+    """Nothing leaves this machine: the internet (avatars) answers with a pixel."""
+    host = urlsplit(route.request.url).hostname or ""
+    if host in ("localhost", "127.0.0.1", "::1"):
+        route.continue_()
+    else:
+        route.fulfill(status=200, content_type="image/png", body=PIXEL)
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context()
+    context.route("**/*", _offline)
     page = context.new_page()
     page.set_default_timeout(15_000)
     problems: list[str] = []
