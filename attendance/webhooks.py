@@ -29,8 +29,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from attendance.models import Attendance, Meeting, WebhookEndpoint, WebhookEvent
-from daily import DailyClient, NotFound
+from daily import DailyClient, InvalidInput, NotFound, ParseError
+from daily.timeutil import add_seconds, parse_time
 from teams.audit import perform
+from teams.crypto import TokenDecryptionError
 from teams.daily_client import client_for
 from teams.models import AuditAction, Team
 from teams.permissions import Permission
@@ -38,6 +40,8 @@ from teams.permissions import Permission
 log = logging.getLogger(__name__)
 
 MAX_SKEW = timedelta(minutes=5)
+# A duration longer than a year is not a meeting; it also fits every integer column.
+MAX_SECONDS = 366 * 24 * 3600
 EVENT_TYPES = ["meeting.started", "meeting.ended", "participant.joined", "participant.left"]
 
 
@@ -63,26 +67,52 @@ def signature(secret_b64: str, timestamp: str, body: bytes) -> str:
 def verify(endpoint: WebhookEndpoint, timestamp: str, sent: str, body: bytes, now=None) -> None:
     now = now or timezone.now()
     try:
-        ts = int(timestamp)
-    except (TypeError, ValueError):
+        sent_at = datetime.fromtimestamp(int(timestamp), UTC)
+    except (TypeError, ValueError, OverflowError, OSError):
         raise WebhookRejected(400, "missing or malformed X-Webhook-Timestamp") from None
-    if abs(now - datetime.fromtimestamp(ts, UTC)) > MAX_SKEW:
+    if abs(now - sent_at) > MAX_SKEW:
         raise WebhookRejected(400, "stale timestamp")
     try:
         expected = signature(endpoint.get_secret(), timestamp, body)
-    except (binascii.Error, ValueError):
+    except (binascii.Error, ValueError, TokenDecryptionError):
         raise WebhookRejected(500, "the stored webhook secret is unusable") from None
     if not sent or not hmac.compare_digest(expected.encode(), sent.encode()):
         raise WebhookRejected(401, "bad signature")
 
 
 def _at(value) -> datetime | None:
-    if value is None:
+    """A unix time of the payload, or None when it is not one (daily/'s rules and range)."""
+    if value is None or isinstance(value, bool):
         return None
     try:
-        return datetime.fromtimestamp(float(value), UTC)
-    except (TypeError, ValueError, OverflowError):
+        return parse_time(float(value), field="ts")
+    except (TypeError, ValueError, ParseError):
         return None
+
+
+def _text(value, limit: int) -> str:
+    """A string of the payload as a column can hold it (PostgreSQL refuses NUL)."""
+    return str(value or "").replace("\x00", "")[:limit]
+
+
+def _seconds(value: float) -> int:
+    return max(0, min(int(value), MAX_SECONDS))
+
+
+def _storable(value):
+    """The payload as a JSON column can hold it: no NUL in strings or keys."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {_storable(str(k)): _storable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_storable(v) for v in value]
+    return value
+
+
+def _no_constants(name: str):
+    # NaN and Infinity are not JSON (RFC 8259), and no database JSON column takes them.
+    raise ValueError(f"{name} is not JSON")
 
 
 def receive(team: Team, headers: dict[str, str], body: bytes, now=None) -> Outcome:
@@ -97,24 +127,25 @@ def receive(team: Team, headers: dict[str, str], body: bytes, now=None) -> Outco
         now=now,
     )
     try:
-        event = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+        event = json.loads(body, parse_constant=_no_constants)
+    except (ValueError, UnicodeDecodeError, RecursionError):
         raise WebhookRejected(400, "the body is not JSON") from None
     if not isinstance(event, dict) or not isinstance(event.get("payload"), dict):
         raise WebhookRejected(400, "not a Daily event envelope")
-    event_id, kind = str(event.get("id") or ""), str(event.get("type") or "")
+    event_id, kind = _text(event.get("id"), 64), _text(event.get("type"), 64)
     if not event_id or not kind:
         raise WebhookRejected(400, "the event has no id or type")
+    payload = _storable(event["payload"])
     try:
         with transaction.atomic():
             WebhookEvent.objects.create(
                 team=team,
-                event_id=event_id[:64],
-                type=kind[:64],
+                event_id=event_id,
+                type=kind,
                 event_ts=_at(event.get("event_ts")),
-                payload=event["payload"],
+                payload=payload,
             )
-            applied = _apply(team, kind, event["payload"])
+            applied = _apply(team, kind, payload)
     except IntegrityError:
         return Outcome(False, "duplicate")
     WebhookEndpoint.objects.filter(pk=endpoint.pk).update(last_event_at=timezone.now())
@@ -122,16 +153,17 @@ def receive(team: Team, headers: dict[str, str], body: bytes, now=None) -> Outco
 
 
 def _apply(team: Team, kind: str, p: dict) -> bool:
-    room = str(p.get("room") or "")[:128]
+    room = _text(p.get("room"), 128)
+    meeting_id = _text(p.get("meeting_id"), 255)
     if kind == "meeting.started":
         start = _at(p.get("start_ts"))
-        if not (p.get("meeting_id") and room and start):
+        if not (meeting_id and room and start):
             return False
         Meeting.objects.get_or_create(
             team=team,
-            key=str(p["meeting_id"])[:255],
+            key=meeting_id,
             defaults={
-                "upstream_id": str(p["meeting_id"])[:64],
+                "upstream_id": meeting_id[:64],
                 "room": room,
                 "start": start,
                 "ongoing": True,
@@ -140,18 +172,18 @@ def _apply(team: Team, kind: str, p: dict) -> bool:
         return True
     if kind == "meeting.ended":
         start, end = _at(p.get("start_ts")), _at(p.get("end_ts"))
-        if not (p.get("meeting_id") and room and start and end):
+        if not (meeting_id and room and start and end):
             return False
         Meeting.objects.update_or_create(
             team=team,
-            key=str(p["meeting_id"])[:255],
+            key=meeting_id,
             defaults={
-                "upstream_id": str(p["meeting_id"])[:64],
+                "upstream_id": meeting_id[:64],
                 "room": room,
                 "start": start,
                 "end": end,
                 "ongoing": False,
-                "duration": int((end - start).total_seconds()),
+                "duration": _seconds((end - start).total_seconds()),
             },
         )
         return True
@@ -162,7 +194,7 @@ def _apply(team: Team, kind: str, p: dict) -> bool:
 
 def _apply_participant(team: Team, kind: str, room: str, p: dict) -> bool:
     joined = _at(p.get("joined_at"))
-    session_id = str(p.get("session_id") or "")[:255]
+    session_id = _text(p.get("session_id"), 255)
     if not (room and joined and session_id):
         return False
     # Participant events carry no meeting id: the meeting is the one running in
@@ -176,24 +208,25 @@ def _apply_participant(team: Team, kind: str, room: str, p: dict) -> bool:
     )
     if meeting is None:
         return False
-    user_id = str(p.get("user_id") or "")
+    user_id = _text(p.get("user_id"), 255)
     is_guest = not user_id or user_id == session_id
     defaults = {
         "team": team,
         "room": room,
         "identity": (f"session:{session_id}" if is_guest else user_id)[:255],
         "is_guest": is_guest,
-        "user_name": str(p.get("user_name") or "")[:255],
+        "user_name": _text(p.get("user_name"), 255),
         "join": joined,
     }
     if kind == "participant.left":
         try:
-            duration = int(float(p.get("duration")))
-        except (TypeError, ValueError):
+            duration = _seconds(float(p.get("duration")))
+        except (TypeError, ValueError, OverflowError):  # not a number, NaN, infinity
             duration = None
         if duration is not None:
-            defaults["duration"] = duration
-            defaults["leave"] = joined + timedelta(seconds=duration)
+            with contextlib.suppress(ParseError):  # a leave past the end of the calendar
+                defaults["leave"] = add_seconds(joined, duration, field="duration")
+                defaults["duration"] = duration
     Attendance.objects.update_or_create(meeting=meeting, session_key=session_id, defaults=defaults)
     return True
 
@@ -204,6 +237,9 @@ def new_secret() -> str:
 
 def register(team: Team, actor, url: str) -> WebhookEndpoint:
     """Create (or point) the team's Daily webhook at `url`, audited."""
+    longest = WebhookEndpoint._meta.get_field("url").max_length
+    if len(url) > longest:
+        raise InvalidInput(f"The URL may have at most {longest} characters.", field="url")
     endpoint = WebhookEndpoint.objects.filter(team=team).first()
     secret = new_secret()
 

@@ -86,7 +86,14 @@ class DailyClient(ABC):
             if exc.method:
                 raise
             failure = exc.message
-        except (TypeError, ValueError, KeyError, AttributeError, IndexError) as exc:
+        except (
+            TypeError,
+            ValueError,
+            KeyError,
+            AttributeError,
+            IndexError,
+            ArithmeticError,
+        ) as exc:
             failure = f"unexpected data ({type(exc).__name__})"
         raise ParseError(
             f"Daily's answer had an unexpected shape: {failure}", method=method, path=path
@@ -161,8 +168,12 @@ class DailyClient(ABC):
         """The room name of `https://<team>.daily.co/<room>` (query and fragment ignored)."""
         if not isinstance(url, str) or any(c.isspace() for c in url):
             raise InvalidInput("Enter a room URL such as https://team.daily.co/room.", field="url")
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        try:
+            parts = urlsplit(url)
+            host = parts.hostname
+        except ValueError:  # e.g. an unclosed IPv6 bracket
+            host = None
+        if not host or parts.scheme not in ("http", "https"):
             raise InvalidInput("Enter a room URL such as https://team.daily.co/room.", field="url")
         name = unquote(parts.path.strip("/"))
         return validation.room_name(name, dialect=Dialect.REST, field="url")

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import timedelta
 
 from daily.enums import Privacy
 from daily.errors import ParseError
 from daily.properties import RoomProperties
 from daily.shapes import first, obj, opt_bool, opt_int, opt_text, opt_time, text
-from daily.timeutil import parse_time
+from daily.timeutil import add_seconds, parse_time
 from daily.types import (
     DomainConfig,
     Meeting,
@@ -64,7 +63,7 @@ def participant(data: object) -> Participant:
         user_name=opt_text(item.get("user_name")),
         email=None,
         join=join,
-        leave=None if duration is None else join + timedelta(seconds=duration),
+        leave=None if duration is None else add_seconds(join, duration, field="duration"),
         duration=duration,
     )
 
@@ -81,7 +80,7 @@ def meeting(data: object, participants: list[Participant] | None = None) -> Meet
         if not isinstance(raw, list):
             raise ParseError("participants is not a list")
         participants = [participant(p) for p in raw]
-    end = None if ongoing or duration is None else start + timedelta(seconds=duration)
+    end = None if ongoing or duration is None else add_seconds(start, duration, field="duration")
     return Meeting(
         key=meeting_id,
         upstream_id=meeting_id,

@@ -15,6 +15,10 @@ from daily.errors import InvalidInput, ParseError
 
 _NUMBER = re.compile(r"-?\d+(\.\d+)?")
 ONE_MINUTE = timedelta(minutes=1)
+# Times are kept a day away from the ends of Python's calendar (years 1 and 9999), so
+# showing one in any time zone (offsets stay under 26 h) or adding a day never overflows.
+EARLIEST = datetime(1, 1, 3, tzinfo=UTC)
+LATEST = datetime(9999, 12, 29, tzinfo=UTC)
 
 
 def utcnow() -> datetime:
@@ -30,21 +34,36 @@ def parse_time(value: object, *, field: str) -> datetime:
     if isinstance(value, bool):
         raise ParseError(f"{field} is a boolean, expected a time")
     if isinstance(value, int | float):
-        return _from_unix(value, field)
+        return _in_range(_from_unix(value, field), field)
     if isinstance(value, datetime):
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return _in_range(_as_utc(value, field), field)
     if isinstance(value, str):
         text = value.strip()
         if _NUMBER.fullmatch(text):
-            return _from_unix(float(text), field)
+            return _in_range(_from_unix(float(text), field), field)
         if text[-1:] in ("Z", "z"):
             text = text[:-1] + "+00:00"
         try:
             parsed = datetime.fromisoformat(text)
         except ValueError:
             raise ParseError(f"{field} is not a time Daily would send") from None
-        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+        return _in_range(_as_utc(parsed, field), field)
     raise ParseError(f"{field} has type {type(value).__name__}, expected a time")
+
+
+def _as_utc(moment: datetime, field: str) -> datetime:
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # e.g. 9999-12-31T23:00-05:00 is past the end of the calendar
+        raise ParseError(f"{field} is out of range") from None
+
+
+def _in_range(moment: datetime, field: str) -> datetime:
+    if not EARLIEST <= moment <= LATEST:
+        raise ParseError(f"{field} is out of range")
+    return moment
 
 
 def parse_optional_time(value: object, *, field: str) -> datetime | None:
@@ -60,6 +79,15 @@ def _from_unix(value: float, field: str) -> datetime:
         return datetime.fromtimestamp(value, UTC)
     except (OverflowError, OSError, ValueError):
         raise ParseError(f"{field} is out of range") from None
+
+
+def add_seconds(moment: datetime, seconds: int, *, field: str) -> datetime:
+    """`moment` plus a duration Daily sent; ParseError when that leaves the calendar."""
+    try:
+        later = moment + timedelta(seconds=seconds)
+    except OverflowError:
+        raise ParseError(f"{field} is out of range") from None
+    return _in_range(later, field)
 
 
 def to_unix(moment: datetime) -> int:
@@ -81,7 +109,13 @@ def require_aware(value: object, *, field: str) -> datetime:
         raise InvalidInput(
             "Times must carry a time zone (a naive datetime is ambiguous).", field=field
         )
-    return value.astimezone(UTC)
+    try:
+        moment = value.astimezone(UTC)
+    except OverflowError:
+        moment = None
+    if moment is None or not EARLIEST <= moment <= LATEST:
+        raise InvalidInput("This date is too far in the past or the future.", field=field)
+    return moment
 
 
 def floor_minute(moment: datetime) -> datetime:

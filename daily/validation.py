@@ -35,6 +35,7 @@ LANG_RE = re.compile(r"[A-Za-z-]{2,16}")
 DOMAINS_MAX_TEAM_PLUS_ROOM = 35
 MAX_EMAIL_LENGTH = 254
 MAX_USER_ID_LENGTH = 36
+MAX_URL_LENGTH = 2048
 # Daily's default cap is 200; bigger rooms exist on some plans (large calls, live
 # streaming), so only an obviously wrong number is refused here and Daily decides the rest.
 MAX_PARTICIPANTS_LIMIT = 100_000
@@ -151,10 +152,18 @@ def meeting_token(value: object, *, field: str = "token") -> str:
 
 
 def http_url(value: object, *, field: str = "url") -> str:
-    if not isinstance(value, str) or any(c.isspace() for c in value):
+    if (
+        not isinstance(value, str)
+        or len(value) > MAX_URL_LENGTH
+        or any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in value)
+    ):
         raise InvalidInput("Enter a valid http(s) URL.", field=field)
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        host = None
+    if not host or parts.scheme not in ("http", "https"):
         raise InvalidInput("Enter a valid http(s) URL.", field=field)
     return value
 

@@ -29,6 +29,9 @@ _DEV_SECRET_KEY = "dev-only-insecure-key-never-use-in-production-0123456789"  # 
 SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET_KEY if DEBUG else "")
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
+# Previous keys, still accepted for signatures made with them (sessions, password-reset
+# links), so SECRET_KEY can be rotated without logging everybody out (docs/operations.md).
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -184,6 +187,14 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=300)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Login throttle (dailyadmin/auth.py): attempts per username and client address, and per
+# address alone, within a window of seconds that starts with the first attempt.
+LOGIN_THROTTLE_ATTEMPTS = env_int("LOGIN_THROTTLE_ATTEMPTS", 5, minimum=1)
+LOGIN_THROTTLE_ADDRESS_ATTEMPTS = env_int("LOGIN_THROTTLE_ADDRESS_ATTEMPTS", 50, minimum=1)
+LOGIN_THROTTLE_WINDOW = env_int("LOGIN_THROTTLE_WINDOW", 15 * 60, minimum=60)
+# The request header holding the client's address, set by a proxy you control (e.g.
+# "X-Real-IP"); empty: REMOTE_ADDR. Never name a header the client can set unchecked.
+CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER", "")
 
 # --- I18N ---------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -217,7 +228,12 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = False
+    # `check --deploy` warns about this (security.W021), on purpose: submitting a domain
+    # to the browsers' preload list commits it and every subdomain to HTTPS for months,
+    # and cannot be undone quickly. That is the operator's decision for their whole
+    # domain, not this application's; set SECURE_HSTS_PRELOAD=1 to opt in
+    # (docs/operations.md, "The deployment check").
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 # htmx 2 runs without inline script or eval; its indicator styles are turned
@@ -235,7 +251,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # At DEBUG this logger dumps whole template contexts (a freshly issued meeting token,
+        # the CSRF token) for every missing variable; it stays quiet even at LOG_LEVEL=DEBUG.
+        "django.template": {"level": "INFO"},
+    },
 }
 
 # --- The dashboard ------------------------------------------------------------------

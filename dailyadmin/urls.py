@@ -5,17 +5,17 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from attendance.views import sync as attendance_sync
+from dailyadmin.auth import LoginView, ThrottledAdminAuthenticationForm
 from teams import views as team_views
+
+# The admin's login page counts attempts with the same throttle as the dashboard's.
+admin.site.login_form = ThrottledAdminAuthenticationForm
 
 urlpatterns = [
     path("", team_views.home, name="home"),
     path("healthz", team_views.healthz, name="healthz"),
     path("teams/new/", team_views.team_create, name="team_create"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "account/password/",

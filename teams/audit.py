@@ -24,6 +24,11 @@ T = TypeVar("T")
 User = AbstractBaseUser | AnonymousUser | None
 
 
+def _text(value: str, limit: int) -> str:
+    """What a column can hold: PostgreSQL refuses NUL in text, so it is shown as U+FFFD."""
+    return value.replace("\x00", "\ufffd")[:limit]
+
+
 def record(
     *,
     team: Team | None,
@@ -45,11 +50,12 @@ def record(
             actor=real_actor,
             actor_name=real_actor.get_username() if real_actor else "system",
             action=action,
-            target=target[:255],
+            # Targets and messages quote what people typed: they may hold anything.
+            target=_text(target, 255),
             outcome=outcome,
-            error_type=error_type[:64],
-            message=message[:2000],
-            request_id=request_id[:64],
+            error_type=_text(error_type, 64),
+            message=_text(message, 2000),
+            request_id=_text(request_id, 64),
         )
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import zoneinfo
+from datetime import date
 from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.text import slugify
 
 from teams.models import (
@@ -165,12 +167,32 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
+# The days the audit filter accepts: a day outside can hold no event, and the calendar's
+# own ends (years 1 and 9999) cannot be turned into instants in every time zone.
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2999, 12, 31)
+DAY_RANGE_MESSAGE = f"Choose a day between {FIRST_DAY} and {LAST_DAY}."
+DAY_RANGE = [
+    MinValueValidator(FIRST_DAY, DAY_RANGE_MESSAGE),
+    MaxValueValidator(LAST_DAY, DAY_RANGE_MESSAGE),
+]
+
+
 class AuditFilterForm(forms.Form):
     actor = forms.ChoiceField(required=False)
     action = forms.ChoiceField(required=False, choices=[("", "Any action"), *AuditAction.choices])
     outcome = forms.ChoiceField(required=False, choices=[("", "Any outcome"), *Outcome.choices])
-    since = forms.DateField(label="From", required=False, widget=DateInput())
-    until = forms.DateField(label="To", required=False, widget=DateInput())
+    since = forms.DateField(
+        label="From",
+        required=False,
+        widget=DateInput(),
+        validators=DAY_RANGE,
+    )
+    until = forms.DateField(
+        label="To",
+        required=False,
+        widget=DateInput(),
+        validators=DAY_RANGE,
+    )
 
     def __init__(self, *args: Any, actors: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -24,6 +26,8 @@ from teams.models import AuditAction, Dialect, Team
 from teams.permissions import Permission, has_permission, team_view
 
 RUNS_PER_PAGE = 25
+# A progress poll asks about a sync started moments ago; a week is more than enough.
+MAX_POLL_AGE = timedelta(days=7)
 
 
 @require_GET
@@ -69,8 +73,29 @@ def sync_now(request: HttpRequest, team: Team, role) -> HttpResponse:
 @require_GET
 @team_view(Permission.VIEW_ATTENDANCE)
 def sync_status(request: HttpRequest, team: Team, role) -> HttpResponse:
-    since = parse_datetime(request.GET.get("since", "")) or timezone.now()
-    return _progress(request, team, since)
+    return _progress(request, team, _since(request.GET.get("since", "")))
+
+
+def _since(value: str) -> datetime:
+    """The instant of the "Sync now" a poll asks about, from its query string.
+
+    The page sends back what it was given; anything else (not a time, a date that does
+    not exist, no time zone, the edges of the calendar) means "from now on".
+    """
+    now = timezone.now()
+    try:
+        since = parse_datetime(value[:64])
+    except ValueError:  # well formed, but not a real time: 2025-02-30T10:00
+        return now
+    if since is None:
+        return now
+    if timezone.is_naive(since):
+        since = since.replace(tzinfo=UTC)
+    try:
+        since = since.astimezone(UTC)
+    except OverflowError:
+        return now
+    return since if now - MAX_POLL_AGE <= since <= now else now
 
 
 def _progress(request: HttpRequest, team: Team, since) -> HttpResponse:

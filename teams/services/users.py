@@ -60,7 +60,10 @@ def display_name(user: TeamUser) -> tuple[str, bool]:
 def safe_avatar(url: str | None) -> str | None:
     if not url:
         return None
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:  # e.g. an unclosed IPv6 bracket: not an image we can show
+        return None
     return url.strip() if parts.scheme.lower() in ("http", "https") and parts.netloc else None
 
 
@@ -98,7 +101,8 @@ class UsersPage:
 
 
 def users_page(team: Team, *, query: str = "", page: int | str = 1) -> UsersPage:
-    query = query.strip()
+    # NUL can match nothing, and PostgreSQL refuses it in a query.
+    query = query.replace("\x00", "").strip()
     result = UsersPage(dialect=team.dialect, query=query)
     if team.dialect != Dialect.DOMAINS:
         result.known = _known_people(team, query, page)
