@@ -106,7 +106,8 @@ def perform(
             message=str(exc),
             request_id=request_id,
         )
-        log.warning("%s %s on %s failed: %s", action, target, team.name, error_type_of(exc))
+        # %r: what people typed cannot start a forged line in the log.
+        log.warning("%s %r on %s failed: %s", action, target, team.name, error_type_of(exc))
         raise
     record(
         team=team,
