@@ -28,5 +28,16 @@ test: lint
 run: $(STAMP)
 	$(BIN)/python manage.py demo
 
+# Benchmarks (docs/benchmarks.md): needs PostgreSQL (127.0.0.1:5432, or DATABASE_URL's
+# host); several minutes. The load generator is Debian's wrk, installed here when
+# possible; without it the pages are loaded by a Python generator instead.
+bench: $(STAMP)
+	@command -v wrk >/dev/null 2>&1 || [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1 || \
+		{ echo "installing Debian's wrk"; export DEBIAN_FRONTEND=noninteractive; \
+		  apt-get install -y -qq wrk >/dev/null 2>&1 || \
+		  { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } || \
+		  echo "could not install wrk: the Python load generator will be used"; }
+	$(BIN)/python -m bench
+
 clean:
 	rm -rf var .pytest_cache

@@ -12,12 +12,12 @@ the next run's window back to their start, so they are revisited until they end.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Min
 from django.utils import timezone
 
@@ -45,7 +45,10 @@ SETTLE = timedelta(seconds=60)
 MAX_ONGOING_LOOKBACK = timedelta(days=2)
 BATCH_MEETINGS = 500
 
-MEETING_FIELDS = [
+# Columns written by the upsert, in the order of the rows built below. On a conflict
+# every column but the key is overwritten with Daily's latest figures.
+MEETING_COLUMNS = (
+    "key",
     "upstream_id",
     "room",
     "start",
@@ -55,8 +58,17 @@ MEETING_FIELDS = [
     "max_participants",
     "session_count",
     "synced_at",
-]
-SESSION_FIELDS = ["room", "identity", "is_guest", "user_name", "join", "leave", "duration"]
+)
+SESSION_COLUMNS = (
+    "room",
+    "session_key",
+    "identity",
+    "is_guest",
+    "user_name",
+    "join",
+    "leave",
+    "duration",
+)
 
 Progress = Callable[[SyncRun, datetime | None], None]
 
@@ -97,29 +109,45 @@ def plan_window(
     return Window(start=start, end=max(end, start + timedelta(minutes=1)))
 
 
-def _session_rows(team: Team, meeting: Meeting, upstream: daily.Meeting) -> list[Attendance]:
-    rows: dict[str, Attendance] = {}
+def meeting_values(m: daily.Meeting, now: datetime) -> tuple:
+    """A meeting as the row the sync writes (MEETING_COLUMNS, without the team)."""
+    return (
+        m.key[:255],
+        (m.upstream_id or "")[:64],
+        m.room[:128],
+        m.start,
+        m.end,
+        m.ongoing,
+        m.duration,
+        m.max_participants or m.peak_participants,
+        len(m.participants),
+        now,
+    )
+
+
+def session_values(upstream: daily.Meeting) -> Iterator[tuple]:
+    """The meeting's sessions as rows (SESSION_COLUMNS, without the meeting and team)."""
+    room = upstream.room[:128]
+    keys: set[str] = set()
     for p in upstream.participants:
         key = p.session_key
         # Two sessions with the same natural key (two guests joining in the same
         # minute on the domains API) are kept apart by their order of arrival.
         n = 2
-        while key in rows:
+        while key in keys:
             key = f"{p.session_key}#{n}"
             n += 1
-        rows[key] = Attendance(
-            meeting=meeting,
-            team=team,
-            room=upstream.room[:128],
-            session_key=key[:255],
-            identity=p.identity[:255],
-            is_guest=p.is_guest,
-            user_name=(p.user_name or "")[:255],
-            join=p.join,
-            leave=p.leave,
-            duration=p.duration,
+        keys.add(key)
+        yield (
+            room,
+            key[:255],
+            p.identity[:255],
+            p.is_guest,
+            (p.user_name or "")[:255],
+            p.join,
+            p.leave,
+            p.duration,
         )
-    return list(rows.values())
 
 
 def write_meetings(team: Team, upstream: Iterable[daily.Meeting]) -> tuple[int, int]:
@@ -128,43 +156,98 @@ def write_meetings(team: Team, upstream: Iterable[daily.Meeting]) -> tuple[int, 
     if not upstream:
         return 0, 0
     now = timezone.now()
-    meetings = [
-        Meeting(
-            team=team,
-            key=m.key[:255],
-            upstream_id=(m.upstream_id or "")[:64],
-            room=m.room[:128],
-            start=m.start,
-            end=m.end,
-            ongoing=m.ongoing,
-            duration=m.duration,
-            max_participants=m.max_participants or m.peak_participants,
-            session_count=len(m.participants),
-            synced_at=now,
-        )
-        for m in upstream
-    ]
+    meetings = [meeting_values(m, now) for m in upstream]
+    sessions = [list(session_values(m)) for m in upstream]
     with transaction.atomic():
-        Meeting.objects.bulk_create(
-            meetings,
-            update_conflicts=True,
-            unique_fields=["team", "key"],
-            update_fields=MEETING_FIELDS,
-            batch_size=1000,
+        if connection.vendor == "postgresql":
+            _upsert_postgresql(team, meetings, sessions)
+        else:
+            _upsert_orm(team, meetings, sessions)
+    return len(meetings), sum(len(s) for s in sessions)
+
+
+# PostgreSQL: COPY each batch into a temporary table, then one INSERT ... ON CONFLICT DO
+# UPDATE from it per table. Same statement semantics as the ORM's bulk upsert (the unique
+# constraints decide insert or update), at close to COPY's speed: a multi-row INSERT of
+# thousands of parameters spends most of its time building and parsing the statement.
+_STAGING = (
+    """CREATE TEMPORARY TABLE IF NOT EXISTS attendance_sync_meeting (
+        key varchar(255), upstream_id varchar(64), room varchar(128), start timestamptz,
+        "end" timestamptz, ongoing boolean, duration integer, max_participants integer,
+        session_count integer, synced_at timestamptz)""",
+    """CREATE TEMPORARY TABLE IF NOT EXISTS attendance_sync_session (
+        meeting_id bigint, room varchar(128), session_key varchar(255),
+        identity varchar(255), is_guest boolean, user_name varchar(255),
+        "join" timestamptz, leave timestamptz, duration integer)""",
+    # Rows of an earlier batch of this transaction (tests nest it in theirs).
+    "TRUNCATE attendance_sync_meeting, attendance_sync_session",
+)
+
+
+def _quoted(columns: Sequence[str]) -> str:
+    return ", ".join(f'"{c}"' for c in columns)
+
+
+def _assignments(columns: Sequence[str]) -> str:
+    return ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in columns)
+
+
+def _upsert_postgresql(team: Team, meetings: list[tuple], sessions: list[list[tuple]]) -> None:
+    m_cols = _quoted(MEETING_COLUMNS)
+    s_cols = _quoted(SESSION_COLUMNS)
+    with connection.cursor() as wrapper:
+        cursor = wrapper.cursor  # psycopg's own cursor: Django's wrapper has no COPY
+        for statement in _STAGING:
+            cursor.execute(statement)
+        with cursor.copy(f"COPY attendance_sync_meeting ({m_cols}) FROM STDIN") as copy:
+            for row in meetings:
+                copy.write_row(row)
+        # Only constants are formatted in (the column lists); the team is a parameter.
+        cursor.execute(
+            f"""INSERT INTO attendance_meeting (team_id, {m_cols})
+            SELECT %s, {m_cols} FROM attendance_sync_meeting
+            ON CONFLICT (team_id, key) DO UPDATE SET {_assignments(MEETING_COLUMNS[1:])}
+            RETURNING key, id""",  # noqa: S608
+            [team.pk],
         )
-        sessions = [
-            row
-            for meeting, m in zip(meetings, upstream, strict=True)
-            for row in _session_rows(team, meeting, m)
-        ]
-        Attendance.objects.bulk_create(
-            sessions,
-            update_conflicts=True,
-            unique_fields=["meeting", "session_key"],
-            update_fields=SESSION_FIELDS,
-            batch_size=2000,
+        ids = dict(cursor.fetchall())
+        with cursor.copy(f"COPY attendance_sync_session (meeting_id, {s_cols}) FROM STDIN") as copy:
+            for meeting, rows in zip(meetings, sessions, strict=True):
+                meeting_id = ids[meeting[0]]
+                for row in rows:
+                    copy.write_row((meeting_id, *row))
+        cursor.execute(
+            f"""INSERT INTO attendance_attendance (meeting_id, team_id, {s_cols})
+            SELECT meeting_id, %s, {s_cols} FROM attendance_sync_session
+            ON CONFLICT (meeting_id, session_key) DO UPDATE SET
+                {_assignments([c for c in SESSION_COLUMNS if c != "session_key"])}""",  # noqa: S608
+            [team.pk],
         )
-    return len(meetings), len(sessions)
+
+
+def _upsert_orm(team: Team, meetings: list[tuple], sessions: list[list[tuple]]) -> None:
+    """Other databases (SQLite): the ORM's bulk upsert on the same unique keys."""
+    objects = [
+        Meeting(team=team, **dict(zip(MEETING_COLUMNS, row, strict=True))) for row in meetings
+    ]
+    Meeting.objects.bulk_create(
+        objects,
+        update_conflicts=True,
+        unique_fields=["team", "key"],
+        update_fields=list(MEETING_COLUMNS[1:]),
+        batch_size=1000,
+    )
+    Attendance.objects.bulk_create(
+        [
+            Attendance(meeting=meeting, team=team, **dict(zip(SESSION_COLUMNS, row, strict=True)))
+            for meeting, rows in zip(objects, sessions, strict=True)
+            for row in rows
+        ],
+        update_conflicts=True,
+        unique_fields=["meeting", "session_key"],
+        update_fields=[c for c in SESSION_COLUMNS if c != "session_key"],
+        batch_size=2000,
+    )
 
 
 def sync_team(

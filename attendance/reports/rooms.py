@@ -7,12 +7,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.core.paginator import Page
-from django.db.models import Count, F, Max, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Q, QuerySet, Sum, Window
 
 from attendance.models import Attendance, Meeting
 from attendance.reports.filters import ReportFilters
 from attendance.reports.meetings import attended_by, meeting_end, meeting_length
-from attendance.reports.pages import queryset_page
+from attendance.reports.pages import page_of
 
 ORDERS = {
     "-meetings": ("-meetings", "room"),
@@ -105,7 +105,16 @@ def _rows(f: ReportFilters, raw: list[dict]) -> list[RoomRow]:
 
 
 def rooms_page(f: ReportFilters) -> Page:
-    page = queryset_page(rooms_queryset(f), f.page)
+    # The total comes with the page (COUNT(*) OVER () of the grouped rows): the per-room
+    # aggregation reads the team's whole history (for "last used"), so running it once
+    # for a COUNT and again for the page would double the page's cost.
+    qs = rooms_queryset(f).annotate(total=Window(Count("*")))
+
+    def fetch(limit: int, offset: int) -> tuple[list[dict], int | None]:
+        raw = list(qs[offset : offset + limit])
+        return raw, (raw[0]["total"] if raw else None)
+
+    page = page_of(fetch, f.page)
     page.object_list = _rows(f, list(page.object_list))
     return page
 

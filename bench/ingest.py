@@ -1,0 +1,187 @@
+"""1. Sync ingest: the simulator's history synced into PostgreSQL.
+
+- End to end: `attendance.sync.sync_team` in a subprocess, in two windows (the first
+  `first_window_days` of the history, then the rest), which together load the history
+  every other benchmark reads. Rows per second of each, and the peak RSS of each process:
+  memory must stay flat as the window grows (the second window is ~9x the first).
+- The ingest step alone: `attendance.sync.write_meetings` (what a sync does with a batch
+  it fetched) against `COPY` of the same rows into the same tables, in the same run. The
+  rows are the meetings of `sample_days` days, fetched once into memory; each side writes
+  them under a scratch team (so the tables hold the whole history, as in production) and
+  the rows are deleted again (untimed) before the next timing. COPY gets its rows as
+  ready-made tuples and ids drawn from the sequence up front: it is the ceiling, the
+  fastest way these rows can reach these tables.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+import daily
+from attendance.models import Attendance, Meeting
+from attendance.sync import session_values, write_meetings
+from bench.harness import SIM_NOW, Harness, compare, say
+from bench.results import NONE, Row, ratio_at_least, ratio_at_most
+from teams.daily_client import client_for
+from teams.models import Team
+
+NAME = "ingest"
+
+MEETING_COLUMNS = (
+    "id",
+    "team_id",
+    "key",
+    "upstream_id",
+    "room",
+    "start",
+    "end",
+    "ongoing",
+    "duration",
+    "max_participants",
+    "session_count",
+    "synced_at",
+)
+SESSION_COLUMNS = (
+    "meeting_id",
+    "team_id",
+    "room",
+    "session_key",
+    "identity",
+    "is_guest",
+    "user_name",
+    "join",
+    "leave",
+    "duration",
+)
+
+
+def _columns(names: tuple[str, ...]) -> str:
+    return ", ".join(f'"{n}"' for n in names)
+
+
+def fetch_sample(team: Team, start: Any, end: Any) -> list[daily.Meeting]:
+    with client_for(team) as client:
+        return list(client.meetings(start, end))
+
+
+class CopyBaseline:
+    """COPY of the sample's rows, built as tuples once (untimed)."""
+
+    def __init__(self, team: Team, sample: list[daily.Meeting]) -> None:
+        now = timezone.now()
+        self.team_id = team.pk
+        self.meetings = [
+            (
+                m.key[:255],
+                (m.upstream_id or "")[:64],
+                m.room[:128],
+                m.start,
+                m.end,
+                m.ongoing,
+                m.duration,
+                m.max_participants or m.peak_participants,
+                len(m.participants),
+                now,
+            )
+            for m in sample
+        ]
+        self.sessions = [list(session_values(m)) for m in sample]
+        self.rows = len(self.meetings) + sum(len(s) for s in self.sessions)
+
+    def __call__(self) -> None:
+        with transaction.atomic(), connection.cursor() as wrapper:
+            cursor = wrapper.cursor  # psycopg's own cursor, for COPY
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence('attendance_meeting', 'id'))"
+                " FROM generate_series(1, %s)",
+                [len(self.meetings)],
+            )
+            ids = [r[0] for r in cursor.fetchall()]
+            sql = f"COPY attendance_meeting ({_columns(MEETING_COLUMNS)}) FROM STDIN"
+            with cursor.copy(sql) as copy:
+                for pk, row in zip(ids, self.meetings, strict=True):
+                    copy.write_row((pk, self.team_id, *row))
+            sql = f"COPY attendance_attendance ({_columns(SESSION_COLUMNS)}) FROM STDIN"
+            with cursor.copy(sql) as copy:
+                for pk, sessions in zip(ids, self.sessions, strict=True):
+                    for row in sessions:
+                        copy.write_row((pk, self.team_id, *row))
+
+
+def clear(team: Team) -> None:
+    Attendance.objects.filter(team=team).delete()
+    Meeting.objects.filter(team=team).delete()
+
+
+def ingest_against_copy(team: Team, sample: list[daily.Meeting], reps: int) -> tuple[float, float]:
+    """Median seconds of write_meetings (in the sync's batches) and of COPY, same rows."""
+    baseline = CopyBaseline(team, sample)
+    size = 500  # attendance.sync.BATCH_MEETINGS: the batches a sync writes
+
+    def ingest() -> None:
+        for i in range(0, len(sample), size):
+            write_meetings(team, sample[i : i + size])
+
+    return compare(ingest, baseline, reps, between=lambda: clear(team))
+
+
+def run(h: Harness) -> list[Row]:
+    p = h.profile
+    since = h.history_since
+    split = since + timedelta(days=p.first_window_days)
+    say(f"ingest: sync {since:%Y-%m-%d} to {split:%Y-%m-%d} (subprocess)")
+    first = h.sync_in_child("rest", since, split)
+    say(f"ingest: sync {split:%Y-%m-%d} to {SIM_NOW:%Y-%m-%d %H:%M} (subprocess)")
+    second = h.sync_in_child("rest", split)
+    h.after_load()
+    meetings = first.meetings + second.meetings
+    sessions = first.rows + second.rows
+    say(f"ingest: {meetings:,} meetings and {sessions:,} sessions in the database")
+
+    scratch = h.add_team("ingest", h.sim, "rest")
+    end = SIM_NOW - timedelta(days=1)
+    sample = fetch_sample(scratch, end - timedelta(days=p.sample_days), end)
+    rows = len(sample) + sum(len(m.participants) for m in sample)
+    say(f"ingest: write_meetings against COPY, {rows:,} rows, {p.reps} times each")
+    ingest_s, copy_s = ingest_against_copy(scratch, sample, p.reps)
+    clear(scratch)
+
+    days_first = p.first_window_days
+    days_second = (SIM_NOW - split).total_seconds() / 86400
+    first_rate = (first.meetings + first.rows) / first.seconds
+    second_rate = (second.meetings + second.rows) / second.seconds
+    return [
+        Row(
+            NAME,
+            f"sync end to end, {meetings:,} meetings + {sessions:,} sessions",
+            (meetings + sessions) / (first.seconds + second.seconds),
+            rows / copy_s,
+            "rows/s",
+            NONE,
+            note="baseline: COPY of the sample of the next row; fetch, parse and write included",
+        ),
+        Row(
+            NAME,
+            f"ingest step ({rows:,} rows) against COPY",
+            rows / ingest_s,
+            rows / copy_s,
+            "rows/s",
+            ratio_at_least(0.5),
+        ),
+        Row(
+            NAME,
+            f"sync peak RSS, {days_second:.0f}-day against {days_first}-day window",
+            second.peak_rss_kib / 1024,
+            first.peak_rss_kib / 1024,
+            "MiB",
+            ratio_at_most(1.1),
+            note=(
+                f"{first_rate:,.0f} and {second_rate:,.0f} rows/s; RSS before the run "
+                f"{first.start_rss_kib / 1024:.0f} MiB"
+            ),
+        ),
+    ]

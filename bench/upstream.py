@@ -1,0 +1,117 @@
+"""5. Upstream economy: Daily requests per page view, and queries per page at two sizes.
+
+Each page is viewed twice in a row by Django's test client in this process (the same
+settings and cache as gunicorn): first with the team's cached Daily answers forgotten
+(`rooms.services.invalidate`), then again within the cache window. The simulator counts
+the HTTP requests it served in between: a REST room list is one listing of
+ceil(rooms / 100) pages, and each page is a request, so that is what is counted.
+
+Queries per page (CaptureQueriesContext) are compared between a team of
+`few_rooms` rooms (a second simulator) and one of `rooms` rooms: a page whose query
+count grows with the rooms has an N+1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from bench.harness import Harness, HarnessError, say
+from bench.results import EQUAL, Row, at_most
+from rooms.services import invalidate
+from tests.support.simulator import SimulatorProcess
+
+NAME = "upstream"
+
+
+@dataclass(frozen=True)
+class View:
+    requests: int  # HTTP requests the simulator served during the view
+    routes: str  # which, e.g. "GET /v1/rooms x21"
+    queries: int
+
+
+def view(client: Client, sim: SimulatorProcess, url: str) -> View:
+    sim.clear_request_counts()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    if response.status_code != 200:
+        raise HarnessError(f"{url} answered {response.status_code}")
+    counts = sim.request_counts()
+    routes = ", ".join(f"{route} x{n}" for route, n in sorted(counts.items()))
+    return View(sum(counts.values()), routes or "none", len(queries))
+
+
+def first_and_repeat(
+    client: Client, sim: SimulatorProcess, team: Any, url: str
+) -> tuple[View, View]:
+    """A first view (the team's cached Daily answers forgotten), then a repeat view."""
+    invalidate(team)
+    return view(client, sim, url), view(client, sim, url)
+
+
+def run(h: Harness) -> list[Row]:
+    h.ensure_history()
+    p = h.profile
+    client = Client()
+    client.force_login(h.user)
+    first, last = h.report_range()
+    query = f"?from={first}&to={last}"
+    few = {
+        "rest": h.add_team("rest-few", h.few_sim, "rest"),
+        "domains": h.add_team("domains-few", h.few_sim, "domains"),
+    }
+    rows: list[Row] = []
+    sizes: list[Row] = []
+    for dialect in ("rest", "domains"):
+        team = h.team(dialect)
+        pages = [("team overview", "/t/{slug}/"), ("rooms page", "/t/{slug}/rooms/")]
+        if dialect == "rest":
+            pages += [
+                ("meetings list", "/t/{slug}/attendance/meetings/" + query),
+                ("people report", "/t/{slug}/attendance/people/" + query),
+            ]
+        for label, pattern in pages:
+            say(f"upstream: {label} ({dialect})")
+            first_view, again = first_and_repeat(
+                client, h.sim, team, pattern.format(slug=team.slug)
+            )
+            what = f"{label} ({dialect}, {p.rooms:,} rooms)"
+            for when, seen, target in (
+                ("first", first_view, at_most(1, "requests")),
+                ("repeat", again, at_most(0, "requests")),
+            ):
+                rows.append(
+                    Row(
+                        NAME,
+                        f"Daily requests, {when} view: {what}",
+                        seen.requests,
+                        None,
+                        "requests",
+                        target,
+                        note=seen.routes,
+                    )
+                )
+            if label not in ("team overview", "rooms page"):
+                continue
+            small = few[dialect]
+            few_views = first_and_repeat(client, h.few_sim, small, pattern.format(slug=small.slug))
+            for when, seen, few_seen in zip(
+                ("first", "repeat"), (first_view, again), few_views, strict=True
+            ):
+                sizes.append(
+                    Row(
+                        NAME,
+                        f"queries, {when} view at {p.rooms:,} against {p.few_rooms} rooms: "
+                        f"{label} ({dialect})",
+                        seen.queries,
+                        few_seen.queries,
+                        "queries",
+                        EQUAL,
+                    )
+                )
+    return rows + sizes
