@@ -22,6 +22,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 import daily
+from attendance import sync
 from attendance.models import Attendance, Meeting
 from attendance.sync import session_values, write_meetings
 from bench.harness import SIM_NOW, Harness, compare, say
@@ -31,32 +32,9 @@ from teams.models import Team
 
 NAME = "ingest"
 
-MEETING_COLUMNS = (
-    "id",
-    "team_id",
-    "key",
-    "upstream_id",
-    "room",
-    "start",
-    "end",
-    "ongoing",
-    "duration",
-    "max_participants",
-    "session_count",
-    "synced_at",
-)
-SESSION_COLUMNS = (
-    "meeting_id",
-    "team_id",
-    "room",
-    "session_key",
-    "identity",
-    "is_guest",
-    "user_name",
-    "join",
-    "leave",
-    "duration",
-)
+# The baseline COPYs the same columns the sync writes, plus the keys it fills in.
+MEETING_COLUMNS = ("id", "team_id", *sync.MEETING_COLUMNS)
+SESSION_COLUMNS = ("meeting_id", "team_id", *sync.SESSION_COLUMNS)
 
 
 def _columns(names: tuple[str, ...]) -> str:
@@ -120,7 +98,7 @@ def clear(team: Team) -> None:
 def ingest_against_copy(team: Team, sample: list[daily.Meeting], reps: int) -> tuple[float, float]:
     """Median seconds of write_meetings (in the sync's batches) and of COPY, same rows."""
     baseline = CopyBaseline(team, sample)
-    size = 500  # attendance.sync.BATCH_MEETINGS: the batches a sync writes
+    size = sync.BATCH_MEETINGS  # the batches a sync writes
 
     def ingest() -> None:
         for i in range(0, len(sample), size):

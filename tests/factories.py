@@ -36,3 +36,11 @@ def make_member(team: Team, role: Role, username: str | None = None):
     user = make_user(username)
     Membership.objects.create(user=user, team=team, role=role)
     return user
+
+
+def team_on(sim, dialect: Dialect, **extra) -> Team:
+    if dialect == Dialect.DOMAINS:
+        extra.setdefault("token", sim.domains_token)
+        return make_team(sim.domains_team, dialect=dialect, base_url=sim.domains_base_url, **extra)
+    extra.setdefault("token", sim.rest_token)
+    return make_team(sim.rest_domain, dialect=dialect, base_url=sim.rest_base_url, **extra)

@@ -6,7 +6,6 @@ from datetime import UTC, datetime
 
 from attendance.models import Attendance, Meeting
 from teams.models import Dialect, Team
-from tests.factories import make_team
 
 
 def ts(moment: datetime | None) -> int | None:
@@ -15,14 +14,6 @@ def ts(moment: datetime | None) -> int | None:
 
 def at(unix: float) -> datetime:
     return datetime.fromtimestamp(unix, UTC)
-
-
-def team_on(sim, dialect: Dialect, **extra) -> Team:
-    if dialect == Dialect.DOMAINS:
-        extra.setdefault("token", sim.domains_token)
-        return make_team(sim.domains_team, dialect=dialect, base_url=sim.domains_base_url, **extra)
-    extra.setdefault("token", sim.rest_token)
-    return make_team(sim.rest_domain, dialect=dialect, base_url=sim.rest_base_url, **extra)
 
 
 def truth_state(truth: dict) -> tuple[dict, dict]:

@@ -16,7 +16,8 @@ from django.db import connection
 from attendance.models import SyncOutcome, SyncRun, SyncTrigger
 from attendance.tasks import sync_team_task
 from teams.models import Dialect
-from tests.attendance.helpers import assert_matches_truth, team_on
+from tests.attendance.helpers import assert_matches_truth
+from tests.factories import team_on
 from tests.support.simulator import SimulatorProcess, wait_until
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]

@@ -19,8 +19,9 @@ from attendance.reports.people import people_rows
 from attendance.reports.rooms import room_rows
 from attendance.sync import sync_team
 from teams.models import Dialect
-from tests.attendance.helpers import at, team_on
+from tests.attendance.helpers import at
 from tests.attendance.reports_support import union_seconds
+from tests.factories import team_on
 
 pytestmark = pytest.mark.django_db
 

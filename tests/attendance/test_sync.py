@@ -13,7 +13,8 @@ from attendance.locks import TeamLease
 from attendance.models import Attendance, Meeting, SyncOutcome, SyncRun, SyncState
 from attendance.sync import OVERLAP, SETTLE, sync_team
 from teams.models import Dialect
-from tests.attendance.helpers import assert_matches_truth, at, team_on
+from tests.attendance.helpers import assert_matches_truth, at
+from tests.factories import team_on
 
 DIALECTS = [Dialect.DOMAINS, Dialect.REST]
 

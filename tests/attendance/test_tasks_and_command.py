@@ -13,8 +13,8 @@ from django.utils import timezone
 from attendance.models import SyncOutcome, SyncRun, SyncState, SyncTrigger
 from attendance.tasks import dispatch_due_syncs, sync_team_task
 from teams.models import Dialect
-from tests.attendance.helpers import assert_matches_truth, at, team_on
-from tests.factories import make_team
+from tests.attendance.helpers import assert_matches_truth, at
+from tests.factories import make_team, team_on
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,8 @@ from attendance import webhooks
 from attendance.models import Attendance, Meeting, WebhookEndpoint, WebhookEvent
 from attendance.sync import sync_team
 from teams.models import AuditEvent, Dialect, Role
-from tests.attendance.helpers import assert_matches_truth, at, team_on
-from tests.factories import PASSWORD, make_member, make_team
+from tests.attendance.helpers import assert_matches_truth, at
+from tests.factories import PASSWORD, make_member, make_team, team_on
 
 SECRET = "c2VjcmV0LXNpZ25pbmcta2V5LTAxMjM0NTY3ODk="  # base64
 

@@ -7,29 +7,18 @@ import pytest
 import requests
 
 from teams.models import Dialect, Team
-from tests.factories import make_team
+from tests.factories import team_on
 from tests.support.simulator import SimulatorProcess
 
 
 @pytest.fixture
 def rest_team(fast_sim: SimulatorProcess) -> Team:
-    return make_team(
-        fast_sim.rest_domain,
-        dialect=Dialect.REST,
-        base_url=fast_sim.rest_base_url,
-        token=fast_sim.rest_token,
-        time_zone="Europe/Paris",
-    )
+    return team_on(fast_sim, Dialect.REST, time_zone="Europe/Paris")
 
 
 @pytest.fixture
 def domains_team(fast_sim: SimulatorProcess) -> Team:
-    return make_team(
-        fast_sim.domains_team,
-        dialect=Dialect.DOMAINS,
-        base_url=fast_sim.domains_base_url,
-        token=fast_sim.domains_token,
-    )
+    return team_on(fast_sim, Dialect.DOMAINS)
 
 
 HTMX = {"HTTP_HX_REQUEST": "true"}

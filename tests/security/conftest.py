@@ -11,8 +11,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from teams.models import Dialect, Role, Team
-from tests.attendance.helpers import team_on
-from tests.factories import make_member
+from tests.factories import make_member, team_on
 from tests.support.simulator import SimulatorProcess
 
 # Who may knock: the three roles, a logged-out visitor, a member of another team, and a

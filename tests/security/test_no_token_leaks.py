@@ -28,8 +28,7 @@ from attendance.sync import sync_team
 from attendance.tasks import sync_team_task
 from daily import DailyError
 from teams.models import Dialect, Membership, Role
-from tests.attendance.helpers import team_on
-from tests.factories import PASSWORD, make_member
+from tests.factories import PASSWORD, make_member, team_on
 from tests.support.simulator import SimulatorProcess, real_now_minute
 
 pytestmark = pytest.mark.django_db

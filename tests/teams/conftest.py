@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from teams.models import Dialect, Team
-from tests.factories import make_team
+from tests.factories import team_on
 from tests.support.simulator import SimulatorProcess
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -20,21 +20,9 @@ def sim(fast_sim: SimulatorProcess) -> SimulatorProcess:
 
 @pytest.fixture
 def domains_team(sim: SimulatorProcess) -> Team:
-    return make_team(
-        sim.domains_team,
-        dialect=Dialect.DOMAINS,
-        base_url=sim.domains_base_url,
-        token=sim.domains_token,
-        time_zone="Europe/Paris",
-    )
+    return team_on(sim, Dialect.DOMAINS, time_zone="Europe/Paris")
 
 
 @pytest.fixture
 def rest_team(sim: SimulatorProcess) -> Team:
-    return make_team(
-        sim.rest_domain,
-        dialect=Dialect.REST,
-        base_url=sim.rest_base_url,
-        token=sim.rest_token,
-        time_zone="America/New_York",
-    )
+    return team_on(sim, Dialect.REST, time_zone="America/New_York")
