@@ -137,3 +137,30 @@ def test_a_refused_registration_is_explained_and_audited_as_failed(client):
     assert "Daily did not register the webhook" in response.content.decode()
     event = AuditEvent.objects.get(team=team, action="webhook.change")
     assert event.outcome == "failed" and event.error_type
+
+
+def test_an_owner_registers_checks_and_removes_the_webhook(client, fast_sim):
+    from attendance.models import WebhookEndpoint
+    from tests.factories import team_on
+
+    team = team_on(fast_sim, Dialect.REST)
+    _login(client, team, Role.OWNER)
+    url = "https://dash.example/webhooks/daily/demo-rest/"
+    client.post(reverse("attendance:webhook-register", args=[team.slug]), {"url": url})
+    endpoint = WebhookEndpoint.objects.get(team=team)
+    assert endpoint.url == url and endpoint.state == "ACTIVE"
+
+    response = client.post(reverse("attendance:webhook-check", args=[team.slug]), follow=True)
+    assert "ACTIVE" in response.content.decode()
+    assert WebhookEndpoint.objects.get(team=team).checked_at >= endpoint.checked_at
+
+    client.post(reverse("attendance:webhook-remove", args=[team.slug]))
+    assert not WebhookEndpoint.objects.filter(team=team).exists()
+    hooks = fast_sim.control("GET", "requests")  # the simulator saw the DELETE
+    assert any(k.startswith("DELETE /v1/webhooks") for k in hooks["by_route"])
+    actions = list(
+        AuditEvent.objects.filter(team=team, action="webhook.change").values_list(
+            "outcome", flat=True
+        )
+    )
+    assert actions == ["ok", "ok"]
