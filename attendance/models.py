@@ -26,6 +26,9 @@ class Meeting(models.Model):
     max_participants = models.PositiveIntegerField(null=True, blank=True)
     session_count = models.PositiveIntegerField(default=0)
     synced_at = models.DateTimeField(auto_now=True)
+    # Its MeetingPresence rows are up to date (see attendance.summary). Only an ended
+    # meeting is summarised; the reports compute the others from the sessions.
+    summarised = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         ordering = ["-start"]
@@ -37,6 +40,12 @@ class Meeting(models.Model):
             models.Index(fields=["team", "room", "start"], name="meeting_team_room_start"),
             models.Index(
                 fields=["team"], name="meeting_team_ongoing", condition=models.Q(ongoing=True)
+            ),
+            # The few meetings the reports compute from their sessions (see attendance.summary).
+            models.Index(
+                fields=["team", "start"],
+                name="meeting_team_unsummarised",
+                condition=models.Q(summarised=False),
             ),
         ]
 
@@ -76,6 +85,42 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.identity} in {self.room} from {self.join:%Y-%m-%d %H:%M}"
+
+
+class MeetingPresence(models.Model):
+    """One identified person's merged presence in one ended meeting (people report).
+
+    Derived data, written by `attendance.summary.summarise` in the transaction that
+    writes the meeting's sessions, from exactly the computation the reports use
+    (`attendance.reports.presence`); times are epoch seconds as that computation gives
+    them. A meeting's rows count only while `Meeting.summarised` is true.
+    """
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="+")
+    # Denormalised from the meeting: the report's filters read one index.
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    start = models.DateTimeField()
+    room = models.CharField(max_length=128)
+    identity = models.CharField(max_length=255)  # identified people only, never a guest
+    name = models.CharField(max_length=255, blank=True)
+    sessions = models.PositiveIntegerField()
+    first_join = models.FloatField(help_text="Epoch seconds.")
+    last_leave = models.FloatField(help_text="Epoch seconds.")
+    open = models.BooleanField(default=False, help_text="A session without a leave.")
+    merged = models.FloatField(help_text="Seconds present (overlaps counted once).")
+    meeting_seconds = models.FloatField(help_text="The meeting's length.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "identity"], name="presence_unique_person"),
+        ]
+        indexes = [
+            models.Index(fields=["team", "start"], name="presence_team_start"),
+            models.Index(fields=["team", "identity", "start"], name="presence_team_identity"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.identity} in meeting {self.meeting_id}"
 
 
 class SyncState(models.Model):

@@ -31,6 +31,7 @@ from attendance.models import (
     SyncState,
     SyncTrigger,
 )
+from attendance.summary import summarise, summarise_pending
 from teams.daily_client import client_for
 from teams.models import Team
 
@@ -151,7 +152,10 @@ def session_values(upstream: daily.Meeting) -> Iterator[tuple]:
 
 
 def write_meetings(team: Team, upstream: Iterable[daily.Meeting]) -> tuple[int, int]:
-    """Upsert meetings and their sessions in one transaction; return the counts."""
+    """Upsert meetings and their sessions, and summarise them, in one transaction.
+
+    Returns the numbers of meetings and sessions written.
+    """
     upstream = list(upstream)
     if not upstream:
         return 0, 0
@@ -160,9 +164,10 @@ def write_meetings(team: Team, upstream: Iterable[daily.Meeting]) -> tuple[int, 
     sessions = [list(session_values(m)) for m in upstream]
     with transaction.atomic():
         if connection.vendor == "postgresql":
-            _upsert_postgresql(team, meetings, sessions)
+            ids = _upsert_postgresql(team, meetings, sessions)
         else:
-            _upsert_orm(team, meetings, sessions)
+            ids = _upsert_orm(team, meetings, sessions)
+        summarise(team, ids)
     return len(meetings), sum(len(s) for s in sessions)
 
 
@@ -192,7 +197,7 @@ def _assignments(columns: Sequence[str]) -> str:
     return ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in columns)
 
 
-def _upsert_postgresql(team: Team, meetings: list[tuple], sessions: list[list[tuple]]) -> None:
+def _upsert_postgresql(team: Team, meetings: list[tuple], sessions: list[list[tuple]]) -> list[int]:
     m_cols = _quoted(MEETING_COLUMNS)
     s_cols = _quoted(SESSION_COLUMNS)
     with connection.cursor() as wrapper:
@@ -223,9 +228,10 @@ def _upsert_postgresql(team: Team, meetings: list[tuple], sessions: list[list[tu
                 {_assignments([c for c in SESSION_COLUMNS if c != "session_key"])}""",  # noqa: S608
             [team.pk],
         )
+    return list(ids.values())
 
 
-def _upsert_orm(team: Team, meetings: list[tuple], sessions: list[list[tuple]]) -> None:
+def _upsert_orm(team: Team, meetings: list[tuple], sessions: list[list[tuple]]) -> list[int]:
     """Other databases (SQLite): the ORM's bulk upsert on the same unique keys."""
     objects = [
         Meeting(team=team, **dict(zip(MEETING_COLUMNS, row, strict=True))) for row in meetings
@@ -248,6 +254,7 @@ def _upsert_orm(team: Team, meetings: list[tuple], sessions: list[list[tuple]]) 
         update_fields=[c for c in SESSION_COLUMNS if c != "session_key"],
         batch_size=2000,
     )
+    return [m.pk for m in objects]
 
 
 def sync_team(
@@ -319,8 +326,10 @@ def _fetch_and_write(
                 if progress:
                     progress(run, meeting.start)
         flush()
-        if progress:
-            progress(run, None)
+    # Meetings written before summaries existed (an upgrade), a batch at a time per run.
+    summarise_pending(team)
+    if progress:
+        progress(run, None)
 
 
 def _advance(state: SyncState, window: Window) -> None:

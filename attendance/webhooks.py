@@ -29,6 +29,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from attendance.models import Attendance, Meeting, WebhookEndpoint, WebhookEvent
+from attendance.summary import summarise
 from daily import DailyClient, InvalidInput, NotFound, ParseError
 from daily.timeutil import add_seconds, parse_time
 from teams.audit import perform
@@ -174,7 +175,7 @@ def _apply(team: Team, kind: str, p: dict) -> bool:
         start, end = _at(p.get("start_ts")), _at(p.get("end_ts"))
         if not (meeting_id and room and start and end):
             return False
-        Meeting.objects.update_or_create(
+        meeting, _ = Meeting.objects.update_or_create(
             team=team,
             key=meeting_id,
             defaults={
@@ -186,6 +187,7 @@ def _apply(team: Team, kind: str, p: dict) -> bool:
                 "duration": _seconds((end - start).total_seconds()),
             },
         )
+        summarise(team, [meeting.pk])
         return True
     if kind in ("participant.joined", "participant.left"):
         return _apply_participant(team, kind, room, p)
@@ -200,8 +202,10 @@ def _apply_participant(team: Team, kind: str, room: str, p: dict) -> bool:
     # Participant events carry no meeting id: the meeting is the one running in
     # that room when the person joined. Without it (events out of order), the
     # periodic sync will record this session.
+    # Locked first, as the sync locks a meeting before its sessions (see attendance.summary).
     meeting = (
-        Meeting.objects.filter(team=team, room=room, start__lte=joined)
+        Meeting.objects.select_for_update()
+        .filter(team=team, room=room, start__lte=joined)
         .filter(Q(ongoing=True) | Q(end__gte=joined))
         .order_by("-start")
         .first()
@@ -228,6 +232,7 @@ def _apply_participant(team: Team, kind: str, room: str, p: dict) -> bool:
                 defaults["leave"] = add_seconds(joined, duration, field="duration")
                 defaults["duration"] = duration
     Attendance.objects.update_or_create(meeting=meeting, session_key=session_id, defaults=defaults)
+    summarise(team, [meeting.pk])  # a late leave may change an ended meeting's figures
     return True
 
 

@@ -2,7 +2,9 @@
 
 One SQL query (see `presence.py` for how overlapping sessions are merged) answers a
 page of people and, through window functions over the grouped rows, the total number
-of people and the totals of the whole filtered table.
+of people and the totals of the whole filtered table. Ended meetings are read from their
+stored summaries (`attendance.summary`), so a month of a busy team is a few hundred
+thousand narrow rows added up, not a merge of every session.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from django.core.paginator import Page
 from attendance.reports.filters import ReportFilters
 from attendance.reports.pages import page_of
 from attendance.reports.presence import Scope, presence_cte
-from attendance.reports.sql import fetch_all, from_epoch, stream
+from attendance.reports.sql import fetch_all, from_epoch, param, stream
 
 ORDERS = {
     "-minutes": "seconds DESC",
@@ -69,30 +71,60 @@ class Totals:
 
 
 def _query(f: ReportFilters, *, paged: bool) -> tuple[str, list[Any]]:
-    # Per (meeting, person) first (a streaming pass over the window's order), then per
-    # person: a plan PostgreSQL keeps without a second sort of the sessions.
-    cte, params = presence_cte(Scope(filters=f, person=f.person, include_guests=f.include_guests))
-    qualifying = ""
+    # Per person twice (the meetings computed from their sessions, and the stored
+    # summaries of the others: disjoint), then per person once more over those few rows.
+    scope = Scope(filters=f, person=f.person, include_guests=f.include_guests, skip_summarised=True)
+    cte, params = presence_cte(scope)
+    stored, stored_params = _stored_where(f)
+    # merged / length >= X%, written without a division (a zero-length meeting counts).
+    qualifying = stored_qualifying = ""
     if f.min_percent:
-        # merged / length >= X%, written without a division (a zero-length meeting counts).
         qualifying = "WHERE merged * 100 >= %s * m_len"
+        stored_qualifying = "AND p.merged * 100 >= %s * p.meeting_seconds"
         params.append(f.min_percent)
+        stored_params.append(f.min_percent)
     totals = (
         ", COUNT(*) OVER () AS total_people, SUM(SUM(sessions)) OVER () AS total_sessions,"
-        " SUM(SUM(merged)) OVER () AS total_seconds"
+        " SUM(SUM(seconds)) OVER () AS total_seconds"
         if paged
         else ""
     )
     # Only constants are formatted in (the order comes from ORDERS); values are parameters.
-    sql = f"""{cte}
+    sql = f"""{cte},
+per_person AS (
+    SELECT identity, guest_session, MAX(name) AS name, COUNT(*) AS meetings,
+           SUM(sessions) AS sessions, SUM(merged) AS seconds, MIN(first_join) AS first_join,
+           MAX(last_leave) AS last_leave, MAX(open) AS open
+    FROM pm {qualifying}
+    GROUP BY identity, guest_session
+    UNION ALL
+    SELECT p.identity, 0, MAX(p.name), COUNT(*), SUM(p.sessions), SUM(p.merged),
+           MIN(p.first_join), MAX(p.last_leave), MAX(CASE WHEN p.open THEN 1 ELSE 0 END)
+    FROM attendance_meetingpresence p
+    WHERE {stored} {stored_qualifying}
+    GROUP BY p.identity
+)
 SELECT identity, guest_session, MAX(name) AS name,
-       COUNT(*) AS meetings, SUM(sessions) AS sessions, SUM(merged) AS seconds,
+       SUM(meetings) AS meetings, SUM(sessions) AS sessions, SUM(seconds) AS seconds,
        MIN(first_join) AS first_join, MAX(last_leave) AS last_leave, MAX(open) AS still_in,
        COALESCE(NULLIF(MAX(name), ''), identity) AS sort_name{totals}
-FROM pm {qualifying}
+FROM per_person
 GROUP BY identity, guest_session
 ORDER BY {ORDERS.get(f.sort, ORDERS["-minutes"])}, identity, guest_session"""  # noqa: S608
-    return sql, params
+    return sql, params + stored_params
+
+
+def _stored_where(f: ReportFilters) -> tuple[str, list[Any]]:
+    """The conditions on MeetingPresence rows (`p`) of the report's range, room, person."""
+    where = ["p.team_id = %s", "p.start >= %s", "p.start < %s"]
+    params: list[Any] = [f.team.pk, param(f.start), param(f.end)]
+    if f.room:
+        where.append("p.room = %s")
+        params.append(f.room)
+    if f.person:
+        where.append("p.identity = %s")
+        params.append(f.person)
+    return " AND ".join(where), params
 
 
 def _row(r: tuple) -> PersonRow:

@@ -20,6 +20,12 @@ Intervals:
 - a leave after the meeting's end is cut at the end (the meeting's end is authoritative),
   so a person's share of a meeting never exceeds 100%.
 
+Ended meetings are computed once: `attendance.summary` stores the `pm` rows of their
+identified people (this same SQL) as MeetingPresence when their sessions are written.
+A scope with `skip_summarised` computes only the rest: the meetings not summarised
+(ongoing ones, and any written without a summary), and guests (one session each: no
+merge to save); the people report adds the stored rows to it.
+
 People: an identified participant (an email or a user id) is one person across
 sessions and meetings. Guests cannot be told apart: each guest session is its own
 "person" (`guest_session` is the session's row id; 0 for identified people).
@@ -43,6 +49,8 @@ class Scope:
     meeting_ids: Sequence[int] | None = None  # instead of the date range and room
     person: str = ""
     include_guests: bool = True
+    ended_only: bool = False  # only meetings with an end (what a summary holds)
+    skip_summarised: bool = False  # leave out what MeetingPresence holds
 
 
 # Columns of the `pm` relation (one row per person per meeting).
@@ -81,7 +89,17 @@ def presence_cte(scope: Scope, d: Dialect | None = None) -> tuple[str, list[Any]
         if f.room:
             where.append("room = %s")
             params.append(f.room)
+    if scope.ended_only:
+        where.append('"end" IS NOT NULL')
     session_where = ["1 = 1"]
+    if scope.skip_summarised:
+        # Summaries hold identified people: guests are computed here in every meeting.
+        if scope.include_guests:
+            session_where.append("(m.summarised = %s OR a.is_guest = %s)")
+            params += [False, True]
+        else:
+            where.append("summarised = %s")
+            params.append(False)
     if scope.person:
         session_where.append("a.identity = %s")
         params.append(scope.person)
@@ -94,7 +112,8 @@ def presence_cte(scope: Scope, d: Dialect | None = None) -> tuple[str, list[Any]
     # Only constants are formatted in; every value is a parameter.
     sql = f"""
 WITH m AS (
-    SELECT id, {d.epoch("start")} AS m_start, {d.epoch('COALESCE("end", %s)')} AS m_end
+    SELECT id, summarised,
+           {d.epoch("start")} AS m_start, {d.epoch('COALESCE("end", %s)')} AS m_end
     FROM attendance_meeting
     WHERE {" AND ".join(where)}
 ),

@@ -23,6 +23,7 @@ from attendance.reports.filters import ReportFilters
 from attendance.reports.meetings import meeting_participants, meetings_page
 from attendance.reports.people import people_page, people_rows
 from attendance.reports.rooms import rooms_page
+from attendance.summary import summarise_pending
 from tests.attendance.reports_support import expected_people, meeting, session, utc
 from tests.factories import make_team
 
@@ -32,8 +33,10 @@ NOW = utc(2025, 3, 12, 12, 0)
 MIN = 60
 
 
-@pytest.fixture
-def world():
+# Every figure is checked twice: computed from the sessions, and with the ended meetings
+# read from their stored summaries (what a sync leaves behind).
+@pytest.fixture(params=["from sessions", "summarised"])
+def world(request):
     team = make_team("paris", time_zone="Europe/Paris")
     w = {"team": team}
     m1 = w["m1"] = meeting(team, "alpha", utc(2025, 3, 10, 9), utc(2025, 3, 10, 10), peak=4)
@@ -67,6 +70,9 @@ def world():
     other = make_team("elsewhere", time_zone="Europe/Paris")
     mo = meeting(other, "alpha", utc(2025, 3, 10, 9), utc(2025, 3, 10, 11), peak=1)
     session(mo, "alice@example.com", utc(2025, 3, 10, 9), utc(2025, 3, 10, 11))
+    if request.param == "summarised":
+        assert summarise_pending(team) == 5  # the ended meetings: m1, m2, m3, m5, m6
+        assert summarise_pending(other) == 1
     return w
 
 

@@ -1,0 +1,87 @@
+"""Merged presence of ended meetings, stored when their sessions are written.
+
+The people report adds up, per person, the merged time of every meeting in a range:
+computed from the sessions, that is a sort and a window over every session of the range
+on each view (about half a second for a month of a busy team). A meeting's figures stop
+changing once it has ended, so they are computed once instead, by the same SQL the
+reports use (`attendance.reports.presence`), and stored as MeetingPresence rows.
+
+Invariant: a meeting has MeetingPresence rows exactly when `Meeting.summarised` is true,
+and they were computed from its current sessions. `summarise` keeps it (delete, insert,
+flag, in the caller's transaction); every writer of sessions or of a meeting's end calls
+it: the sync (`attendance.sync.write_meetings`) and the webhook receiver. A meeting
+written any other way is simply not summarised, and the reports compute it from its
+sessions, as they do for ongoing meetings: a missing summary costs time, never a figure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db import connection, transaction
+from django.db.models import Case, When
+
+from attendance.models import Meeting
+from attendance.reports.filters import ReportFilters
+from attendance.reports.presence import PM_COLUMNS, Scope, presence_cte
+from attendance.reports.sql import placeholders
+from teams.models import Team
+
+BATCH = 500
+
+# The computation's columns stored (guests are not: see presence._summaries), and their
+# names in MeetingPresence.
+_FROM = [c for c in PM_COLUMNS if c not in ("guest_session", "guest")]
+_INTO = [{"m_len": "meeting_seconds"}.get(c, c) for c in _FROM]
+
+
+def summarise(team: Team, meeting_ids: Sequence[int]) -> None:
+    """Recompute the MeetingPresence rows of these meetings of `team` (ended ones only)."""
+    for i in range(0, len(meeting_ids), BATCH):
+        _summarise(team, list(meeting_ids[i : i + BATCH]))
+
+
+def _summarise(team: Team, ids: list[int]) -> None:
+    if not ids:
+        return
+    scope = Scope(
+        filters=ReportFilters.default(team), meeting_ids=ids, include_guests=False, ended_only=True
+    )
+    cte, params = presence_cte(scope)
+    listed = placeholders(ids)
+    # `open` is an integer in the computation, a boolean when stored.
+    values = ", ".join("pm.open <> 0" if c == "open" else f"pm.{c}" for c in _FROM)
+    with transaction.atomic(), connection.cursor() as cursor:
+        # One summariser per meeting at a time (a sync and a webhook may meet here): the
+        # rows are locked in one order, as the sync's upsert locks them.
+        list(Meeting.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
+        cursor.execute(
+            f"DELETE FROM attendance_meetingpresence WHERE meeting_id IN ({listed})",  # noqa: S608
+            ids,
+        )
+        # Only constants are formatted in (column lists, placeholders); values are parameters.
+        cursor.execute(
+            f"""INSERT INTO attendance_meetingpresence
+                (team_id, start, room, {", ".join(_INTO)})
+            {cte}
+            SELECT mt.team_id, mt.start, mt.room, {values}
+            FROM pm JOIN attendance_meeting mt ON mt.id = pm.meeting_id""",  # noqa: S608
+            params,
+        )
+        Meeting.objects.filter(team=team, pk__in=ids).update(
+            summarised=Case(When(end__isnull=False, then=True), default=False)
+        )
+
+
+def summarise_pending(team: Team, limit: int = 20 * BATCH) -> int:
+    """Summarise up to `limit` ended meetings that have no summary yet; return how many.
+
+    Catches meetings written before summaries existed (an upgrade) or by another path.
+    """
+    ids = list(
+        Meeting.objects.filter(team=team, summarised=False, end__isnull=False)
+        .order_by()
+        .values_list("pk", flat=True)[:limit]
+    )
+    summarise(team, ids)
+    return len(ids)

@@ -1,0 +1,150 @@
+"""Stored presence summaries: written with the sessions, equal to the live computation."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import pytest
+
+from attendance.models import Meeting, MeetingPresence
+from attendance.reports.filters import ReportFilters
+from attendance.reports.people import people_rows
+from attendance.reports.presence import Scope, presence_cte
+from attendance.reports.sql import fetch_all
+from attendance.summary import summarise, summarise_pending
+from attendance.sync import sync_team
+from teams.models import Dialect
+from tests.attendance.helpers import at
+from tests.attendance.reports_support import meeting, session, utc
+from tests.attendance.test_webhooks import _endpoint, _event, _post
+from tests.factories import make_team, team_on
+
+DIALECTS = [Dialect.DOMAINS, Dialect.REST]
+
+
+def stored(team) -> set[tuple]:
+    rows = MeetingPresence.objects.filter(team=team).values_list(
+        "meeting_id", "identity", "name", "sessions", "first_join", "last_leave", "open", "merged"
+    )
+    return {
+        (m, i, n, s, round(j, 3), round(lv, 3), bool(o), round(x, 3))
+        for m, i, n, s, j, lv, o, x in rows
+    }
+
+
+def computed(team, meeting_ids) -> set[tuple]:
+    """The same rows, computed from the sessions now (identified people only)."""
+    scope = Scope(
+        filters=ReportFilters.default(team), meeting_ids=list(meeting_ids), include_guests=False
+    )
+    cte, params = presence_cte(scope)
+    columns = "meeting_id, identity, name, sessions, first_join, last_leave, open, merged"
+    sql = f"{cte} SELECT {columns} FROM pm"  # noqa: S608 (constants only)
+    return {
+        (m, i, n, s, round(j, 3), round(lv, 3), bool(o), round(x, 3))
+        for m, i, n, s, j, lv, o, x in fetch_all(sql, params)
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("dialect", DIALECTS)
+def test_a_sync_stores_the_summary_of_every_ended_meeting_and_only_those(fast_sim, dialect):
+    team = team_on(fast_sim, dialect)
+    now = at(fast_sim.now())
+    sync_team(team, now=now, since=now - timedelta(days=2))
+    ended = set(Meeting.objects.filter(team=team, end__isnull=False).values_list("pk", flat=True))
+    ongoing = set(Meeting.objects.filter(team=team, end__isnull=True).values_list("pk", flat=True))
+    assert len(ended) > 50 and ongoing, "the simulator's demo day has both kinds"
+    assert (
+        set(Meeting.objects.filter(team=team, summarised=True).values_list("pk", flat=True))
+        == ended
+    )
+    rows = stored(team)
+    assert rows == computed(team, ended)
+    assert {r[0] for r in rows} <= ended
+    assert not MeetingPresence.objects.filter(team=team, identity__startswith="session:").exists()
+
+    # A second sync of the same window rewrites them: the same rows, none twice.
+    sync_team(team, now=now, since=now - timedelta(days=2))
+    assert stored(team) == rows
+    assert MeetingPresence.objects.filter(team=team).count() == len(rows)
+
+
+@pytest.mark.django_db
+def test_summarising_again_replaces_rows_and_an_ongoing_meeting_gets_none():
+    team = make_team("again", time_zone="UTC")
+    done = meeting(team, "alpha", utc(2025, 3, 10, 9), utc(2025, 3, 10, 10))
+    session(done, "ann@example.com", utc(2025, 3, 10, 9), utc(2025, 3, 10, 9, 30))
+    live = meeting(team, "beta", utc(2025, 3, 10, 9), None)
+    session(live, "bo@example.com", utc(2025, 3, 10, 9), None)
+    summarise(team, [done.pk, live.pk])
+    assert MeetingPresence.objects.get(meeting=done).merged == 1800
+    assert not MeetingPresence.objects.filter(meeting=live).exists()
+    assert not Meeting.objects.get(pk=live.pk).summarised
+
+    # A late session of the ended meeting: summarised again, the row replaced.
+    session(done, "ann@example.com", utc(2025, 3, 10, 9, 45), utc(2025, 3, 10, 10))
+    summarise(team, [done.pk])
+    row = MeetingPresence.objects.get(meeting=done)
+    assert (row.sessions, row.merged) == (2, 2700)
+    assert summarise_pending(team) == 0  # nothing ended is left without a summary
+
+
+@pytest.mark.django_db
+def test_a_meeting_ended_by_webhook_is_summarised_and_a_late_leave_updates_it(client):
+    team = make_team("hooked-summary", time_zone="UTC")
+    _endpoint(team)
+    start = int(time.time()) - 3600
+    joined = {"joined_at": start + 60, "session_id": "s-1", "room": "r", "user_id": "u-1"}
+    steps = [
+        ("meeting.started", {"start_ts": start, "meeting_id": "m-1", "room": "r"}),
+        ("participant.joined", joined),
+        (
+            "meeting.ended",
+            {"start_ts": start, "end_ts": start + 1800, "meeting_id": "m-1", "room": "r"},
+        ),
+    ]
+    for n, (kind, payload) in enumerate(steps):
+        assert _post(client, team, _event(kind, payload, event_id=f"e{n}")).status_code == 200
+    m = Meeting.objects.get(team=team, key="m-1")
+    assert m.summarised
+    # No leave yet: counted up to the meeting's end.
+    assert MeetingPresence.objects.get(meeting=m).merged == 1800 - 60
+    left = _event("participant.left", {**joined, "duration": 600}, event_id="e9")
+    assert _post(client, team, left).status_code == 200
+    assert MeetingPresence.objects.get(meeting=m).merged == 600
+    assert stored(team) == computed(team, [m.pk])
+
+
+@pytest.mark.django_db
+def test_the_people_report_is_the_same_before_and_after_summarising():
+    team = make_team("same", time_zone="UTC")
+    for i in range(6):
+        m = meeting(team, f"room-{i % 2}", utc(2025, 3, 10, 9 + i), utc(2025, 3, 10, 10 + i))
+        session(m, "ann@example.com", m.start, m.start + timedelta(minutes=20 + i), name="Ann")
+        session(m, "ann@example.com", m.start + timedelta(minutes=10), m.end)
+        session(m, f"u-{i % 3}", m.start + timedelta(minutes=i), None)
+        session(m, "guest", m.start, m.start + timedelta(minutes=5), guest=True)
+    live = meeting(team, "room-0", utc(2025, 3, 11, 9), None)
+    session(live, "ann@example.com", utc(2025, 3, 11, 9), None)
+    now = utc(2025, 3, 11, 9, 30)
+    variants = [
+        {},
+        {"include_guests": True},
+        {"min_percent": 60},
+        {"room": "room-1"},
+        {"person": "ann@example.com"},
+        {"sort": "person"},
+    ]
+
+    def report(extra):
+        f = ReportFilters(
+            team=team, date_from=utc(2025, 3, 10).date(), date_to=now.date(), now=now, **extra
+        )
+        return list(people_rows(f))
+
+    before = [report(v) for v in variants]
+    assert summarise_pending(team) == 6
+    assert [report(v) for v in variants] == before
+    assert all(before), "every variant has rows"
