@@ -31,6 +31,7 @@ from attendance.models import (
     SyncState,
     SyncTrigger,
 )
+from attendance.reports import known
 from attendance.summary import summarise, summarise_pending
 from teams.daily_client import client_for
 from teams.models import Team
@@ -168,6 +169,7 @@ def write_meetings(team: Team, upstream: Iterable[daily.Meeting]) -> tuple[int, 
         else:
             ids = _upsert_orm(team, meetings, sessions)
         summarise(team, ids)
+        transaction.on_commit(lambda: known.forget(team.pk))
     return len(meetings), sum(len(s) for s in sessions)
 
 

@@ -29,6 +29,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from attendance.models import Attendance, Meeting, WebhookEndpoint, WebhookEvent
+from attendance.reports import known
 from attendance.summary import summarise
 from daily import DailyClient, InvalidInput, NotFound, ParseError
 from daily.timeutil import add_seconds, parse_time
@@ -150,6 +151,8 @@ def receive(team: Team, headers: dict[str, str], body: bytes, now=None) -> Outco
     except IntegrityError:
         return Outcome(False, "duplicate")
     WebhookEndpoint.objects.filter(pk=endpoint.pk).update(last_event_at=timezone.now())
+    if applied:
+        known.forget(team.pk)  # a new room or person may have appeared (committed above)
     return Outcome(True, "recorded" if applied else "ignored")
 
 

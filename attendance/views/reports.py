@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 
 from attendance.freshness import freshness
 from attendance.models import Meeting
-from attendance.reports import definitions, tables
+from attendance.reports import definitions, known, tables
 from attendance.reports.charts import WEEKDAYS, heat_map, per_day, summary
 from attendance.reports.export import csv_response
 from attendance.reports.filters import ReportFilters
@@ -42,15 +42,8 @@ from teams.views.common import respond
 SHARED = ("from", "to", "room", "person")
 
 
-def known_rooms(team: Team) -> list[str]:
-    """Rooms with at least one synced meeting: the choices of the room filter."""
-    return list(
-        Meeting.objects.filter(team=team).order_by("room").values_list("room", flat=True).distinct()
-    )
-
-
 def _form(request: HttpRequest, team: Team, form_class: type[ReportForm]) -> ReportForm:
-    return form_class(request.GET, team=team, rooms=known_rooms(team))
+    return form_class(request.GET, team=team, rooms=known.rooms(team))
 
 
 def _query(request: HttpRequest, keys: tuple[str, ...] | None = None) -> str:

@@ -8,10 +8,10 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from attendance.models import Attendance, Meeting, SyncState
+from attendance.reports import known
 from daily import Capability, DailyError, Dialect
 from daily.enums import CAPABILITIES
 from rooms import services as rooms_services
-from teams.daily_client import client_for
 from teams.models import Team
 from teams.services.errors import describe
 
@@ -79,12 +79,7 @@ def build(team: Team, *, now: datetime | None = None) -> Overview:
         )
     else:
         # The people REST teams know: stable identities (token user ids) seen in attendance.
-        overview.users = (
-            Attendance.objects.filter(team=team, is_guest=False)
-            .values("identity")
-            .distinct()
-            .count()
-        )
+        overview.users = known.people_count(team)
     try:
         if team.dialect == Dialect.DOMAINS:
             info = rooms_services.get_team_info(team)
@@ -93,8 +88,7 @@ def build(team: Team, *, now: datetime | None = None) -> Overview:
             overview.invite_link = info.invite_link
         else:
             overview.rooms = len(rooms_services.get_rooms(team))
-            with client_for(team) as client:
-                overview.live = len(client.presence())
+            overview.live = len(rooms_services.team_presence(team))
     except DailyError as exc:
         overview.error = describe(exc, team)
     return overview

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -248,6 +249,7 @@ def _grow(team, meetings: int, people: int) -> None:
 
 
 def _queries(client, path: str, assert_max) -> int:
+    cache.clear()  # every view counted as a first one (the room suggestions are cached)
     with assert_max(MAX_QUERIES), CaptureQueriesContext(connection) as ctx:
         response = client.get(path)
         assert response.status_code == 200
@@ -281,3 +283,32 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(
         session(m, f"late{i}@example.com", utc(2025, 3, 10, 9, 30), utc(2025, 3, 10, 9, 50))
     large = {path: _queries(client, path, django_assert_max_num_queries) for path in pages}
     assert large == small
+
+
+def test_the_room_filter_suggests_the_synced_rooms_escaped_and_filters_by_one(team, client_as):
+    meeting(team, 'x"><script>alert(1)</script>', utc(2025, 3, 10, 12), utc(2025, 3, 10, 13))
+    client = client_as(team, Role.MANAGER)
+    body = client.get(url(team, "meetings", **RANGE)).content.decode()
+    box = re.search(r'<input[^>]*name="room"[^>]*>', body).group(0)
+    assert 'list="id_room-suggestions"' in box and 'placeholder="All rooms"' in box
+    datalist = re.search(r'<datalist id="id_room-suggestions">(.*?)</datalist>', body).group(1)
+    assert '<option value="alpha">' in datalist
+    assert "<script>" not in datalist and "&lt;script&gt;" in datalist
+    body = client.get(url(team, "meetings", room="alpha", **RANGE)).content.decode()
+    assert 'role="alert"' not in body and 'value="alpha"' in body
+    assert "&lt;b&gt;beta&lt;/b&gt;" not in re.search(r"<table.*</table>", body, re.S).group(0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_room_is_suggested_as_soon_as_the_sync_writes_its_first_meeting(fast_sim):
+    from attendance.reports import known
+    from attendance.sync import sync_team
+    from tests.attendance.helpers import at
+    from tests.factories import team_on
+
+    team = team_on(fast_sim, "rest")
+    assert known.rooms(team) == []  # cached: no meeting yet
+    now = at(fast_sim.now())
+    sync_team(team, now=now, since=now - dt.timedelta(hours=6))
+    synced = sorted(set(Meeting.objects.filter(team=team).values_list("room", flat=True)))
+    assert synced and known.rooms(team) == synced

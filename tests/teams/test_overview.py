@@ -134,3 +134,28 @@ def test_the_settings_page_shows_the_webhook_state_of_a_rest_team(rest_team, log
     text = body.content.decode()
     assert "https://dash.example/webhooks/daily/x/" in text and "FAILED" in text
     assert "3 failed deliveries" in text
+
+
+def test_a_repeat_rest_overview_asks_daily_nothing_and_a_new_person_counts_after_a_write(
+    rest_team, login, sim
+):
+    from attendance.reports import known
+
+    client = login(rest_team, Role.MANAGER)
+    path = reverse("teams:overview", args=[rest_team.slug])
+    assert client.get(path).context["overview"].users == 0
+    sim.clear_request_counts()
+    # Within the cache windows: the room list, presence and the people count are reused.
+    Attendance.objects.create(
+        meeting=_meeting(rest_team, timezone.now() - timedelta(days=1)),
+        team=rest_team,
+        room="standup",
+        session_key="a",
+        identity="u-0001",
+        join=timezone.now(),
+    )
+    assert client.get(path).context["overview"].users == 0
+    assert sum(sim.request_counts().values()) == 0
+    # Whoever writes sessions forgets the cached facts (the sync and webhooks do).
+    known.forget(rest_team.pk)
+    assert client.get(path).context["overview"].users == 1
