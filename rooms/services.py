@@ -136,9 +136,20 @@ def find_room(team: Team, name: str) -> Room | None:
     return None
 
 
+def team_presence(team: Team) -> list[PresenceParticipant]:
+    """Who is in which room now (rest): one Daily call for every room, reused for
+    DAILY_PRESENCE_CACHE_SECONDS (an eject, like any mutation, forgets it at once)."""
+    key = _key(team, "presence")
+    people = cache.get(key)
+    if people is None:
+        people = _fetch(team, lambda c: c.presence())
+        cache.set(key, people, settings.DAILY_PRESENCE_CACHE_SECONDS)
+    return people
+
+
 def presence(team: Team, room: str) -> list[PresenceParticipant]:
-    """Who is in `room` now (rest). Not cached: it changes by the second."""
-    people = _fetch(team, lambda c: c.presence())
+    """Who is in `room` now (rest), as of at most DAILY_PRESENCE_CACHE_SECONDS ago."""
+    people = team_presence(team)
     return sorted((p for p in people if p.room == room), key=lambda p: p.join_time)
 
 
