@@ -123,6 +123,10 @@ class DailyClient(ABC):
     @abstractmethod
     def list_rooms(self) -> list[Room]: ...
 
+    def count_rooms(self) -> int:
+        """How many rooms the team has (a dialect may answer without listing them)."""
+        return len(self.list_rooms())
+
     @abstractmethod
     def get_room(self, name: str) -> Room: ...
 

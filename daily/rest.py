@@ -144,6 +144,14 @@ class RestClient(RestExtras, DailyClient):
                     rooms.append(room)
             cursor = self._next_cursor(parsed[-1].id, cursor, "GET", "/rooms")
 
+    def count_rooms(self) -> int:
+        """`total_count` of a one-room page: one request, where listing takes one per 100."""
+        data = self._request("GET", "/rooms", params={"limit": 1}).data
+        total = data.get("total_count") if isinstance(data, dict) else None
+        if isinstance(total, int) and not isinstance(total, bool) and total >= 0:
+            return total
+        return len(self.list_rooms())  # not said: count them the long way
+
     @staticmethod
     def _next_cursor(last: str | None, previous: str | None, method: str, path: str) -> str:
         # A server that ignores the cursor would otherwise make us loop forever.

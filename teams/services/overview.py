@@ -87,7 +87,7 @@ def build(team: Team, *, now: datetime | None = None) -> Overview:
             overview.users = len(info.users)
             overview.invite_link = info.invite_link
         else:
-            overview.rooms = len(rooms_services.get_rooms(team))
+            overview.rooms = rooms_services.count_rooms(team)
             overview.live = len(rooms_services.team_presence(team))
     except DailyError as exc:
         overview.error = describe(exc, team)

@@ -77,6 +77,9 @@ def test_list_rooms_pages_through_more_than_100_rooms_newest_first(
     stamps = [r.created_at for r in rooms]
     assert all(a is not None for a in stamps) and stamps == sorted(stamps, reverse=True)
     assert sim.request_counts()["GET /v1/rooms"] == 3  # 100, 10, then an empty page
+    sim.clear_request_counts()
+    assert rest.count_rooms() == 110
+    assert sim.request_counts()["GET /v1/rooms"] == 1  # total_count of a one-room page
 
 
 def test_get_room_reads_the_room_object(rest: DailyClient) -> None:

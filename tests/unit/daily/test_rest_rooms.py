@@ -414,3 +414,32 @@ def test_domain_config_without_a_domain_name_is_a_parse_error(
     rsps.get(f"{REST_BASE}/", json={"config": {}})
     with pytest.raises(ParseError):
         rest.domain_config()
+
+
+def test_count_rooms_reads_total_count_from_a_one_room_page(
+    rest: RestClient, rsps: responses.RequestsMock
+) -> None:
+    rsps.get(
+        ROOMS,
+        json={"total_count": 2000, "data": [room_json("newest")]},
+        match=[auth(), matchers.query_param_matcher({"limit": "1"})],
+    )
+    assert rest.count_rooms() == 2000
+    assert len(rsps.calls) == 1
+
+
+@pytest.mark.parametrize("total", [None, "12", -1, True, 1.5])
+def test_count_rooms_lists_them_when_total_count_is_missing_or_not_a_count(
+    rest: RestClient, rsps: responses.RequestsMock, total: object
+) -> None:
+    first: dict[str, Any] = {"data": [room_json("a")]}
+    if total is not None:
+        first["total_count"] = total
+    rsps.get(ROOMS, json=first, match=[matchers.query_param_matcher({"limit": "1"})])
+    rsps.get(
+        ROOMS,
+        json={"data": [room_json("a"), room_json("b")]},
+        match=[matchers.query_param_matcher({"limit": "100"})],
+    )
+    rsps.get(ROOMS, json={"data": []})
+    assert rest.count_rooms() == 2
