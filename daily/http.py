@@ -266,7 +266,7 @@ class Transport:
     def _decode(response: requests.Response) -> tuple[Any, bool]:
         """(data, decoded). An empty body decodes to None; non-JSON is (None, False)."""
         content = response.content
-        if not content or not content.strip():
+        if not content or content.isspace():  # isspace() stops at the first other byte
             return None, True
         try:
             return json.loads(content), True

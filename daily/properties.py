@@ -14,6 +14,7 @@ Times (`nbf`, `exp`) are aware UTC datetimes here and unix seconds on the wire.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
@@ -24,6 +25,7 @@ from typing import Any, Self
 
 from daily.enums import RecordingMode, Region
 from daily.errors import ParseError
+from daily.frozen import construct
 from daily.timeutil import parse_time, to_unix
 
 log = logging.getLogger("daily")
@@ -125,15 +127,25 @@ class _Sparse:
     _PARSERS: Mapping[str, Callable[[object], Any]] = {}
 
     @classmethod
+    @functools.cache
+    def all_defaults(cls) -> Self:
+        """`cls()`, made once: instances are immutable, so one serves every empty config."""
+        return cls()
+
+    @classmethod
     def from_config(cls, config: Mapping[str, object] | None) -> Self:
         if config is None:
-            return cls()
-        if not isinstance(config, Mapping):
+            return cls.all_defaults()
+        # The dict check first: it is what Daily's JSON gives, and the ABC check is slow.
+        if not isinstance(config, dict) and not isinstance(config, Mapping):
             raise ParseError(f"{cls.__name__} config is not an object")
-        values: dict[str, Any] = {}
-        for name, parse in cls._PARSERS.items():
-            raw = config.get(name)
-            if raw is None:
+        if not config:  # what most rooms send
+            return cls.all_defaults()
+        values: dict[str, Any] = vars(cls.all_defaults()).copy()  # every field, at its default
+        # The keys Daily sent, not every known field: configs are sparse.
+        for name, raw in config.items():
+            parse = cls._PARSERS.get(name)
+            if parse is None or raw is None:
                 continue
             try:
                 values[name] = parse(raw)
@@ -144,7 +156,7 @@ class _Sparse:
                     name,
                     type(raw).__name__,
                 )
-        return cls(**values)
+        return construct(cls, values)
 
     def to_config(self) -> dict[str, object]:
         """Only the fields that are set; read-only fields (sip_uri) are never sent."""

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from daily.enums import Privacy
 from daily.errors import ParseError
+from daily.frozen import construct
 from daily.properties import RoomProperties
 from daily.shapes import first, obj, opt_bool, opt_int, opt_text, opt_time, text
 from daily.timeutil import add_seconds, parse_time
@@ -41,14 +42,18 @@ def room(data: object, url_for: Callable[[str], str]) -> Room:
         log.warning("REST room: config is not an object, treated as all defaults")
         config = None
     url = opt_text(item.get("url"))
-    return Room(
-        name=name,
-        privacy=privacy,
-        url=url if url is not None else url_for(name),
-        id=opt_text(item.get("id")),
-        created_at=opt_time(item.get("created_at")),
-        api_created=opt_bool(item.get("api_created")),
-        properties=RoomProperties.from_config(config),
+    return construct(
+        Room,
+        {
+            "name": name,
+            "privacy": privacy,
+            "url": url if url is not None else url_for(name),
+            "id": opt_text(item.get("id")),
+            "created_at": opt_time(item.get("created_at")),
+            "api_created": opt_bool(item.get("api_created")),
+            "dial_in_pin": None,
+            "properties": RoomProperties.from_config(config),
+        },
     )
 
 
@@ -57,14 +62,17 @@ def participant(data: object) -> Participant:
     session = text(item, "participant_id", "a participant")
     join = parse_time(item.get("join_time"), field="join_time")
     duration = opt_int(item.get("duration"))
-    return Participant(
-        session_key=session,
-        user_id=opt_text(item.get("user_id")),
-        user_name=opt_text(item.get("user_name")),
-        email=None,
-        join=join,
-        leave=None if duration is None else add_seconds(join, duration, field="duration"),
-        duration=duration,
+    return construct(
+        Participant,
+        {
+            "session_key": session,
+            "user_id": opt_text(item.get("user_id")),
+            "user_name": opt_text(item.get("user_name")),
+            "email": None,
+            "join": join,
+            "leave": None if duration is None else add_seconds(join, duration, field="duration"),
+            "duration": duration,
+        },
     )
 
 
@@ -81,16 +89,19 @@ def meeting(data: object, participants: list[Participant] | None = None) -> Meet
             raise ParseError("participants is not a list")
         participants = [participant(p) for p in raw]
     end = None if ongoing or duration is None else add_seconds(start, duration, field="duration")
-    return Meeting(
-        key=meeting_id,
-        upstream_id=meeting_id,
-        room=text(item, "room", "a meeting"),
-        start=start,
-        end=end,
-        ongoing=ongoing,
-        duration=duration,
-        max_participants=opt_int(item.get("max_participants")),
-        participants=participants,
+    return construct(
+        Meeting,
+        {
+            "key": meeting_id,
+            "upstream_id": meeting_id,
+            "room": text(item, "room", "a meeting"),
+            "start": start,
+            "end": end,
+            "ongoing": ongoing,
+            "duration": duration,
+            "max_participants": opt_int(item.get("max_participants")),
+            "participants": participants,
+        },
     )
 
 
@@ -111,13 +122,18 @@ def presence(data: object) -> list[PresenceParticipant]:
                 raise ParseError("a presence entry has no id")
             room_value = opt_text(item.get("room"))
             result.append(
-                PresenceParticipant(
-                    room=room_value or str(room_name),
-                    session_id=session,
-                    user_id=opt_text(first(item, "userId", "user_id")),
-                    user_name=opt_text(first(item, "userName", "user_name")),
-                    join_time=parse_time(first(item, "joinTime", "join_time"), field="joinTime"),
-                    duration=opt_int(item.get("duration")),
+                construct(
+                    PresenceParticipant,
+                    {
+                        "room": room_value or str(room_name),
+                        "session_id": session,
+                        "user_id": opt_text(first(item, "userId", "user_id")),
+                        "user_name": opt_text(first(item, "userName", "user_name")),
+                        "join_time": parse_time(
+                            first(item, "joinTime", "join_time"), field="joinTime"
+                        ),
+                        "duration": opt_int(item.get("duration")),
+                    },
                 )
             )
     return result

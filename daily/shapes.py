@@ -27,6 +27,8 @@ def opt_text(value: object) -> str | None:
 
 
 def opt_int(value: object) -> int | None:
+    if type(value) is int:  # the usual case, checked first (a bool is not an int here)
+        return value
     if isinstance(value, bool):
         return None
     if isinstance(value, int):

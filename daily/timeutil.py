@@ -31,6 +31,32 @@ def parse_time(value: object, *, field: str) -> datetime:
     An ISO string without an offset is taken as UTC: Daily writes UTC everywhere.
     Raises ParseError (never TypeError/ValueError) for anything else.
     """
+    # Fast paths for what Daily sends almost always: a UTC ISO string ("...Z" or "+00:00")
+    # and whole unix seconds. They return only what `_parse_time` would return for the same
+    # value (tests/unit/daily/test_time.py checks this); anything else goes the long way.
+    if type(value) is str:
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            pass
+        else:
+            # Only an explicit UTC offset makes tzinfo UTC, so digit strings (unix seconds
+            # to us, basic-format dates to fromisoformat) and padded strings never get here.
+            if moment.tzinfo is UTC and EARLIEST <= moment <= LATEST:
+                return moment
+    elif type(value) is int:
+        try:
+            moment = datetime.fromtimestamp(value, UTC)
+        except (OverflowError, OSError, ValueError):
+            pass
+        else:
+            if EARLIEST <= moment <= LATEST:
+                return moment
+    return _parse_time(value, field)
+
+
+def _parse_time(value: object, field: str) -> datetime:
+    """The general path of `parse_time`: every accepted form, every error."""
     if isinstance(value, bool):
         raise ParseError(f"{field} is a boolean, expected a time")
     if isinstance(value, int | float):
@@ -72,6 +98,35 @@ def parse_optional_time(value: object, *, field: str) -> datetime | None:
     return parse_time(value, field=field)
 
 
+class TimeMemo:
+    """`parse_time` for the times of one answer, each distinct string parsed once.
+
+    Domains times are accurate to about a minute (CONTRACT.md), so the hundreds of joins
+    and leaves of one meetings answer share a few dozen values; its natural keys need each
+    time's isoformat() as well, which costs more than the parsing. Keep one per answer.
+    """
+
+    def __init__(self) -> None:
+        self._seen: dict[str, tuple[datetime, str]] = {}
+
+    def read(self, value: object, field: str) -> tuple[datetime, str]:
+        """(the time, its isoformat()); ParseError as from parse_time."""
+        if type(value) is not str:  # unix seconds: rare, and their == would mix 1 and True
+            moment = parse_time(value, field=field)
+            return moment, moment.isoformat()
+        known = self._seen.get(value)
+        if known is None:
+            moment = parse_time(value, field=field)
+            known = self._seen[value] = (moment, moment.isoformat())
+        return known
+
+    def read_optional(self, value: object, field: str) -> datetime | None:
+        """As parse_optional_time: None for a missing or empty value."""
+        if value is None or value == "":
+            return None
+        return self.read(value, field)[0]
+
+
 def _from_unix(value: float, field: str) -> datetime:
     if isinstance(value, float) and not math.isfinite(value):
         raise ParseError(f"{field} is not a finite number")
@@ -84,7 +139,7 @@ def _from_unix(value: float, field: str) -> datetime:
 def add_seconds(moment: datetime, seconds: int, *, field: str) -> datetime:
     """`moment` plus a duration Daily sent; ParseError when that leaves the calendar."""
     try:
-        later = moment + timedelta(seconds=seconds)
+        later = moment + timedelta(0, seconds)  # positional: keyword parsing costs more here
     except OverflowError:
         raise ParseError(f"{field} is out of range") from None
     return _in_range(later, field)

@@ -28,7 +28,8 @@ class Room:
     created_at: datetime | None = None
     api_created: bool | None = None
     dial_in_pin: str | None = None
-    properties: RoomProperties = field(default_factory=RoomProperties)
+    # One shared all-defaults instance: RoomProperties is immutable.
+    properties: RoomProperties = field(default_factory=RoomProperties.all_defaults)
 
     @property
     def sip_endpoint(self) -> str | None:
