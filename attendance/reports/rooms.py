@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.core.paginator import Page
 from django.db.models import Count, F, Max, Q, QuerySet, Sum, Window
 
-from attendance.models import Attendance, Meeting
-from attendance.reports.filters import ReportFilters
-from attendance.reports.meetings import attended_by, meeting_end, meeting_length
+from attendance.models import Meeting
+from attendance.reports.filters import PER_PAGE, ReportFilters
+from attendance.reports.meetings import (
+    attended_by,
+    filtered_meetings_sql,
+    meeting_end,
+    meeting_length,
+)
 from attendance.reports.pages import page_of
+from attendance.reports.sql import fetch_all
 
 ORDERS = {
     "-meetings": ("-meetings", "room"),
@@ -63,25 +69,33 @@ def rooms_queryset(f: ReportFilters) -> QuerySet:
 
 
 def _people(f: ReportFilters, rooms: list[str]) -> dict[str, tuple[int, int]]:
-    """(distinct identified people, guest sessions) per room in the range: one query."""
-    if not rooms:
-        return {}
-    sessions = Attendance.objects.filter(
-        team=f.team, room__in=rooms, meeting__start__gte=f.start, meeting__start__lt=f.end
-    )
-    if f.person:
-        sessions = sessions.filter(
-            meeting__in=Meeting.objects.filter(attended_by(f.person), team=f.team)
-        )
-    rows = (
-        sessions.order_by()
-        .values("room")
-        .annotate(
-            people=Count("identity", distinct=True, filter=Q(is_guest=False)),
-            guests=Count("id", filter=Q(is_guest=True)),
-        )
-    )
-    return {r["room"]: (r["people"], r["guests"]) for r in rows}
+    """(distinct identified people, guest sessions) per room in the range: one query
+    per page of rooms (SQLite allows 500 terms in a UNION)."""
+    counts: dict[str, tuple[int, int]] = {}
+    for i in range(0, len(rooms), PER_PAGE):
+        counts.update(_room_people(f, rooms[i : i + PER_PAGE]))
+    return counts
+
+
+def _room_people(f: ReportFilters, rooms: list[str]) -> dict[str, tuple[int, int]]:
+    # One aggregate per room, the rooms glued by UNION ALL. Each reads the room's meetings
+    # of the range through the (team, room, start) index and their sessions by meeting,
+    # and counts the distinct people among that room's sessions only. One aggregate over
+    # all the rooms gives the same figures, but PostgreSQL plans it as a scan of all the
+    # team's sessions, or one large sort of all the rooms' sessions: twice as slow.
+    branches, params = [], []
+    for room in rooms:
+        where, where_params = filtered_meetings_sql(replace(f, room=room))
+        # Only constants are formatted in; every value is a parameter.
+        branches.append(f"""
+SELECT m.room, COUNT(DISTINCT a.identity) FILTER (WHERE NOT a.is_guest),
+       COUNT(*) FILTER (WHERE a.is_guest)
+FROM attendance_meeting m JOIN attendance_attendance a ON a.meeting_id = m.id
+WHERE {where}
+GROUP BY m.room""")  # noqa: S608
+        params += where_params
+    rows = fetch_all("\nUNION ALL".join(branches), params)
+    return {room: (int(people), int(guests)) for room, people, guests in rows}
 
 
 def _rows(f: ReportFilters, raw: list[dict]) -> list[RoomRow]:
