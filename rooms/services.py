@@ -96,6 +96,19 @@ def _cached(team: Team, what: str, compute: Callable[[], T]) -> T:
     return value
 
 
+def cached_until(team: Team, what: str, compute: Callable[[], tuple[T, float]]) -> T:
+    """A value made from the team's cached Daily answers (a light copy of the room list, a
+    rendered table), cached with them: `invalidate(team)` forgets it too, so it is never
+    served after a mutation. `compute` answers the value and the unix time until which it
+    may be served, that of the answers it was made from."""
+    key = _key(team, what)
+    value = cache.get(key)
+    if value is None:
+        value, expires = compute()
+        cache.set(key, value, max(0.0, expires - time.time()))
+    return value
+
+
 def invalidate(team: Team) -> None:
     """Forget the team's cached Daily answers. Every mutation calls this."""
     cache.set(f"{_PREFIX}:{team.pk}:generation", str(time.time_ns()), None)

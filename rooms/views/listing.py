@@ -15,6 +15,7 @@ from daily import DailyError, InvalidInput, Privacy, Room
 from daily import validation as daily_validation
 from rooms import listing, services
 from rooms.views.common import error_context, room_or_404, team_context
+from rooms.views.table import RoomRows, RoomsTable, rooms_table
 from teams.models import Role, Team
 from teams.permissions import Permission, team_view
 from teams.services.errors import describe
@@ -29,7 +30,13 @@ def _columns(context: dict[str, Any]) -> int:
 
 def _row_context(team: Team, role: Role, room: Room | None, **extra: Any) -> dict[str, Any]:
     context = team_context(team, role)
-    context.update(room=room, columns=_columns(context), **extra)
+    context.update(
+        room=room,
+        row=RoomRows(team.slug).row(room) if room else None,
+        time_zone=team.time_zone,
+        columns=_columns(context),
+        **extra,
+    )
     return context
 
 
@@ -39,8 +46,16 @@ def room_list(request: HttpRequest, team: Team, role: Role) -> HttpResponse:
     query = listing.RoomQuery.from_get(request.GET)
     context = team_context(team, role)
     context.update(query=query, columns=_columns(context))
+    table = RoomsTable(
+        team_slug=team.slug,
+        time_zone=team.time_zone,
+        privacy_choices=context["privacy_choices"],
+        has_created=context["has_created"],
+        can_manage=context["can_manage"],
+        query=query,
+    )
     try:
-        rooms = services.get_rooms(team)
+        context["rooms_table"] = rooms_table(request, team, table)
     except DailyError as exc:
         context.update(
             error_context(
@@ -50,8 +65,6 @@ def room_list(request: HttpRequest, team: Team, role: Role) -> HttpResponse:
                 retry_swap="outerHTML",
             )
         )
-        return respond(request, LIST, "table", context)
-    context.update(page=listing.search(rooms, query), total=len(rooms))
     return respond(request, LIST, "table", context)
 
 
