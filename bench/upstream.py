@@ -1,8 +1,9 @@
 """5. Upstream economy: Daily requests per page view, and queries per page at two sizes.
 
 Each page is viewed twice in a row by Django's test client in this process (the same
-settings and cache as gunicorn): first with the team's cached Daily answers forgotten
-(`rooms.services.invalidate`), then again within the cache window. The simulator counts
+settings and cache as gunicorn): first with everything cached for the team forgotten
+(its Daily answers, `rooms.services.invalidate`, and the facts of its synced history,
+`attendance.reports.known.forget`), then again within the cache windows. The simulator counts
 the HTTP requests it served in between: a REST room list is one listing of
 ceil(rooms / 100) pages, and each page is a request, so that is what is counted.
 
@@ -20,6 +21,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from attendance.reports import known
 from bench.harness import Harness, HarnessError, say
 from bench.results import EQUAL, Row, at_most
 from rooms.services import invalidate
@@ -49,8 +51,9 @@ def view(client: Client, sim: SimulatorProcess, url: str) -> View:
 def first_and_repeat(
     client: Client, sim: SimulatorProcess, team: Any, url: str
 ) -> tuple[View, View]:
-    """A first view (the team's cached Daily answers forgotten), then a repeat view."""
+    """A first view (everything cached for the team forgotten), then a repeat view."""
     invalidate(team)
+    known.forget(team.pk)
     return view(client, sim, url), view(client, sim, url)
 
 
