@@ -98,9 +98,7 @@ class MeetingPresence(models.Model):
 
     # No index of their own: the unique constraint leads with the meeting, the report's
     # indexes with the team (every index is paid for on each write of a sync).
-    meeting = models.ForeignKey(
-        Meeting, on_delete=models.CASCADE, related_name="+", db_index=False
-    )
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="+", db_index=False)
     # Denormalised from the meeting: the report's filters read one index.
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+", db_index=False)
     start = models.DateTimeField()
@@ -125,6 +123,37 @@ class MeetingPresence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.identity} in meeting {self.meeting_id}"
+
+
+class PersonDay(models.Model):
+    """MeetingPresence added up per person and UTC day of the meetings' start.
+
+    A month of a busy team is a few thousand of these against a few hundred thousand
+    MeetingPresence rows. Kept by `attendance.summary` with the rows it adds up; the
+    people report reads them for the whole UTC days of its range when no room or
+    attendance threshold is asked for (those need the meetings one by one).
+    """
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+", db_index=False)
+    day = models.DateField(help_text="UTC date of the meetings' start.")
+    identity = models.CharField(max_length=255)
+    name = models.CharField(max_length=255, blank=True)
+    meetings = models.PositiveIntegerField()
+    sessions = models.PositiveIntegerField()
+    merged = models.FloatField(help_text="Seconds present, added over the meetings.")
+    first_join = models.FloatField(help_text="Epoch seconds.")
+    last_leave = models.FloatField(help_text="Epoch seconds.")
+    open = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "day", "identity"], name="personday_unique_person"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.identity} on {self.day}"
 
 
 class SyncState(models.Model):

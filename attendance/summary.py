@@ -16,6 +16,7 @@ sessions, as they do for ongoing meetings: a missing summary costs time, never a
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from django.db import connection, transaction
@@ -24,7 +25,7 @@ from django.db.models import Case, When
 from attendance.models import Meeting
 from attendance.reports.filters import ReportFilters
 from attendance.reports.presence import PM_COLUMNS, Scope, presence_cte
-from attendance.reports.sql import placeholders
+from attendance.reports.sql import param, placeholders
 from teams.models import Team
 
 BATCH = 500
@@ -71,6 +72,39 @@ def _summarise(team: Team, ids: list[int]) -> None:
         Meeting.objects.filter(team=team, pk__in=ids).update(
             summarised=Case(When(end__isnull=False, then=True), default=False)
         )
+        starts = Meeting.objects.filter(pk__in=ids, end__isnull=False).values_list(
+            "start", flat=True
+        )
+        _add_up_days(team, {start.astimezone(dt.UTC).date() for start in starts})
+
+
+def _add_up_days(team: Team, days: set[dt.date]) -> None:
+    """Recompute the PersonDay rows of these UTC days from their MeetingPresence rows."""
+    if not days:
+        return
+    # One writer of a team's days at a time: two transactions adding up the same day
+    # from what each sees could otherwise leave the older sum last.
+    list(Team.objects.select_for_update().filter(pk=team.pk).values("pk"))
+    with connection.cursor() as cursor:
+        for day in sorted(days):
+            start = dt.datetime.combine(day, dt.time.min, dt.UTC)
+            bounds = [param(start), param(start + dt.timedelta(days=1))]
+            stored_day = connection.ops.adapt_datefield_value(day)
+            cursor.execute(
+                "DELETE FROM attendance_personday WHERE team_id = %s AND day = %s",
+                [team.pk, stored_day],
+            )
+            cursor.execute(
+                """INSERT INTO attendance_personday (team_id, day, identity, name, meetings,
+                    sessions, merged, first_join, last_leave, open)
+                SELECT team_id, %s, identity, MAX(name), COUNT(*), SUM(sessions), SUM(merged),
+                       MIN(first_join), MAX(last_leave),
+                       MAX(CASE WHEN open THEN 1 ELSE 0 END) = 1
+                FROM attendance_meetingpresence
+                WHERE team_id = %s AND start >= %s AND start < %s
+                GROUP BY team_id, identity""",
+                [stored_day, team.pk, *bounds],
+            )
 
 
 def summarise_pending(team: Team, limit: int = 20 * BATCH) -> int:

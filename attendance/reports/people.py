@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.paginator import Page
+from django.db import connection
 
 from attendance.reports.filters import ReportFilters
 from attendance.reports.pages import page_of
@@ -75,14 +76,12 @@ def _query(f: ReportFilters, *, paged: bool) -> tuple[str, list[Any]]:
     # summaries of the others: disjoint), then per person once more over those few rows.
     scope = Scope(filters=f, person=f.person, include_guests=f.include_guests, skip_summarised=True)
     cte, params = presence_cte(scope)
-    stored, stored_params = _stored_where(f)
     # merged / length >= X%, written without a division (a zero-length meeting counts).
-    qualifying = stored_qualifying = ""
+    qualifying = ""
     if f.min_percent:
         qualifying = "WHERE merged * 100 >= %s * m_len"
-        stored_qualifying = "AND p.merged * 100 >= %s * p.meeting_seconds"
         params.append(f.min_percent)
-        stored_params.append(f.min_percent)
+    stored, stored_params = _stored(f)
     totals = (
         ", COUNT(*) OVER () AS total_people, SUM(SUM(sessions)) OVER () AS total_sessions,"
         " SUM(SUM(seconds)) OVER () AS total_seconds"
@@ -98,11 +97,10 @@ per_person AS (
     FROM pm {qualifying}
     GROUP BY identity, guest_session
     UNION ALL
-    SELECT p.identity, 0, MAX(p.name), COUNT(*), SUM(p.sessions), SUM(p.merged),
-           MIN(p.first_join), MAX(p.last_leave), MAX(CASE WHEN p.open THEN 1 ELSE 0 END)
-    FROM attendance_meetingpresence p
-    WHERE {stored} {stored_qualifying}
-    GROUP BY p.identity
+    SELECT identity, 0, MAX(name), SUM(meetings), SUM(sessions), SUM(merged),
+           MIN(first_join), MAX(last_leave), MAX(open)
+    FROM ({stored}) stored
+    GROUP BY identity
 )
 SELECT identity, guest_session, MAX(name) AS name,
        SUM(meetings) AS meetings, SUM(sessions) AS sessions, SUM(seconds) AS seconds,
@@ -114,17 +112,52 @@ ORDER BY {ORDERS.get(f.sort, ORDERS["-minutes"])}, identity, guest_session"""  #
     return sql, params + stored_params
 
 
-def _stored_where(f: ReportFilters) -> tuple[str, list[Any]]:
-    """The conditions on MeetingPresence rows (`p`) of the report's range, room, person."""
-    where = ["p.team_id = %s", "p.start >= %s", "p.start < %s"]
-    params: list[Any] = [f.team.pk, param(f.start), param(f.end)]
-    if f.room:
-        where.append("p.room = %s")
-        params.append(f.room)
-    if f.person:
-        where.append("p.identity = %s")
-        params.append(f.person)
-    return " AND ".join(where), params
+# The columns both kinds of stored rows are read as (a MeetingPresence row is 1 meeting).
+_STORED = "identity, name, {meetings} AS meetings, sessions, merged, first_join, last_leave,"
+_STORED += " CASE WHEN open THEN 1 ELSE 0 END AS open"
+
+
+def _stored(f: ReportFilters) -> tuple[str, list[Any]]:
+    """The stored rows of the range: PersonDay for its whole UTC days, MeetingPresence for
+    the hours at its ends (days in the team's time zone rarely start at 00:00 UTC), or
+    MeetingPresence only when a room or a threshold is asked for (per meeting)."""
+    person = ["identity = %s"] if f.person else []
+    who = [f.person] if f.person else []
+    first_day = (f.start + dt.timedelta(days=1, microseconds=-1)).astimezone(dt.UTC).date()
+    end_day = f.end.astimezone(dt.UTC).date()
+    if f.room or f.min_percent or first_day >= end_day:
+        where = ["team_id = %s", "start >= %s", "start < %s", *person]
+        params: list[Any] = [f.team.pk, param(f.start), param(f.end), *who]
+        if f.room:
+            where.append("room = %s")
+            params.append(f.room)
+        if f.min_percent:
+            where.append("merged * 100 >= %s * meeting_seconds")
+            params.append(f.min_percent)
+        table = "attendance_meetingpresence"
+        sql = f"SELECT {_STORED.format(meetings=1)} FROM {table} WHERE {' AND '.join(where)}"  # noqa: S608
+        return sql, params
+    days_start = dt.datetime.combine(first_day, dt.time.min, dt.UTC)
+    days_end = dt.datetime.combine(end_day, dt.time.min, dt.UTC)
+    sql = f"""SELECT {_STORED.format(meetings="meetings")} FROM attendance_personday
+    WHERE {" AND ".join(["team_id = %s", "day >= %s", "day < %s", *person])}
+    UNION ALL
+    SELECT {_STORED.format(meetings=1)} FROM attendance_meetingpresence
+    WHERE {" AND ".join(["team_id = %s", "(start >= %s AND start < %s OR start >= %s AND start < %s)", *person])}"""  # noqa: E501, S608
+    ops = connection.ops
+    params = [
+        f.team.pk,
+        ops.adapt_datefield_value(first_day),
+        ops.adapt_datefield_value(end_day),
+        *who,
+        f.team.pk,
+        param(f.start),
+        param(days_start),
+        param(days_end),
+        param(f.end),
+        *who,
+    ]
+    return sql, params
 
 
 def _row(r: tuple) -> PersonRow:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import time
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 import pytest
 
-from attendance.models import Meeting, MeetingPresence
+from attendance.models import Meeting, MeetingPresence, PersonDay
 from attendance.reports.filters import ReportFilters
 from attendance.reports.people import people_rows
 from attendance.reports.presence import Scope, presence_cte
@@ -47,6 +47,25 @@ def computed(team, meeting_ids) -> set[tuple]:
     }
 
 
+def days(team) -> dict[tuple, tuple]:
+    return {
+        (d.day, d.identity): (d.meetings, d.sessions, round(d.merged, 3), d.open)
+        for d in PersonDay.objects.filter(team=team)
+    }
+
+
+def days_from_meetings(team) -> dict[tuple, tuple]:
+    """PersonDay as it should be: MeetingPresence added up per UTC day, in Python."""
+    out: dict[tuple, list] = {}
+    for p in MeetingPresence.objects.filter(team=team):
+        figures = out.setdefault((p.start.astimezone(UTC).date(), p.identity), [0, 0, 0.0, False])
+        figures[0] += 1
+        figures[1] += p.sessions
+        figures[2] += p.merged
+        figures[3] = figures[3] or p.open
+    return {key: (m, s, round(x, 3), o) for key, (m, s, x, o) in out.items()}
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("dialect", DIALECTS)
 def test_a_sync_stores_the_summary_of_every_ended_meeting_and_only_those(fast_sim, dialect):
@@ -65,9 +84,12 @@ def test_a_sync_stores_the_summary_of_every_ended_meeting_and_only_those(fast_si
     assert {r[0] for r in rows} <= ended
     assert not MeetingPresence.objects.filter(team=team, identity__startswith="session:").exists()
 
+    assert days(team) == days_from_meetings(team) and days(team)
+
     # A second sync of the same window rewrites them: the same rows, none twice.
     sync_team(team, now=now, since=now - timedelta(days=2))
     assert stored(team) == rows
+    assert days(team) == days_from_meetings(team)
     assert MeetingPresence.objects.filter(team=team).count() == len(rows)
 
 
@@ -115,6 +137,7 @@ def test_a_meeting_ended_by_webhook_is_summarised_and_a_late_leave_updates_it(cl
     assert _post(client, team, left).status_code == 200
     assert MeetingPresence.objects.get(meeting=m).merged == 600
     assert stored(team) == computed(team, [m.pk])
+    assert days(team) == days_from_meetings(team) and days(team)
 
 
 @pytest.mark.django_db
