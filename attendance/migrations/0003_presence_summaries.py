@@ -5,58 +5,81 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('attendance', '0002_webhooks'),
-        ('teams', '0001_initial'),
+        ("attendance", "0002_webhooks"),
+        ("teams", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MeetingPresence',
+            name="MeetingPresence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start', models.DateTimeField()),
-                ('room', models.CharField(max_length=128)),
-                ('identity', models.CharField(max_length=255)),
-                ('name', models.CharField(blank=True, max_length=255)),
-                ('sessions', models.PositiveIntegerField()),
-                ('first_join', models.FloatField(help_text='Epoch seconds.')),
-                ('last_leave', models.FloatField(help_text='Epoch seconds.')),
-                ('open', models.BooleanField(default=False, help_text='A session without a leave.')),
-                ('merged', models.FloatField(help_text='Seconds present (overlaps counted once).')),
-                ('meeting_seconds', models.FloatField(help_text="The meeting's length.")),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start", models.DateTimeField()),
+                ("room", models.CharField(max_length=128)),
+                ("identity", models.CharField(max_length=255)),
+                ("name", models.CharField(blank=True, max_length=255)),
+                ("sessions", models.PositiveIntegerField()),
+                ("first_join", models.FloatField(help_text="Epoch seconds.")),
+                ("last_leave", models.FloatField(help_text="Epoch seconds.")),
+                (
+                    "open",
+                    models.BooleanField(default=False, help_text="A session without a leave."),
+                ),
+                ("merged", models.FloatField(help_text="Seconds present (overlaps counted once).")),
+                ("meeting_seconds", models.FloatField(help_text="The meeting's length.")),
             ],
         ),
         migrations.AddField(
-            model_name='meeting',
-            name='summarised',
+            model_name="meeting",
+            name="summarised",
             field=models.BooleanField(db_default=False, default=False),
         ),
         migrations.AddIndex(
-            model_name='meeting',
-            index=models.Index(condition=models.Q(('summarised', False)), fields=['team', 'start'], name='meeting_team_unsummarised'),
+            model_name="meeting",
+            index=models.Index(
+                condition=models.Q(("summarised", False)),
+                fields=["team", "start"],
+                name="meeting_team_unsummarised",
+            ),
         ),
         migrations.AddField(
-            model_name='meetingpresence',
-            name='meeting',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='attendance.meeting'),
+            model_name="meetingpresence",
+            name="meeting",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="attendance.meeting",
+            ),
         ),
         migrations.AddField(
-            model_name='meetingpresence',
-            name='team',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='teams.team'),
+            model_name="meetingpresence",
+            name="team",
+            field=models.ForeignKey(
+                db_index=False,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="teams.team",
+            ),
         ),
         migrations.AddIndex(
-            model_name='meetingpresence',
-            index=models.Index(fields=['team', 'start'], name='presence_team_start'),
+            model_name="meetingpresence",
+            index=models.Index(fields=["team", "start"], name="presence_team_start"),
         ),
         migrations.AddIndex(
-            model_name='meetingpresence',
-            index=models.Index(fields=['team', 'identity', 'start'], name='presence_team_identity'),
+            model_name="meetingpresence",
+            index=models.Index(fields=["team", "identity", "start"], name="presence_team_identity"),
         ),
         migrations.AddConstraint(
-            model_name='meetingpresence',
-            constraint=models.UniqueConstraint(fields=('meeting', 'identity'), name='presence_unique_person'),
+            model_name="meetingpresence",
+            constraint=models.UniqueConstraint(
+                fields=("meeting", "identity"), name="presence_unique_person"
+            ),
         ),
     ]
