@@ -118,7 +118,6 @@ class MeetingPresence(models.Model):
         ]
         indexes = [
             models.Index(fields=["team", "start"], name="presence_team_start"),
-            models.Index(fields=["team", "identity", "start"], name="presence_team_identity"),
         ]
 
     def __str__(self) -> str:

@@ -36,13 +36,18 @@ _FROM = [c for c in PM_COLUMNS if c not in ("guest_session", "guest")]
 _INTO = [{"m_len": "meeting_seconds"}.get(c, c) for c in _FROM]
 
 
-def summarise(team: Team, meeting_ids: Sequence[int]) -> None:
-    """Recompute the MeetingPresence rows of these meetings of `team` (ended ones only)."""
+def summarise(team: Team, meeting_ids: Sequence[int], *, flagged: bool = False) -> None:
+    """Recompute the MeetingPresence rows of these meetings of `team` (ended ones only).
+
+    `flagged`: the caller has set `Meeting.summarised` (true for the ended ones) in this
+    transaction already, as the sync's upsert does: a second update of every row would
+    cost as much as the summary.
+    """
     for i in range(0, len(meeting_ids), BATCH):
-        _summarise(team, list(meeting_ids[i : i + BATCH]))
+        _summarise(team, list(meeting_ids[i : i + BATCH]), flagged=flagged)
 
 
-def _summarise(team: Team, ids: list[int]) -> None:
+def _summarise(team: Team, ids: list[int], *, flagged: bool) -> None:
     if not ids:
         return
     scope = Scope(
@@ -69,9 +74,10 @@ def _summarise(team: Team, ids: list[int]) -> None:
             FROM pm JOIN attendance_meeting mt ON mt.id = pm.meeting_id""",  # noqa: S608
             params,
         )
-        Meeting.objects.filter(team=team, pk__in=ids).update(
-            summarised=Case(When(end__isnull=False, then=True), default=False)
-        )
+        if not flagged:
+            Meeting.objects.filter(team=team, pk__in=ids).update(
+                summarised=Case(When(end__isnull=False, then=True), default=False)
+            )
         starts = Meeting.objects.filter(pk__in=ids, end__isnull=False).values_list(
             "start", flat=True
         )

@@ -60,6 +60,7 @@ MEETING_COLUMNS = (
     "max_participants",
     "session_count",
     "synced_at",
+    "summarised",  # an ended meeting's summary is written with it (attendance.summary)
 )
 SESSION_COLUMNS = (
     "room",
@@ -124,6 +125,7 @@ def meeting_values(m: daily.Meeting, now: datetime) -> tuple:
         m.max_participants or m.peak_participants,
         len(m.participants),
         now,
+        m.end is not None,
     )
 
 
@@ -168,7 +170,7 @@ def write_meetings(team: Team, upstream: Iterable[daily.Meeting]) -> tuple[int, 
             ids = _upsert_postgresql(team, meetings, sessions)
         else:
             ids = _upsert_orm(team, meetings, sessions)
-        summarise(team, ids)
+        summarise(team, ids, flagged=True)
         transaction.on_commit(lambda: known.forget(team.pk))
     return len(meetings), sum(len(s) for s in sessions)
 
@@ -181,7 +183,7 @@ _STAGING = (
     """CREATE TEMPORARY TABLE IF NOT EXISTS attendance_sync_meeting (
         key varchar(255), upstream_id varchar(64), room varchar(128), start timestamptz,
         "end" timestamptz, ongoing boolean, duration integer, max_participants integer,
-        session_count integer, synced_at timestamptz)""",
+        session_count integer, synced_at timestamptz, summarised boolean)""",
     """CREATE TEMPORARY TABLE IF NOT EXISTS attendance_sync_session (
         meeting_id bigint, room varchar(128), session_key varchar(255),
         identity varchar(255), is_guest boolean, user_name varchar(255),
