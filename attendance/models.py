@@ -96,8 +96,9 @@ class MeetingPresence(models.Model):
     them. A meeting's rows count only while `Meeting.summarised` is true.
     """
 
-    # No index of their own: the unique constraint leads with the meeting, the report's
-    # indexes with the team (every index is paid for on each write of a sync).
+    # No index of their own: the primary key leads with the meeting, the report's index
+    # with the team (every index is paid for on each write of a sync).
+    pk = models.CompositePrimaryKey("meeting", "identity")
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="+", db_index=False)
     # Denormalised from the meeting: the report's filters read one index.
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+", db_index=False)
@@ -113,9 +114,6 @@ class MeetingPresence(models.Model):
     meeting_seconds = models.FloatField(help_text="The meeting's length.")
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["meeting", "identity"], name="presence_unique_person"),
-        ]
         indexes = [
             models.Index(fields=["team", "start"], name="presence_team_start"),
         ]
@@ -133,6 +131,7 @@ class PersonDay(models.Model):
     attendance threshold is asked for (those need the meetings one by one).
     """
 
+    pk = models.CompositePrimaryKey("team", "day", "identity")
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+", db_index=False)
     day = models.DateField(help_text="UTC date of the meetings' start.")
     identity = models.CharField(max_length=255)
@@ -143,13 +142,6 @@ class PersonDay(models.Model):
     first_join = models.FloatField(help_text="Epoch seconds.")
     last_leave = models.FloatField(help_text="Epoch seconds.")
     open = models.BooleanField(default=False)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["team", "day", "identity"], name="personday_unique_person"
-            ),
-        ]
 
     def __str__(self) -> str:
         return f"{self.identity} on {self.day}"
