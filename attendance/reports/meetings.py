@@ -246,7 +246,8 @@ def meetings_page(f: ReportFilters) -> Page:
 
     def fetch(limit: int, offset: int) -> tuple[list[ListedMeeting], int | None]:
         rows = fetch_all(f"{sql}\nLIMIT %s OFFSET %s", [*params, limit, offset])
-        return [_meeting(r) for r in rows], (int(rows[0][9]) if rows else None)
+        # The total is the last column, the same in every row.
+        return [_meeting(r) for r in rows], (int(rows[0][-1]) if rows else None)
 
     page = page_of(fetch, f.page)
     page.object_list = _rows(f, page.object_list)

@@ -10,7 +10,7 @@ from django.core.paginator import Page
 from django.db.models import Count, F, Max, Q, QuerySet, Sum, Window
 
 from attendance.models import Meeting
-from attendance.reports.filters import PER_PAGE, ReportFilters
+from attendance.reports.filters import ReportFilters
 from attendance.reports.meetings import (
     attended_by,
     filtered_meetings_sql,
@@ -18,7 +18,7 @@ from attendance.reports.meetings import (
     meeting_length,
 )
 from attendance.reports.pages import page_of
-from attendance.reports.sql import fetch_all
+from attendance.reports.sql import dialect, fetch_all, placeholders
 
 ORDERS = {
     "-meetings": ("-meetings", "room"),
@@ -69,33 +69,38 @@ def rooms_queryset(f: ReportFilters) -> QuerySet:
 
 
 def _people(f: ReportFilters, rooms: list[str]) -> dict[str, tuple[int, int]]:
-    """(distinct identified people, guest sessions) per room in the range: one query
-    per page of rooms (SQLite allows 500 terms in a UNION)."""
-    counts: dict[str, tuple[int, int]] = {}
-    for i in range(0, len(rooms), PER_PAGE):
-        counts.update(_room_people(f, rooms[i : i + PER_PAGE]))
-    return counts
-
-
-def _room_people(f: ReportFilters, rooms: list[str]) -> dict[str, tuple[int, int]]:
-    # One aggregate per room, the rooms glued by UNION ALL. Each reads the room's meetings
-    # of the range through the (team, room, start) index and their sessions by meeting,
-    # and counts the distinct people among that room's sessions only. One aggregate over
-    # all the rooms gives the same figures, but PostgreSQL plans it as a scan of all the
-    # team's sessions, or one large sort of all the rooms' sessions: twice as slow.
-    branches, params = [], []
-    for room in rooms:
-        where, where_params = filtered_meetings_sql(replace(f, room=room))
-        # Only constants are formatted in; every value is a parameter.
-        branches.append(f"""
-SELECT m.room, COUNT(DISTINCT a.identity) FILTER (WHERE NOT a.is_guest),
-       COUNT(*) FILTER (WHERE a.is_guest)
-FROM attendance_meeting m JOIN attendance_attendance a ON a.meeting_id = m.id
-WHERE {where}
-GROUP BY m.room""")  # noqa: S608
-        params += where_params
-    rows = fetch_all("\nUNION ALL".join(branches), params)
-    return {room: (int(people), int(guests)) for room, people, guests in rows}
+    """(distinct identified people, guest sessions) per room in the range: one query."""
+    if not rooms:
+        return {}
+    # The range and the person; the room is each listed room in turn (below).
+    where, params = filtered_meetings_sql(replace(f, room=""))
+    counts = (
+        "COUNT(DISTINCT a.identity) FILTER (WHERE NOT a.is_guest) AS people,"
+        " COUNT(*) FILTER (WHERE a.is_guest) AS guests"
+    )
+    sessions = "attendance_meeting m JOIN attendance_attendance a ON a.meeting_id = m.id"
+    # Only constants are formatted in; every value is a parameter.
+    if dialect().vendor == "postgresql":
+        # Room by room (a LATERAL join): each room's meetings of the range through the
+        # (team, room, start) index, their sessions through the meeting index, and a sort
+        # of that room's sessions only to count distinct people. Grouped by room in one
+        # aggregate instead, PostgreSQL scans all the team's sessions, or sorts all the
+        # rooms' sessions together: twice as slow.
+        sql = f"""
+SELECT r.room, c.people, c.guests
+FROM unnest(%s::text[]) AS r(room)
+CROSS JOIN LATERAL (
+    SELECT {counts} FROM {sessions} WHERE m.room = r.room AND {where}
+) c"""  # noqa: S608
+        params = [rooms, *params]
+    else:
+        # SQLite goes room by room from the (team, room, start) index itself.
+        sql = f"""
+SELECT m.room, {counts} FROM {sessions}
+WHERE m.room IN ({placeholders(rooms)}) AND {where}
+GROUP BY m.room"""  # noqa: S608
+        params = [*rooms, *params]
+    return {room: (int(people), int(guests)) for room, people, guests in fetch_all(sql, params)}
 
 
 def _rows(f: ReportFilters, raw: list[dict]) -> list[RoomRow]:

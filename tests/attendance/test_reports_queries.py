@@ -1,10 +1,10 @@
 """The meetings, rooms and charts queries against figures computed naively from the rows.
 
-The world is made to find the edges of the SQL: more meetings than a page (pagination,
-the total), more rooms than a page (the per-room people are counted a page of rooms per
-query), meetings starting at the same instant and of the same length (the order's ties),
-meetings without a peak, ongoing meetings, guests, a person in some meetings only, and
-meetings outside the range or of another team that must never count.
+The world is made to find the edges of the SQL: more meetings and more rooms than a
+page (pagination, totals, the CSV's every row), meetings starting at the same instant and
+of the same length (the order's ties), ids in no order of start, meetings without a peak,
+ongoing meetings, guests, a person in some meetings only, and meetings outside the range
+or of another team that must never count.
 """
 
 from __future__ import annotations
@@ -250,7 +250,7 @@ def test_rooms_count_people_and_guests_of_the_filtered_meetings(world, extra):
     assert [r.room for r in page.object_list] == first
     assert page.paginator.count == len(want)
     assert room_figures(page.object_list) == {room: want[room] for room in first}
-    # Every room, more than one page of rooms (their people counted a page at a time).
+    # Every room (more than a page of them), as the CSV lists them.
     assert room_figures(room_rows(f)) == want
 
 
