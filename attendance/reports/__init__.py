@@ -16,9 +16,10 @@ Figures (each defined in a sentence on its page, `definitions.py`):
 - Open ends: a session without a leave counts to the meeting's end, or to `now` while the
   meeting is ongoing; a leave after the meeting's end is cut at the end.
 
-Databases: the merge is one SQL text for PostgreSQL and SQLite (only the epoch
-conversion and GREATEST/LEAST differ: `sql.py`); the other reports are ORM queries.
-On PostgreSQL, the people query is a single plan: meetings of the range (index on team,
-start), their sessions (by meeting), one incremental sort for the window, two streaming
-aggregates, and the total of the page from `COUNT(*) OVER ()` in the same query.
+Databases: the reports' SQL is one text for PostgreSQL and SQLite (only the epoch
+conversion and GREATEST/LEAST differ: `sql.py`), in the ORM where it plans well (charts)
+and written out where it does not (people, the meetings list, the rooms report's
+per-room counts, which PostgreSQL runs room by room through a LATERAL join). The people
+report reads the stored merges of ended meetings (`attendance.summary`: per meeting, and
+per UTC day) and merges only the rest, so a month of a busy team is a few thousand rows.
 """
