@@ -257,8 +257,13 @@ class DomainsClient(DailyClient):
             more = data.get("moreResults")
             if more is not None and not isinstance(more, bool | str):
                 raise ParseError("moreResults is not a boolean")
+            if true_flag(more):
+                # The caller discards an overflowing window's meetings and asks for its
+                # halves, which contain them all: parsing them here would be wasted (a
+                # malformed one is still found, in the half that holds it).
+                return [], True
             times = TimeMemo()
-            return [self._parse_meeting(item, times) for item in raw], true_flag(more)
+            return [self._parse_meeting(item, times) for item in raw], False
 
     # -- parsing ------------------------------------------------------------------------
 

@@ -108,11 +108,10 @@ class Privacy(StrEnum):
     @classmethod
     def parse(cls, value: object) -> Privacy:
         """Accept a Privacy, its wire value or its label ("team"); raise ValueError otherwise."""
-        if isinstance(value, Privacy):
-            return value
+        # A Privacy is a str whose text reads back as itself, so one branch serves both;
+        # it runs once per listed room, hence a dict lookup before the (slow) Enum call.
         if isinstance(value, str):
             text = value.strip().lower()
-            # A dict lookup first: the Enum call costs a microsecond, once per listed room.
             return _PRIVACY_WORDS.get(text) or cls(text)
         raise ValueError(f"not a privacy setting: {type(value).__name__}")
 

@@ -27,7 +27,7 @@ def opt_text(value: object) -> str | None:
 
 
 def opt_int(value: object) -> int | None:
-    if type(value) is int:  # the usual case, checked first (a bool is not an int here)
+    if type(value) is int:  # the usual case first; False for a bool, handled below
         return value
     if isinstance(value, bool):
         return None

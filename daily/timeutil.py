@@ -33,7 +33,7 @@ def parse_time(value: object, *, field: str) -> datetime:
     """
     # Fast paths for what Daily sends almost always: a UTC ISO string ("...Z" or "+00:00")
     # and whole unix seconds. They return only what `_parse_time` would return for the same
-    # value (tests/unit/daily/test_time.py checks this); anything else goes the long way.
+    # value (tests/unit/daily/test_fast_paths.py checks this); the rest goes the long way.
     if type(value) is str:
         try:
             moment = datetime.fromisoformat(value)
@@ -111,7 +111,8 @@ class TimeMemo:
 
     def read(self, value: object, field: str) -> tuple[datetime, str]:
         """(the time, its isoformat()); ParseError as from parse_time."""
-        if type(value) is not str:  # unix seconds: rare, and their == would mix 1 and True
+        # Only strings are remembered: numbers are rare here, and as keys 1 == 1.0 == True.
+        if type(value) is not str:
             moment = parse_time(value, field=field)
             return moment, moment.isoformat()
         known = self._seen.get(value)

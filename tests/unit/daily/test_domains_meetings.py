@@ -229,3 +229,18 @@ def test_more_results_as_the_string_true_also_splits(
     rsps.post(URL, json={"meetings": [], "moreResults": "true"})
     with pytest.raises(WindowOverflow):
         list(domains.meetings(low, high))
+
+
+def test_an_overflowing_answer_is_not_parsed_and_a_bad_meeting_is_found_in_its_half(
+    domains: DomainsClient, rsps: responses.RequestsMock
+) -> None:
+    low = datetime(2024, 1, 1, 0, 0, tzinfo=UTC)
+    bad = {"room": "standup", "startTime": "not a time", "participants": []}
+    # The whole window overflows with a malformed meeting in it: discarded unread...
+    rsps.post(URL, json={"meetings": [bad], "moreResults": True})
+    # ...then each half: the left one complete and empty, the right one holds it.
+    rsps.post(URL, json={"meetings": [], "moreResults": False})
+    rsps.post(URL, json={"meetings": [bad], "moreResults": False})
+    with pytest.raises(ParseError):
+        list(domains.meetings(low, low + timedelta(hours=2)))
+    assert len(rsps.calls) == 3

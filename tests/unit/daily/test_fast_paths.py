@@ -292,6 +292,13 @@ def test_privacy_parse_agrees_with_the_enum(value: str) -> None:
         assert Privacy.parse(value) is expected
 
 
+def test_privacy_parse_returns_a_privacy_as_it_is() -> None:
+    for privacy in Privacy:
+        assert Privacy.parse(privacy) is privacy
+    with pytest.raises(ValueError, match="not a privacy setting: int"):
+        Privacy.parse(1)
+
+
 @pytest.fixture(scope="module")
 def domains_client() -> DomainsClient:
     client = make_client(
