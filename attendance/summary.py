@@ -34,6 +34,19 @@ BATCH = 500
 # names in MeetingPresence.
 _FROM = [c for c in PM_COLUMNS if c not in ("guest_session", "guest")]
 _INTO = [{"m_len": "meeting_seconds"}.get(c, c) for c in _FROM]
+# MeetingPresence and PersonDay columns but their keys to other rows (meeting, team).
+PRESENCE_COLUMNS = ("start", "room", *(c for c in _INTO if c != "meeting_id"))
+DAY_COLUMNS = (
+    "day",
+    "identity",
+    "name",
+    "meetings",
+    "sessions",
+    "merged",
+    "first_join",
+    "last_leave",
+    "open",
+)
 
 
 def summarise(team: Team, meeting_ids: Sequence[int], *, flagged: bool = False) -> None:
@@ -101,14 +114,13 @@ def _add_up_days(team: Team, days: set[dt.date]) -> None:
                 [team.pk, stored_day],
             )
             cursor.execute(
-                """INSERT INTO attendance_personday (team_id, day, identity, name, meetings,
-                    sessions, merged, first_join, last_leave, open)
+                f"""INSERT INTO attendance_personday (team_id, {", ".join(DAY_COLUMNS)})
                 SELECT team_id, %s, identity, MAX(name), COUNT(*), SUM(sessions), SUM(merged),
                        MIN(first_join), MAX(last_leave),
                        MAX(CASE WHEN open THEN 1 ELSE 0 END) = 1
                 FROM attendance_meetingpresence
                 WHERE team_id = %s AND start >= %s AND start < %s
-                GROUP BY team_id, identity""",
+                GROUP BY team_id, identity""",  # noqa: S608 (constants only)
                 [stored_day, team.pk, *bounds],
             )
 

@@ -26,7 +26,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 import daily
-from attendance import sync
+from attendance import summary, sync
 from attendance.models import Attendance, Meeting, MeetingPresence, PersonDay
 from attendance.sync import meeting_values, session_values, write_meetings
 from bench.harness import SIM_NOW, Harness, compare, say
@@ -39,30 +39,6 @@ NAME = "ingest"
 # The baseline COPYs the same columns the sync writes, plus the keys it fills in.
 MEETING_COLUMNS = ("id", "team_id", *sync.MEETING_COLUMNS)
 SESSION_COLUMNS = ("meeting_id", "team_id", *sync.SESSION_COLUMNS)
-# The summary rows' columns but their keys to other rows (meeting, team).
-PRESENCE_COLUMNS = (
-    "start",
-    "room",
-    "identity",
-    "name",
-    "sessions",
-    "first_join",
-    "last_leave",
-    "open",
-    "merged",
-    "meeting_seconds",
-)
-DAY_COLUMNS = (
-    "day",
-    "identity",
-    "name",
-    "meetings",
-    "sessions",
-    "merged",
-    "first_join",
-    "last_leave",
-    "open",
-)
 
 
 def _columns(names: tuple[str, ...]) -> str:
@@ -93,10 +69,10 @@ class CopyBaseline:
             write_meetings(team, sample)
             self.presence = list(
                 MeetingPresence.objects.filter(team=team).values_list(
-                    "meeting__key", *PRESENCE_COLUMNS
+                    "meeting__key", *summary.PRESENCE_COLUMNS
                 )
             )
-            self.days = list(PersonDay.objects.filter(team=team).values_list(*DAY_COLUMNS))
+            self.days = list(PersonDay.objects.filter(team=team).values_list(*summary.DAY_COLUMNS))
             clear(team)
         self.rows = (
             len(self.meetings)
@@ -126,11 +102,11 @@ class CopyBaseline:
             if not self.presence:
                 return
             id_of = {row[0]: pk for pk, row in zip(ids, self.meetings, strict=True)}
-            columns = _columns(("meeting_id", "team_id", *PRESENCE_COLUMNS))
+            columns = _columns(("meeting_id", "team_id", *summary.PRESENCE_COLUMNS))
             with cursor.copy(f"COPY attendance_meetingpresence ({columns}) FROM STDIN") as copy:
                 for key, *row in self.presence:
                     copy.write_row((id_of[key], self.team_id, *row))
-            columns = _columns(("team_id", *DAY_COLUMNS))
+            columns = _columns(("team_id", *summary.DAY_COLUMNS))
             with cursor.copy(f"COPY attendance_personday ({columns}) FROM STDIN") as copy:
                 for row in self.days:
                     copy.write_row((self.team_id, *row))

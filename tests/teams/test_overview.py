@@ -146,14 +146,7 @@ def test_a_repeat_rest_overview_asks_daily_nothing_and_a_new_person_counts_after
     assert client.get(path).context["overview"].users == 0
     sim.clear_request_counts()
     # Within the cache windows: the room list, presence and the people count are reused.
-    Attendance.objects.create(
-        meeting=_meeting(rest_team, timezone.now() - timedelta(days=1)),
-        team=rest_team,
-        room="standup",
-        session_key="a",
-        identity="u-0001",
-        join=timezone.now(),
-    )
+    _session(_meeting(rest_team, timezone.now() - timedelta(days=1)), 1)
     assert client.get(path).context["overview"].users == 0
     assert sum(sim.request_counts().values()) == 0
     # Whoever writes sessions forgets the cached facts (the sync and webhooks do).
