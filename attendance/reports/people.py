@@ -139,11 +139,15 @@ def _stored(f: ReportFilters) -> tuple[str, list[Any]]:
         return sql, params
     days_start = dt.datetime.combine(first_day, dt.time.min, dt.UTC)
     days_end = dt.datetime.combine(end_day, dt.time.min, dt.UTC)
+    days = " AND ".join(["team_id = %s", "day >= %s", "day < %s", *person])
+    ends = " AND ".join(
+        ["team_id = %s", "(start >= %s AND start < %s OR start >= %s AND start < %s)", *person]
+    )
     sql = f"""SELECT {_STORED.format(meetings="meetings")} FROM attendance_personday
-    WHERE {" AND ".join(["team_id = %s", "day >= %s", "day < %s", *person])}
+    WHERE {days}
     UNION ALL
     SELECT {_STORED.format(meetings=1)} FROM attendance_meetingpresence
-    WHERE {" AND ".join(["team_id = %s", "(start >= %s AND start < %s OR start >= %s AND start < %s)", *person])}"""  # noqa: E501, S608
+    WHERE {ends}"""  # noqa: S608 (constants only; values are parameters)
     ops = connection.ops
     params = [
         f.team.pk,
