@@ -30,7 +30,7 @@ from django.db.models.functions import Coalesce
 from attendance.models import Attendance, Meeting
 from attendance.reports.filters import ReportFilters
 from attendance.reports.pages import page_of
-from attendance.reports.presence import Scope, presence_cte
+from attendance.reports.presence import Person, Scope, presence_cte
 from attendance.reports.sql import dialect, fetch_all, from_epoch, param, stream
 
 # Ties are broken by start then id, so a page never repeats or skips a meeting.
@@ -139,7 +139,7 @@ def _meeting(r: Sequence[Any]) -> ListedMeeting:
 
 
 @dataclass(frozen=True)
-class PersonInMeeting:
+class PersonInMeeting(Person):
     """One person's merged presence in one meeting."""
 
     identity: str
@@ -154,22 +154,8 @@ class PersonInMeeting:
     intervals: list[tuple[dt.datetime, dt.datetime | None]] = field(default_factory=list)
 
     @property
-    def is_guest(self) -> bool:
-        return self.guest_session != 0
-
-    @property
-    def minutes(self) -> float:
-        return self.seconds / 60
-
-    @property
     def percent(self) -> float:
         return 100.0 if self.length <= 0 else min(100.0, 100.0 * self.seconds / self.length)
-
-    @property
-    def label(self) -> str:
-        if self.name:
-            return self.name
-        return "Guest" if self.is_guest else self.identity
 
 
 def _presence(

@@ -19,7 +19,7 @@ from django.db import connection
 
 from attendance.reports.filters import ReportFilters
 from attendance.reports.pages import page_of
-from attendance.reports.presence import Scope, presence_cte
+from attendance.reports.presence import Person, Scope, presence_cte
 from attendance.reports.sql import fetch_all, from_epoch, param, stream
 
 ORDERS = {
@@ -34,7 +34,7 @@ ORDERS = {
 
 
 @dataclass(frozen=True)
-class PersonRow:
+class PersonRow(Person):
     identity: str
     guest_session: int  # 0 for an identified person; the session id for a guest
     name: str
@@ -44,20 +44,6 @@ class PersonRow:
     first_join: dt.datetime
     last_leave: dt.datetime
     still_in: bool  # one of the sessions has no leave yet (counted up to now)
-
-    @property
-    def is_guest(self) -> bool:
-        return self.guest_session != 0
-
-    @property
-    def minutes(self) -> float:
-        return self.seconds / 60
-
-    @property
-    def label(self) -> str:
-        if self.name:
-            return self.name
-        return "Guest" if self.is_guest else self.identity
 
 
 @dataclass(frozen=True)

@@ -53,6 +53,33 @@ class Scope:
     skip_summarised: bool = False  # leave out what MeetingPresence holds
 
 
+class Person:
+    """What a row about one person (identified, or one guest session) shows of them.
+
+    Mixed into the rows of the reports, which have `identity`, `guest_session` (0 for an
+    identified person), `name` and `seconds` (merged).
+    """
+
+    identity: str
+    guest_session: int
+    name: str
+    seconds: int
+
+    @property
+    def is_guest(self) -> bool:
+        return self.guest_session != 0
+
+    @property
+    def minutes(self) -> float:
+        return self.seconds / 60
+
+    @property
+    def label(self) -> str:
+        if self.name:
+            return self.name
+        return "Guest" if self.is_guest else self.identity
+
+
 # Columns of the `pm` relation (one row per person per meeting).
 PM_COLUMNS = (
     "meeting_id",
