@@ -15,6 +15,7 @@ import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -35,6 +36,9 @@ from attendance.reports import known
 from attendance.summary import summarise, summarise_pending
 from teams.daily_client import client_for
 from teams.models import Team
+
+if TYPE_CHECKING:
+    import psycopg
 
 log = logging.getLogger(__name__)
 
@@ -167,18 +171,21 @@ def write_meetings(team: Team, upstream: Iterable[daily.Meeting]) -> tuple[int, 
     sessions = [list(session_values(m)) for m in upstream]
     with transaction.atomic():
         if connection.vendor == "postgresql":
-            ids = _upsert_postgresql(team, meetings, sessions)
+            ids, inserted = _upsert_postgresql(team, meetings, sessions)
         else:
-            ids = _upsert_orm(team, meetings, sessions)
-        summarise(team, ids, flagged=True)
+            ids, inserted = _upsert_orm(team, meetings, sessions), set()
+        summarise(team, ids, flagged=True, inserted=inserted)
         transaction.on_commit(lambda: known.forget(team.pk))
     return len(meetings), sum(len(s) for s in sessions)
 
 
-# PostgreSQL: COPY each batch into a temporary table, then one INSERT ... ON CONFLICT DO
-# UPDATE from it per table. Same statement semantics as the ORM's bulk upsert (the unique
-# constraints decide insert or update), at close to COPY's speed: a multi-row INSERT of
-# thousands of parameters spends most of its time building and parsing the statement.
+# PostgreSQL. Meetings not stored yet (most of a sync: only the overlap with the last run
+# comes again) are COPied straight into their tables, with ids drawn from the sequence:
+# COPY is the fastest way rows reach a table. The others are COPied into a temporary
+# table, then upserted from it with one INSERT ... ON CONFLICT DO UPDATE per table: the
+# same semantics as the ORM's bulk upsert (the unique constraints decide insert or update),
+# at close to COPY's speed (a multi-row INSERT of thousands of parameters spends most of
+# its time building and parsing the statement).
 _STAGING = (
     """CREATE TEMPORARY TABLE IF NOT EXISTS attendance_sync_meeting (
         key varchar(255), upstream_id varchar(64), room varchar(128), start timestamptz,
@@ -201,38 +208,105 @@ def _assignments(columns: Sequence[str]) -> str:
     return ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in columns)
 
 
-def _upsert_postgresql(team: Team, meetings: list[tuple], sessions: list[list[tuple]]) -> list[int]:
-    m_cols = _quoted(MEETING_COLUMNS)
-    s_cols = _quoted(SESSION_COLUMNS)
+def _upsert_postgresql(
+    team: Team, meetings: list[tuple], sessions: list[list[tuple]]
+) -> tuple[list[int], set[int]]:
+    """Write the batch; return the meetings' ids, and those of the meetings it inserted."""
+    from psycopg.errors import UniqueViolation
+
     with connection.cursor() as wrapper:
         cursor = wrapper.cursor  # psycopg's own cursor: Django's wrapper has no COPY
-        for statement in _STAGING:
-            cursor.execute(statement)
-        with cursor.copy(f"COPY attendance_sync_meeting ({m_cols}) FROM STDIN") as copy:
-            for row in meetings:
-                copy.write_row(row)
-        # Only constants are formatted in (the column lists); the team is a parameter.
-        cursor.execute(
-            f"""INSERT INTO attendance_meeting (team_id, {m_cols})
-            SELECT %s, {m_cols} FROM attendance_sync_meeting
-            ON CONFLICT (team_id, key) DO UPDATE SET {_assignments(MEETING_COLUMNS[1:])}
-            RETURNING key, id""",  # noqa: S608
-            [team.pk],
-        )
-        ids = dict(cursor.fetchall())
-        with cursor.copy(f"COPY attendance_sync_session (meeting_id, {s_cols}) FROM STDIN") as copy:
-            for meeting, rows in zip(meetings, sessions, strict=True):
-                meeting_id = ids[meeting[0]]
-                for row in rows:
-                    copy.write_row((meeting_id, *row))
-        cursor.execute(
-            f"""INSERT INTO attendance_attendance (meeting_id, team_id, {s_cols})
-            SELECT meeting_id, %s, {s_cols} FROM attendance_sync_session
-            ON CONFLICT (meeting_id, session_key) DO UPDATE SET
-                {_assignments([c for c in SESSION_COLUMNS if c != "session_key"])}""",  # noqa: S608
-            [team.pk],
-        )
-    return list(ids.values())
+        ids = _stored_ids(cursor, team, [m[0] for m in meetings])
+        new = [i for i, m in enumerate(meetings) if m[0] not in ids]
+        old = [i for i, m in enumerate(meetings) if m[0] in ids] if ids else []
+        inserted: set[int] = set()
+        if new:
+            try:
+                with transaction.atomic():  # a savepoint
+                    copied = _copy_new(cursor, team, meetings, sessions, new)
+                ids.update(copied)
+                inserted.update(copied.values())
+            except UniqueViolation:
+                # Another writer (a webhook, a second sync) stored one of them meanwhile:
+                # they are upserted with the others, which waits for it and updates.
+                old = list(range(len(meetings)))
+        if old:
+            ids.update(_upsert_staged(cursor, team, meetings, sessions, old))
+    return list(ids.values()), inserted
+
+
+def _stored_ids(cursor: psycopg.Cursor, team: Team, keys: list[str]) -> dict[str, int]:
+    """The ids of the meetings of `team` with these keys that are stored (committed)."""
+    cursor.execute(
+        "SELECT key, id FROM attendance_meeting WHERE team_id = %s AND key = ANY(%s)",
+        [team.pk, keys],
+    )
+    return dict(cursor.fetchall())
+
+
+def _copy_new(
+    cursor: psycopg.Cursor,
+    team: Team,
+    meetings: list[tuple],
+    sessions: list[list[tuple]],
+    which: list[int],
+) -> dict[str, int]:
+    """COPY meetings that were not stored (and their sessions); their keys' new ids."""
+    cursor.execute(
+        "SELECT nextval(pg_get_serial_sequence('attendance_meeting', 'id'))"
+        " FROM generate_series(1, %s)",
+        [len(which)],
+    )
+    drawn = [row[0] for row in cursor.fetchall()]
+    m_cols = _quoted(("id", "team_id", *MEETING_COLUMNS))
+    with cursor.copy(f"COPY attendance_meeting ({m_cols}) FROM STDIN") as copy:
+        for pk, i in zip(drawn, which, strict=True):
+            copy.write_row((pk, team.pk, *meetings[i]))
+    s_cols = _quoted(("meeting_id", "team_id", *SESSION_COLUMNS))
+    with cursor.copy(f"COPY attendance_attendance ({s_cols}) FROM STDIN") as copy:
+        for pk, i in zip(drawn, which, strict=True):
+            for row in sessions[i]:
+                copy.write_row((pk, team.pk, *row))
+    return {meetings[i][0]: pk for pk, i in zip(drawn, which, strict=True)}
+
+
+def _upsert_staged(
+    cursor: psycopg.Cursor,
+    team: Team,
+    meetings: list[tuple],
+    sessions: list[list[tuple]],
+    which: list[int],
+) -> dict[str, int]:
+    """Upsert these meetings and their sessions through the temporary tables."""
+    m_cols = _quoted(MEETING_COLUMNS)
+    s_cols = _quoted(SESSION_COLUMNS)
+    for statement in _STAGING:
+        cursor.execute(statement)
+    with cursor.copy(f"COPY attendance_sync_meeting ({m_cols}) FROM STDIN") as copy:
+        for i in which:
+            copy.write_row(meetings[i])
+    # Only constants are formatted in (the column lists); the team is a parameter.
+    cursor.execute(
+        f"""INSERT INTO attendance_meeting (team_id, {m_cols})
+        SELECT %s, {m_cols} FROM attendance_sync_meeting
+        ON CONFLICT (team_id, key) DO UPDATE SET {_assignments(MEETING_COLUMNS[1:])}
+        RETURNING key, id""",  # noqa: S608
+        [team.pk],
+    )
+    ids = dict(cursor.fetchall())
+    with cursor.copy(f"COPY attendance_sync_session (meeting_id, {s_cols}) FROM STDIN") as copy:
+        for i in which:
+            meeting_id = ids[meetings[i][0]]
+            for row in sessions[i]:
+                copy.write_row((meeting_id, *row))
+    cursor.execute(
+        f"""INSERT INTO attendance_attendance (meeting_id, team_id, {s_cols})
+        SELECT meeting_id, %s, {s_cols} FROM attendance_sync_session
+        ON CONFLICT (meeting_id, session_key) DO UPDATE SET
+            {_assignments([c for c in SESSION_COLUMNS if c != "session_key"])}""",  # noqa: S608
+        [team.pk],
+    )
+    return ids
 
 
 def _upsert_orm(team: Team, meetings: list[tuple], sessions: list[list[tuple]]) -> list[int]:

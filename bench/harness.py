@@ -420,7 +420,10 @@ class Harness:
 
         with connection.cursor() as cursor:
             # What autovacuum would do soon after a load, done now so plans are stable.
-            cursor.execute("VACUUM (ANALYZE) attendance_meeting, attendance_attendance")
+            cursor.execute(
+                "VACUUM (ANALYZE) attendance_meeting, attendance_attendance,"
+                " attendance_meetingpresence, attendance_personday"
+            )
         self.loaded = True
 
     def report_range(self) -> tuple[Any, Any]:

@@ -29,6 +29,12 @@ class Dialect:
         # "50 of 60 minutes" is exactly 50%, as on PostgreSQL.
         return f"ROUND((julianday({expr}) - 2440587.5) * 86400.0, 3)"
 
+    def utc_day(self, expr: str) -> str:
+        """The UTC date of a stored datetime, as a DateField stores it."""
+        if self.vendor == "postgresql":
+            return f"(({expr}) AT TIME ZONE 'UTC')::date"
+        return f"date({expr})"
+
     def greatest(self, *exprs: str) -> str:
         name = "GREATEST" if self.vendor == "postgresql" else "MAX"
         return f"{name}({', '.join(exprs)})"

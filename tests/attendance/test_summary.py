@@ -6,6 +6,8 @@ import time
 from datetime import UTC, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from attendance.models import Meeting, MeetingPresence, PersonDay
 from attendance.reports.filters import ReportFilters
@@ -49,7 +51,15 @@ def computed(team, meeting_ids) -> set[tuple]:
 
 def days(team) -> dict[tuple, tuple]:
     return {
-        (d.day, d.identity): (d.meetings, d.sessions, round(d.merged, 3), d.open)
+        (d.day, d.identity): (
+            d.name,
+            d.meetings,
+            d.sessions,
+            round(d.merged, 3),
+            round(d.first_join, 3),
+            round(d.last_leave, 3),
+            d.open,
+        )
         for d in PersonDay.objects.filter(team=team)
     }
 
@@ -58,12 +68,21 @@ def days_from_meetings(team) -> dict[tuple, tuple]:
     """PersonDay as it should be: MeetingPresence added up per UTC day, in Python."""
     out: dict[tuple, list] = {}
     for p in MeetingPresence.objects.filter(team=team):
-        figures = out.setdefault((p.start.astimezone(UTC).date(), p.identity), [0, 0, 0.0, False])
-        figures[0] += 1
-        figures[1] += p.sessions
-        figures[2] += p.merged
-        figures[3] = figures[3] or p.open
-    return {key: (m, s, round(x, 3), o) for key, (m, s, x, o) in out.items()}
+        key = (p.start.astimezone(UTC).date(), p.identity)
+        if key not in out:
+            out[key] = [p.name, 0, 0, 0.0, p.first_join, p.last_leave, False]
+        f = out[key]
+        f[0] = max(f[0], p.name)
+        f[1] += 1
+        f[2] += p.sessions
+        f[3] += p.merged
+        f[4] = min(f[4], p.first_join)
+        f[5] = max(f[5], p.last_leave)
+        f[6] = f[6] or p.open
+    return {
+        key: (n, m, s, round(x, 3), round(j, 3), round(lv, 3), o)
+        for key, (n, m, s, x, j, lv, o) in out.items()
+    }
 
 
 @pytest.mark.django_db
@@ -111,6 +130,70 @@ def test_summarising_again_replaces_rows_and_an_ongoing_meeting_gets_none():
     row = MeetingPresence.objects.get(meeting=done)
     assert (row.sessions, row.merged) == (2, 2700)
     assert summarise_pending(team) == 0  # nothing ended is left without a summary
+
+
+@pytest.mark.django_db
+def test_day_sums_stay_exact_as_meetings_are_added_to_and_replaced_on_a_day():
+    """New meetings are added to a day's sums; a meeting summarised again makes its
+    days be added up anew. Every step is checked against the whole day added up."""
+    team = make_team("day-sums", time_zone="UTC")
+    first = meeting(team, "alpha", utc(2025, 3, 10, 9), utc(2025, 3, 10, 10))
+    session(first, "ann@example.com", utc(2025, 3, 10, 9), utc(2025, 3, 10, 9, 30), name="Ann")
+    session(first, "bo@example.com", utc(2025, 3, 10, 9, 5), utc(2025, 3, 10, 9, 10))
+    summarise(team, [first.pk])
+    assert days(team) == days_from_meetings(team)
+
+    # A later meeting the same day, and one the next day: added to the sums.
+    second = meeting(team, "beta", utc(2025, 3, 10, 23), utc(2025, 3, 10, 23, 50))
+    session(second, "ann@example.com", utc(2025, 3, 10, 23), None, name="Ann B")
+    session(second, "cy@example.com", utc(2025, 3, 10, 23, 1), utc(2025, 3, 10, 23, 2))
+    third = meeting(team, "alpha", utc(2025, 3, 11, 1), utc(2025, 3, 11, 2))
+    session(third, "ann@example.com", utc(2025, 3, 11, 1), utc(2025, 3, 11, 1, 20))
+    summarise(team, [second.pk, third.pk])
+    ann = PersonDay.objects.get(team=team, day=utc(2025, 3, 10).date(), identity="ann@example.com")
+    assert (ann.name, ann.meetings, ann.sessions, ann.open) == ("Ann B", 2, 2, True)
+    assert ann.merged == 1800 + 3000
+    assert days(team) == days_from_meetings(team)
+
+    # The first meeting again (a late session) in one batch with a new meeting of its
+    # day: the day is added up anew, the new meeting counted once.
+    session(first, "dee@example.com", utc(2025, 3, 10, 9, 40), utc(2025, 3, 10, 9, 59))
+    fourth = meeting(team, "gamma", utc(2025, 3, 10, 12), utc(2025, 3, 10, 13))
+    session(fourth, "bo@example.com", utc(2025, 3, 10, 12), utc(2025, 3, 10, 12, 30))
+    summarise(team, [fourth.pk, first.pk, third.pk])
+    assert days(team) == days_from_meetings(team)
+    bo = PersonDay.objects.get(team=team, day=utc(2025, 3, 10).date(), identity="bo@example.com")
+    assert (bo.meetings, bo.merged) == (2, 300 + 1800)
+
+    # A meeting whose start moved to another day: gone from the old day, on the new one.
+    Meeting.objects.filter(pk=third.pk).update(start=utc(2025, 3, 9, 22), end=utc(2025, 3, 9, 23))
+    summarise(team, [third.pk])
+    assert days(team) == days_from_meetings(team)
+    assert not PersonDay.objects.filter(team=team, day=utc(2025, 3, 11).date()).exists()
+    assert stored(team) == computed(team, [first.pk, second.pk, third.pk, fourth.pk])
+
+
+@pytest.mark.django_db
+def test_only_a_meeting_with_a_summary_to_store_takes_the_teams_day_lock():
+    """Participant events of an ongoing meeting summarise nothing, so they do not queue
+    behind a sync's day sums for the team's lock."""
+    team = make_team("locks", time_zone="UTC")
+    live = meeting(team, "beta", utc(2025, 3, 10, 9), None)
+    session(live, "bo@example.com", utc(2025, 3, 10, 9), None)
+    done = meeting(team, "alpha", utc(2025, 3, 10, 9), utc(2025, 3, 10, 10))
+    session(done, "ann@example.com", utc(2025, 3, 10, 9), utc(2025, 3, 10, 9, 30))
+
+    def team_reads(ids) -> list[str]:
+        with CaptureQueriesContext(connection) as ctx:
+            summarise(team, ids)
+        return [q["sql"] for q in ctx.captured_queries if 'FROM "teams_team"' in q["sql"]]
+
+    assert team_reads([live.pk]) == []
+    locks = team_reads([done.pk])
+    assert len(locks) == 1
+    if connection.vendor == "postgresql":
+        assert locks[0].endswith("FOR NO KEY UPDATE")
+    assert MeetingPresence.objects.filter(meeting=done).exists()
 
 
 @pytest.mark.django_db
