@@ -16,7 +16,8 @@ from urllib.parse import quote
 
 from daily import validation
 from daily.base import DailyClient
-from daily.enums import Capability, Dialect, Privacy, TeamRole
+from daily.domains_parse import parse_participants, parse_user, pin, seconds_between
+from daily.enums import PRIVACY_WORDS, Capability, Dialect, Privacy
 from daily.errors import (
     AuthError,
     DailyError,
@@ -34,11 +35,10 @@ from daily.shapes import true_flag
 from daily.timeutil import (
     ONE_MINUTE,
     TimeMemo,
-    duration_between,
     floor_minute,
     to_iso_z,
 )
-from daily.types import Meeting, Participant, Room, TeamInfo, TeamUser
+from daily.types import Meeting, Room, TeamInfo
 
 log = logging.getLogger("daily")
 
@@ -49,6 +49,9 @@ _NOT_FOUND_WORDS = ("not found", "no such")
 _TRANSIENT_WORDS = ("try again", "internal error", "temporar", "timed out", "unavailable")
 # What `quote(name, safe="")` leaves as it is; room names are almost always only this.
 _URL_SAFE_NAME = re.compile(r"[A-Za-z0-9_.~-]+")
+_ROOM_DEFAULTS = RoomProperties.all_defaults()
+_new_object = object.__new__
+_set_attribute = object.__setattr__
 
 
 def classify_domains_error(message: str) -> type[DailyError]:
@@ -169,7 +172,7 @@ class DomainsClient(DailyClient):
             name=room_name,
             privacy=chosen or Privacy.TEAM,
             url=self._room_url(room_name),
-            dial_in_pin=_pin(data.get("dialInPIN")),
+            dial_in_pin=pin(data.get("dialInPIN")),
         )
 
     # Reference: domains-api-original "Change privacy setting for a room"
@@ -283,32 +286,53 @@ class DomainsClient(DailyClient):
         return TeamInfo(
             name=name if isinstance(name, str) and name else self.team,
             invite_link=invite if isinstance(invite, str) and invite else None,
-            rooms=[self._parse_room(item) for item in rooms],
-            users=[_parse_user(key, value) for key, value in user_items],
+            rooms=self._parse_rooms(rooms),
+            users=[parse_user(key, value) for key, value in user_items],
         )
 
-    def _parse_room(self, item: object) -> Room:
-        if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"]:
-            raise ParseError("a room has no name")
-        privacy = None
-        if isinstance(item.get("privacy"), str):
-            try:
-                privacy = Privacy.parse(item["privacy"])
-            except ValueError:
-                privacy = None
-        return construct(
-            Room,
-            {
-                "name": item["name"],
-                "privacy": privacy,
-                "url": self._room_url(item["name"]),
-                "id": None,
-                "created_at": None,
-                "api_created": None,
-                "dial_in_pin": _pin(item.get("dialInPIN")),
-                "properties": RoomProperties.all_defaults(),
-            },
-        )
+    def _parse_rooms(self, items: list[Any]) -> list[Room]:
+        # Team info lists every room, so this is one tight loop in which the usual shapes
+        # take no detours: Privacy's exact wire words, quote() only when it would change
+        # the name, one all-defaults properties instance, instances filled as `construct`
+        # does. test_parser_equivalence.py checks it against the plain version.
+        rooms: list[Room] = []
+        append = rooms.append
+        prefix = f"https://{self.team}.daily.co/"
+        url_safe = _URL_SAFE_NAME.fullmatch
+        words = PRIVACY_WORDS
+        for item in items:
+            if not isinstance(item, dict):
+                raise ParseError("a room has no name")
+            name = item.get("name")
+            if not isinstance(name, str) or not name:
+                raise ParseError("a room has no name")
+            privacy = None
+            raw = item.get("privacy")
+            if isinstance(raw, str):
+                privacy = words.get(raw) if type(raw) is str else None
+                if privacy is None:
+                    try:
+                        privacy = Privacy.parse(raw)
+                    except ValueError:
+                        privacy = None
+            raw = item.get("dialInPIN")
+            room = _new_object(Room)
+            _set_attribute(
+                room,
+                "__dict__",
+                {
+                    "name": name,
+                    "privacy": privacy,
+                    "url": prefix + (name if url_safe(name) else quote(name, safe="")),
+                    "id": None,
+                    "created_at": None,
+                    "api_created": None,
+                    "dial_in_pin": raw if type(raw) is str and raw else pin(raw),
+                    "properties": _ROOM_DEFAULTS,
+                },
+            )
+            append(room)
+        return rooms
 
     def _parse_meeting(self, item: object, times: TimeMemo) -> Meeting:
         if not isinstance(item, dict):
@@ -316,8 +340,13 @@ class DomainsClient(DailyClient):
         room = item.get("room")
         if not isinstance(room, str) or not room:
             raise ParseError("a meeting has no room")
-        start, start_iso = times.read(item.get("mtgStart"), "mtgStart")
-        end = times.read_optional(item.get("mtgEnd"), "mtgEnd")
+        start, start_iso, start_s = times.entry(item.get("mtgStart"), "mtgStart")
+        raw_end = item.get("mtgEnd")
+        if raw_end is None or raw_end == "":
+            end = duration = None
+        else:
+            end, _, end_s = times.entry(raw_end, "mtgEnd")
+            duration = seconds_between(start, start_s, end, end_s)
         participants = item.get("participants") or []
         if not isinstance(participants, list):
             raise ParseError("participants is not a list")
@@ -330,9 +359,9 @@ class DomainsClient(DailyClient):
                 "start": start,
                 "end": end,
                 "ongoing": end is None,
-                "duration": duration_between(start, end),
+                "duration": duration,
                 "max_participants": None,
-                "participants": [_parse_participant(p, times) for p in participants],
+                "participants": parse_participants(participants, times),
             },
         )
 
@@ -346,62 +375,3 @@ def _split_point(low: datetime, high: datetime) -> datetime:
     if point <= low:
         point += ONE_MINUTE
     return point
-
-
-def _pin(value: object) -> str | None:
-    if isinstance(value, str) and value:
-        return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    return None
-
-
-def _parse_user(key: object, value: object) -> TeamUser:
-    if not isinstance(value, dict):
-        raise ParseError("a user is not an object")
-    email = value.get("email")
-    if not isinstance(email, str) or not email:
-        email = key
-    if not isinstance(email, str) or not email:
-        raise ParseError("a user has no email")
-    name = value.get("name")
-    avatar = value.get("avatarSrc")
-    role_raw = value.get("role")
-    try:
-        role = TeamRole(role_raw)
-    except ValueError:
-        # An unknown role gets the lesser one: never show someone as an owner by guess.
-        log.warning("domains team info: unknown user role, treating as member")
-        role = TeamRole.MEMBER
-    return TeamUser(
-        email=email,
-        name=name if isinstance(name, str) and name else None,
-        avatar_url=avatar if isinstance(avatar, str) and avatar else None,
-        role=role,
-    )
-
-
-def _parse_participant(item: object, times: TimeMemo) -> Participant:
-    if not isinstance(item, dict):
-        raise ParseError("a participant is not an object")
-    email = item.get("email")
-    if not isinstance(email, str) or not email.strip():
-        # No email means not logged in, which is what "guest" says.
-        email = "guest"
-    join, join_iso = times.read(item.get("mtgJoin"), "mtgJoin")
-    leave = times.read_optional(item.get("mtgLeave"), "mtgLeave")
-    # Undocumented, but the docs say ?name= "will also be part of the attendance data":
-    # use a name when one is present, never rely on it.
-    name = item.get("name") if isinstance(item.get("name"), str) else item.get("userName")
-    return construct(
-        Participant,
-        {
-            "session_key": f"{email}|{join_iso}",
-            "user_id": None,
-            "user_name": name if isinstance(name, str) and name else None,
-            "email": email,
-            "join": join,
-            "leave": leave,
-            "duration": duration_between(join, leave),
-        },
-    )

@@ -112,11 +112,13 @@ class Privacy(StrEnum):
         # it runs once per listed room, hence a dict lookup before the (slow) Enum call.
         if isinstance(value, str):
             text = value.strip().lower()
-            return _PRIVACY_WORDS.get(text) or cls(text)
+            return PRIVACY_WORDS.get(text) or cls(text)
         raise ValueError(f"not a privacy setting: {type(value).__name__}")
 
 
-_PRIVACY_WORDS = {"team": Privacy.TEAM, **{privacy.value: privacy for privacy in Privacy}}
+# Every word Privacy.parse accepts, stripped and lower-cased (the REST parser reads rooms'
+# exact wire values here first).
+PRIVACY_WORDS = {"team": Privacy.TEAM, **{privacy.value: privacy for privacy in Privacy}}
 
 
 PRIVACY_CHOICES: dict[Dialect, tuple[Privacy, ...]] = {

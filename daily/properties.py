@@ -133,7 +133,17 @@ class _Sparse:
         return cls()
 
     @classmethod
-    def from_config(cls, config: Mapping[str, object] | None) -> Self:
+    def from_config(
+        cls, config: Mapping[str, object] | None, memo: dict[Any, Self] | None = None
+    ) -> Self:
+        """Read a config; `memo` (one per answer) shares the result of identical configs.
+
+        A listing of thousands of rooms repeats a few dozen configs. Results are immutable
+        and a pure function of the config, so equal configs may share one: the memo key is
+        the items with their value types (1, 1.0 and True stay apart), configs holding an
+        unhashable value (a nested object) are read every time, and a config that logged a
+        warning is not remembered (each occurrence logs it again, as without a memo).
+        """
         if config is None:
             return cls.all_defaults()
         # The dict check first: it is what Daily's JSON gives, and the ABC check is slow.
@@ -141,7 +151,18 @@ class _Sparse:
             raise ParseError(f"{cls.__name__} config is not an object")
         if not config:  # what most rooms send
             return cls.all_defaults()
+        key = None
+        if memo is not None and type(config) is dict:
+            try:
+                key = (tuple(config.items()), tuple(map(type, config.values())))
+                known = memo.get(key)
+            except TypeError:  # unhashable
+                key = None
+            else:
+                if known is not None:
+                    return known
         values: dict[str, Any] = vars(cls.all_defaults()).copy()  # every field, at its default
+        clean = True
         # The keys Daily sent, not every known field: configs are sparse.
         for name, raw in config.items():
             parse = cls._PARSERS.get(name)
@@ -150,13 +171,17 @@ class _Sparse:
             try:
                 values[name] = parse(raw)
             except _Skip:
+                clean = False
                 log.warning(
                     "Ignoring %s.%s from Daily: unexpected %s value",
                     cls.__name__,
                     name,
                     type(raw).__name__,
                 )
-        return construct(cls, values)
+        result = construct(cls, values)
+        if key is not None and clean:
+            memo[key] = result  # type: ignore[index]
+        return result
 
     def to_config(self) -> dict[str, object]:
         """Only the fields that are set; read-only fields (sip_uri) are never sent."""

@@ -127,6 +127,7 @@ class RestClient(RestExtras, DailyClient):
         rooms: list[Room] = []
         seen: set[str] = set()
         cursor: str | None = None
+        configs: dict[Any, RoomProperties] = {}  # identical configs read once (from_config)
         while True:
             params: dict[str, Any] = {"limit": PAGE_LIMIT}
             if cursor is not None:
@@ -136,7 +137,7 @@ class RestClient(RestExtras, DailyClient):
                 page = listing(data, "the room list", "data")
                 if not page:
                     return rooms
-                parsed = [rest_parse.room(item, self._room_url) for item in page]
+                parsed = rest_parse.room_list(page, self._room_url, configs)
             for room in parsed:
                 key = room.id or room.name
                 if key not in seen:
@@ -291,7 +292,11 @@ class RestClient(RestExtras, DailyClient):
                 page = listing(data, "the meeting list", "data")
                 if not page:
                     return
-                meetings = [rest_parse.meeting(item) for item in page]
+                # Whole unix seconds already read, shared by the page's meetings (see
+                # rest_parse.participant). Per page: a sync's window may hold millions of
+                # distinct seconds, and its memory must not grow with the window.
+                times: dict[int, datetime] = {}
+                meetings = [rest_parse.meeting(item, None, times) for item in page]
                 truncated = {
                     m.key
                     for m, item in zip(meetings, page, strict=True)
@@ -313,13 +318,15 @@ class RestClient(RestExtras, DailyClient):
         result: list[Participant] = []
         seen: set[str] = set()
         cursor: str | None = None
+        times: dict[int, datetime] = {}
         while True:
             params: dict[str, Any] = {"limit": PAGE_LIMIT}
             if cursor is not None:
                 params["joined_after"] = cursor
             data = self._request("GET", path, params=params).data
             with self._parsing("GET", path):
-                page = [rest_parse.participant(p) for p in listing(data, "participants", "data")]
+                raw = listing(data, "participants", "data")
+                page = rest_parse.participant_list(raw, times)
             if not page:
                 return result
             for participant in page:

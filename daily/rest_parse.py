@@ -8,13 +8,22 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
 
-from daily.enums import Privacy
+from daily.enums import PRIVACY_WORDS, Privacy
 from daily.errors import ParseError
 from daily.frozen import construct
 from daily.properties import RoomProperties
-from daily.shapes import first, obj, opt_bool, opt_int, opt_text, opt_time, text
-from daily.timeutil import add_seconds, parse_time
+from daily.shapes import first, obj, opt_int, opt_text, opt_time, text
+from daily.timeutil import (
+    EARLIEST,
+    EPOCH_EARLIEST,
+    EPOCH_LATEST,
+    LATEST,
+    add_seconds,
+    parse_time,
+)
 from daily.types import (
     DomainConfig,
     Meeting,
@@ -26,83 +35,222 @@ from daily.types import (
 
 log = logging.getLogger("daily")
 
-
-def room(data: object, url_for: Callable[[str], str]) -> Room:
-    item = obj(data, "a room")
-    name = text(item, "name", "a room")
-    privacy = None
-    raw_privacy = item.get("privacy")
-    if isinstance(raw_privacy, str):
-        try:
-            privacy = Privacy.parse(raw_privacy)
-        except ValueError:
-            log.warning("REST room: unknown privacy value, shown as unknown")
-    config = item.get("config")
-    if config is not None and not isinstance(config, dict):
-        log.warning("REST room: config is not an object, treated as all defaults")
-        config = None
-    url = opt_text(item.get("url"))
-    return construct(
-        Room,
-        {
-            "name": name,
-            "privacy": privacy,
-            "url": url if url is not None else url_for(name),
-            "id": opt_text(item.get("id")),
-            "created_at": opt_time(item.get("created_at")),
-            "api_created": opt_bool(item.get("api_created")),
-            "dial_in_pin": None,
-            "properties": RoomProperties.from_config(config),
-        },
-    )
+fromisoformat = datetime.fromisoformat
+fromtimestamp = datetime.fromtimestamp
+new_object = object.__new__
+set_dict = object.__setattr__
+ROOM_DEFAULTS = RoomProperties.all_defaults()
+from_config = RoomProperties.from_config
 
 
-def participant(data: object) -> Participant:
-    item = obj(data, "a participant")
-    session = text(item, "participant_id", "a participant")
-    join = parse_time(item.get("join_time"), field="join_time")
-    duration = opt_int(item.get("duration"))
-    return construct(
-        Participant,
-        {
-            "session_key": session,
-            "user_id": opt_text(item.get("user_id")),
-            "user_name": opt_text(item.get("user_name")),
-            "email": None,
-            "join": join,
-            "leave": None if duration is None else add_seconds(join, duration, field="duration"),
-            "duration": duration,
-        },
-    )
+def room(
+    data: object, url_for: Callable[[str], str], configs: dict[Any, RoomProperties] | None = None
+) -> Room:
+    """One room (see `room_list`)."""
+    return room_list([data], url_for, configs)[0]
 
 
-def meeting(data: object, participants: list[Participant] | None = None) -> Meeting:
-    """A meeting; pass `participants` to replace the inline list (see RestClient)."""
-    item = obj(data, "a meeting")
-    meeting_id = text(item, "id", "a meeting")
-    start = parse_time(item.get("start_time"), field="start_time")
-    duration = opt_int(item.get("duration"))
-    ongoing = item.get("ongoing") is True
+def room_list(
+    items: list[object],
+    url_for: Callable[[str], str],
+    configs: dict[Any, RoomProperties] | None = None,
+) -> list[Room]:
+    """`[room(item, url_for) for item in items]`, in one loop (list_rooms reads thousands).
+
+    `configs` is a RoomProperties.from_config memo shared by one listing. The checks of
+    obj, text, opt_text, opt_time and Privacy.parse are inlined for the usual shapes;
+    tests/unit/daily/test_parser_equivalence.py checks every result, error and warning
+    against the plain version.
+    """
+    result: list[Room] = []
+    append = result.append
+    for data in items:
+        if not isinstance(data, dict):
+            raise ParseError("a room is not an object")
+        name = data.get("name")
+        if not isinstance(name, str) or not name:
+            raise ParseError("a room has no name")
+        privacy = None
+        raw_privacy = data.get("privacy")
+        if isinstance(raw_privacy, str):
+            # The exact wire words first: Privacy.parse would strip and lower them as is.
+            privacy = PRIVACY_WORDS.get(raw_privacy) if type(raw_privacy) is str else None
+            if privacy is None:
+                try:
+                    privacy = Privacy.parse(raw_privacy)
+                except ValueError:
+                    log.warning("REST room: unknown privacy value, shown as unknown")
+        config = data.get("config")
+        if config is not None and not isinstance(config, dict):
+            log.warning("REST room: config is not an object, treated as all defaults")
+            config = None
+        url = data.get("url")
+        room_id = data.get("id")
+        created = data.get("created_at")
+        if type(created) is str and created:
+            # parse_time's ISO fast path; anything else (or an error) goes through opt_time.
+            try:
+                moment = fromisoformat(created)
+            except ValueError:
+                created = opt_time(created)
+            else:
+                created = (
+                    moment
+                    if moment.tzinfo is UTC and EARLIEST <= moment <= LATEST
+                    else opt_time(created)
+                )
+        else:
+            created = opt_time(created)
+        api_created = data.get("api_created")
+        instance = new_object(Room)
+        set_dict(
+            instance,
+            "__dict__",
+            {
+                "name": name,
+                "privacy": privacy,
+                "url": url if isinstance(url, str) and url else url_for(name),
+                "id": room_id if isinstance(room_id, str) and room_id else None,
+                "created_at": created,
+                "api_created": api_created if isinstance(api_created, bool) else None,
+                "dial_in_pin": None,
+                "properties": ROOM_DEFAULTS if not config else from_config(config, configs),
+            },
+        )
+        append(instance)
+    return result
+
+
+def participant(data: object, times: dict[int, datetime] | None = None) -> Participant:
+    """One participant (see `participant_list`)."""
+    return participant_list([data], times)[0]
+
+
+def participant_list(
+    items: list[object], times: dict[int, datetime] | None = None
+) -> list[Participant]:
+    """`[participant(item) for item in items]`, in one loop (thousands per answer).
+
+    `times` memoizes whole unix seconds within one answer: whole seconds in range (what
+    Daily sends) are read with integer comparisons and each distinct second becomes one
+    shared datetime; any other value goes the general way (parse_time, add_seconds),
+    which gives the same results and errors. The first bad item raises, as in a list
+    comprehension.
+    """
+    if times is None:
+        times = {}
+    result: list[Participant] = []
+    append = result.append
+    for data in items:
+        if not isinstance(data, dict):
+            raise ParseError("a participant is not an object")
+        session = data.get("participant_id")
+        if not isinstance(session, str) or not session:
+            raise ParseError("a participant has no participant_id")
+        raw_join = data.get("join_time")
+        duration = data.get("duration")
+        if type(duration) is not int:
+            duration = opt_int(duration)
+        if type(raw_join) is int and EPOCH_EARLIEST <= raw_join <= EPOCH_LATEST:
+            join = times.get(raw_join)
+            if join is None:
+                join = times[raw_join] = fromtimestamp(raw_join, UTC)
+            if duration is None:
+                leave = None
+            else:
+                raw_leave = raw_join + duration
+                if EPOCH_EARLIEST <= raw_leave <= EPOCH_LATEST:
+                    leave = times.get(raw_leave)
+                    if leave is None:
+                        leave = times[raw_leave] = fromtimestamp(raw_leave, UTC)
+                else:
+                    leave = add_seconds(join, duration, field="duration")
+        else:
+            join = parse_time(raw_join, field="join_time")
+            leave = None if duration is None else add_seconds(join, duration, field="duration")
+        user_id = data.get("user_id")
+        user_name = data.get("user_name")
+        instance = new_object(Participant)
+        set_dict(
+            instance,
+            "__dict__",
+            {
+                "session_key": session,
+                "user_id": user_id if isinstance(user_id, str) and user_id else None,
+                "user_name": user_name if isinstance(user_name, str) and user_name else None,
+                "email": None,
+                "join": join,
+                "leave": leave,
+                "duration": duration,
+            },
+        )
+        append(instance)
+    return result
+
+
+def meeting(
+    data: object,
+    participants: list[Participant] | None = None,
+    times: dict[int, datetime] | None = None,
+) -> Meeting:
+    """A meeting; pass `participants` to replace the inline list (see RestClient).
+
+    `times` is shared by the meetings of one answer (see `participant`).
+    """
+    # obj(), text() and opt_int() inlined, in the same order (which error comes first).
+    if not isinstance(data, dict):
+        raise ParseError("a meeting is not an object")
+    meeting_id = data.get("id")
+    if not isinstance(meeting_id, str) or not meeting_id:
+        raise ParseError("a meeting has no id")
+    if times is None:
+        times = {}
+    raw_start = data.get("start_time")
+    if type(raw_start) is int and EPOCH_EARLIEST <= raw_start <= EPOCH_LATEST:
+        start = times.get(raw_start)
+        if start is None:
+            start = times[raw_start] = fromtimestamp(raw_start, UTC)
+    else:
+        start = parse_time(raw_start, field="start_time")
+        raw_start = None
+    duration = data.get("duration")
+    if type(duration) is not int:
+        duration = opt_int(duration)
+    ongoing = data.get("ongoing") is True
     if participants is None:
-        raw = item.get("participants") or []
+        raw = data.get("participants") or []
         if not isinstance(raw, list):
             raise ParseError("participants is not a list")
-        participants = [participant(p) for p in raw]
-    end = None if ongoing or duration is None else add_seconds(start, duration, field="duration")
-    return construct(
-        Meeting,
+        participants = participant_list(raw, times)
+    if ongoing or duration is None:
+        end = None
+    elif raw_start is not None and EPOCH_EARLIEST <= raw_start + duration <= EPOCH_LATEST:
+        end = times.get(raw_start + duration)
+        if end is None:
+            end = times[raw_start + duration] = fromtimestamp(raw_start + duration, UTC)
+    else:
+        end = add_seconds(start, duration, field="duration")
+    room_name = data.get("room")
+    if not isinstance(room_name, str) or not room_name:
+        raise ParseError("a meeting has no room")
+    peak = data.get("max_participants")
+    instance = new_object(Meeting)
+    set_dict(
+        instance,
+        "__dict__",
         {
             "key": meeting_id,
             "upstream_id": meeting_id,
-            "room": text(item, "room", "a meeting"),
+            "room": room_name,
             "start": start,
             "end": end,
             "ongoing": ongoing,
             "duration": duration,
-            "max_participants": opt_int(item.get("max_participants")),
+            "max_participants": peak if type(peak) is int else opt_int(peak),
             "participants": participants,
         },
     )
+    return instance
 
 
 def presence(data: object) -> list[PresenceParticipant]:
