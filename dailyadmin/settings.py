@@ -102,7 +102,7 @@ REDIS_URL = env_url("REDIS_URL", ("redis", "rediss", "unix"))
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "dailyadmin.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "dailyadmin",
         }

@@ -104,5 +104,5 @@ def test_settings_switch_to_postgres_and_redis_from_the_environment():
     assert out == [
         "django.db.backends.postgresql",
         "redis://127.0.0.1:6379/3",
-        "django.core.cache.backends.redis.RedisCache",
+        "dailyadmin.cache.RedisCache",
     ]
