@@ -11,13 +11,11 @@ from the cache than their names, privacy and creation times.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import NamedTuple
 
-from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.http import QueryDict
 
@@ -58,9 +56,9 @@ def listed_rooms(team: Team) -> RoomList:
     """The team's rooms (`services.get_rooms`), listed; cached per team like the rooms."""
 
     def compute() -> tuple[RoomList, float]:
-        rooms = [ListedRoom.of(room) for room in services.get_rooms(team)]
-        expires = time.time() + settings.DAILY_ROOMS_CACHE_SECONDS
-        return RoomList(rooms, expires), expires
+        # Kept no longer than the answer it is made from.
+        rooms, expires = services.rooms_until(team)
+        return RoomList([ListedRoom.of(room) for room in rooms], expires), expires
 
     return services.cached_until(team, "listed", compute)
 

@@ -87,13 +87,19 @@ def _key(team: Team, what: str) -> str:
     return f"{_PREFIX}:{team.pk}:{_generation(team)}:{stamp}:{what}"
 
 
+def _cached_answer(team: Team, what: str, compute: Callable[[], T]) -> tuple[T, float]:
+    """Daily's answer, cached per team, and the unix time until which the cache keeps it
+    (what is made from it must not outlive it)."""
+    key = _key(team, f"{what}+expiry")
+    entry = cache.get(key)
+    if entry is None:
+        entry = (compute(), time.time() + settings.DAILY_ROOMS_CACHE_SECONDS)
+        cache.set(key, entry, settings.DAILY_ROOMS_CACHE_SECONDS)
+    return entry
+
+
 def _cached(team: Team, what: str, compute: Callable[[], T]) -> T:
-    key = _key(team, what)
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, settings.DAILY_ROOMS_CACHE_SECONDS)
-    return value
+    return _cached_answer(team, what, compute)[0]
 
 
 def cached_until(team: Team, what: str, compute: Callable[[], tuple[T, float]]) -> T:
@@ -137,9 +143,15 @@ def get_team_info(team: Team) -> TeamInfo:
 
 def get_rooms(team: Team) -> list[Room]:
     """Every room of the team, as Daily lists them; cached per team (one Daily call)."""
+    return rooms_until(team)[0]
+
+
+def rooms_until(team: Team) -> tuple[list[Room], float]:
+    """`get_rooms`, and the unix time until which the cache keeps that answer."""
     if dialect_of(team) is DailyDialect.DOMAINS:
-        return get_team_info(team).rooms
-    return _cached(team, "rooms", lambda: _fetch(team, lambda c: c.list_rooms()))
+        info, expires = _cached_answer(team, "info", lambda: _fetch(team, lambda c: c.team_info()))
+        return info.rooms, expires
+    return _cached_answer(team, "rooms", lambda: _fetch(team, lambda c: c.list_rooms()))
 
 
 def count_rooms(team: Team) -> int:
@@ -147,9 +159,9 @@ def count_rooms(team: Team) -> int:
     Daily call (a REST list takes one per 100 rooms), cached alike."""
     if dialect_of(team) is DailyDialect.DOMAINS:
         return len(get_team_info(team).rooms)
-    listed = cache.get(_key(team, "rooms"))
+    listed = cache.get(_key(team, "rooms+expiry"))
     if listed is not None:
-        return len(listed)
+        return len(listed[0])
     return _cached(team, "count", lambda: _fetch(team, lambda c: c.count_rooms()))
 
 

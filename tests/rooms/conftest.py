@@ -44,3 +44,18 @@ def domains_privacy(sim: SimulatorProcess) -> dict[str, str]:
         timeout=10,
     ).json()
     return {room["name"]: room["privacy"] for room in team["rooms"]}
+
+
+def serve_rooms(monkeypatch: pytest.MonkeyPatch, rooms) -> None:
+    """Make `rooms(team)` the team's room list, as Daily's answer cached just now."""
+    import time
+
+    from django.conf import settings
+
+    from rooms import services
+
+    monkeypatch.setattr(
+        services,
+        "rooms_until",
+        lambda team: (rooms(team), time.time() + settings.DAILY_ROOMS_CACHE_SECONDS),
+    )

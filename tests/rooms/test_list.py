@@ -11,7 +11,7 @@ from daily import Privacy, Room
 from rooms import services
 from teams.models import Role
 from tests.factories import make_team
-from tests.rooms.conftest import HTMX, daily_calls
+from tests.rooms.conftest import HTMX, daily_calls, serve_rooms
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +75,7 @@ def test_the_query_count_does_not_grow_with_the_rooms(login, monkeypatch, role):
     counts = []
     for size in (10, 200, 2000):
         rooms = _rooms(size)
-        monkeypatch.setattr(services, "get_rooms", lambda _team, rooms=rooms: rooms)
+        serve_rooms(monkeypatch, lambda _team, rooms=rooms: rooms)
         services.invalidate(team)  # a new list: nothing made from the last one is served
         for _made_then_cached in range(2):
             with CaptureQueriesContext(connection) as queries:
@@ -88,7 +88,7 @@ def test_the_query_count_does_not_grow_with_the_rooms(login, monkeypatch, role):
 
 def test_search_sort_and_pagination_slice_the_list(login, monkeypatch):
     team = make_team("bigteam")
-    monkeypatch.setattr(services, "get_rooms", lambda _team: _rooms(2000))
+    serve_rooms(monkeypatch, lambda _team: _rooms(2000))
     client = login(team, Role.MANAGER)
     url = reverse("rooms:list", args=[team.slug])
     body = client.get(url, {"page": "2"}).content.decode()

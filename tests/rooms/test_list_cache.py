@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import time
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 import pytest
 from django.test import Client
@@ -13,11 +14,11 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from daily import Privacy, Room
-from rooms import services
+from rooms import listing, services
 from rooms.views.table import RoomsTable
 from teams.models import Role, Team
 from tests.factories import make_team
-from tests.rooms.conftest import HTMX
+from tests.rooms.conftest import HTMX, serve_rooms
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +37,7 @@ def team(monkeypatch) -> Team:
     """A team whose room list is `team.rooms` (no Daily behind it)."""
     team = make_team("cached", time_zone="Europe/Paris")
     team.rooms = [_room("standup"), _room("retro", Privacy.PRIVATE)]  # type: ignore[attr-defined]
-    monkeypatch.setattr(services, "get_rooms", lambda _team: team.rooms)
+    serve_rooms(monkeypatch, lambda _team: team.rooms)
     return team
 
 
@@ -177,7 +178,7 @@ def test_nothing_is_cached_when_the_rooms_are_not(team, login, settings, renders
 def test_links_keep_the_search_and_the_sort(login, monkeypatch):
     team = make_team("many")
     rooms = [_room(f"r{i:03}") for i in range(120)]
-    monkeypatch.setattr(services, "get_rooms", lambda _team: rooms)
+    serve_rooms(monkeypatch, lambda _team: rooms)
     client = login(team, Role.MANAGER)
     body = _list(client, team, q="R", sort="-name", page="2", unknown="dropped")
     assert 'href="?q=R&amp;sort=-name&amp;page=1"' in body
@@ -202,3 +203,23 @@ def test_a_value_made_from_the_rooms_is_cached_until_its_time():
     services.invalidate(team)
     assert services.cached_until(team, "x", lambda: compute(time.time() - 1)) == "value 2"
     assert services.cached_until(team, "x", lambda: compute(later)) == "value 3"
+
+
+def test_the_listed_rooms_expire_with_dailys_answer_they_are_made_from(monkeypatch, settings):
+    """The light copy of the list (and so a table made from it) is kept until the answer
+    it was made from expires, not for a cache period counted from its own making."""
+    settings.DAILY_ROOMS_CACHE_SECONDS = 60
+    team = make_team("expiring")
+    clock = [1_000_000.0]
+    monkeypatch.setattr(services, "time", SimpleNamespace(time=lambda: clock[0]))
+    calls = []
+
+    def fetch(team, call):
+        calls.append(1)
+        return [_room("standup")]
+
+    monkeypatch.setattr(services, "_fetch", fetch)
+    services.get_rooms(team)  # Daily answered at 1,000,000: kept until 1,000,060
+    clock[0] += 50
+    assert listing.listed_rooms(team).expires == 1_000_060
+    assert calls == [1]
