@@ -7,8 +7,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import SimpleLazyObject
 
 from teams.models import Team
-from teams.permissions import Permission, has_permission
-from teams.services.memberships import teams_of
+from teams.permissions import Permission, has_permission, teams_of
 
 # Attendance pages are built elsewhere; the first of these names that resolves is linked.
 ATTENDANCE_URL_NAMES = (
@@ -88,5 +87,6 @@ def current_team(request: HttpRequest) -> dict:
         "team": getattr(request, "team", None),
         "team_role": getattr(request, "team_role", None),
         "team_nav": SimpleLazyObject(lambda: team_nav(request)),
-        "switcher_teams": SimpleLazyObject(lambda: teams_of(getattr(request, "user", None))),
+        "switcher_teams": getattr(request, "switcher_teams", None)
+        or SimpleLazyObject(lambda: teams_of(getattr(request, "user", None))),
     }

@@ -62,20 +62,34 @@ def has_permission(role: Role | None, permission: Permission) -> bool:
     return role is not None and permission in ROLE_PERMISSIONS[role]
 
 
+def teams_of(user: Any) -> list[tuple[Team, Role]]:
+    """The teams a person may open, with their role; superusers see every team as owners."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    if user.is_superuser:
+        return [(team, Role.OWNER) for team in Team.objects.order_by("name", "slug")]
+    memberships = Membership.objects.filter(user=user).select_related("team").order_by("team__name")
+    return [(m.team, Role(m.role)) for m in memberships]
+
+
 def get_team_for(
-    user: AbstractBaseUser | AnonymousUser, slug: str, permission: Permission
+    user: AbstractBaseUser | AnonymousUser,
+    slug: str,
+    permission: Permission,
+    teams: list[tuple[Team, Role]] | None = None,
 ) -> tuple[Team, Role]:
     """The team named by `slug` if the user may act on it.
 
     A team the user is not a member of answers 404, not 403: the dashboard
     does not reveal which teams exist. A member without the permission gets 403.
+    `teams`: the user's `teams_of`, when the caller has it; the team is looked up in it.
     """
-    try:
-        team = Team.objects.get(slug=slug)
-    except Team.DoesNotExist:
-        raise Http404("No such team") from None
-    role = role_of(user, team)
-    if role is None:
+    if teams is not None:
+        team, role = next(((t, r) for t, r in teams if t.slug == slug), (None, None))
+    else:
+        team = Team.objects.filter(slug=slug).first()
+        role = None if team is None else role_of(user, team)
+    if team is None or role is None:
         raise Http404("No such team")
     if not has_permission(role, permission):
         raise PermissionDenied(f"Your role ({role.label}) cannot do this.")
@@ -103,7 +117,12 @@ def team_view(permission: Permission) -> Callable:
         @wraps(view)
         @login_required
         def wrapper(request: HttpRequest, team_slug: str, *args: Any, **kwargs: Any):
-            team, role = get_team_for(request.user, team_slug, permission)
+            # A member's teams (the switcher's list) and the role in this one: one query.
+            # A superuser's list is every team, read only if the page shows it.
+            teams = None if request.user.is_superuser else teams_of(request.user)
+            team, role = get_team_for(request.user, team_slug, permission, teams)
+            if teams is not None:
+                request.switcher_teams = teams  # type: ignore[attr-defined]
             request.team = team  # type: ignore[attr-defined]
             request.team_role = role  # type: ignore[attr-defined]
             # Times on a team's pages read in the team's time zone, forms included.

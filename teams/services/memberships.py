@@ -8,7 +8,6 @@ they are counted, so two concurrent demotions of the last two owners cannot both
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
@@ -200,13 +199,3 @@ def remove_member(
         request_id=request_id,
     )
     return membership
-
-
-def teams_of(user: Any) -> list[tuple[Team, Role]]:
-    """The teams a person may open, with their role; superusers see every team as owners."""
-    if not getattr(user, "is_authenticated", False):
-        return []
-    if user.is_superuser:
-        return [(team, Role.OWNER) for team in Team.objects.order_by("name", "slug")]
-    memberships = Membership.objects.filter(user=user).select_related("team").order_by("team__name")
-    return [(m.team, Role(m.role)) for m in memberships]

@@ -8,8 +8,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from teams.forms import TeamCreateForm, time_zone_names
+from teams.permissions import teams_of
 from teams.services import team_settings
-from teams.services.memberships import teams_of
 from teams.views.common import request_id
 
 
