@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import models
 
 from teams.models import AuditEvent, Membership, Team
 
@@ -10,6 +11,8 @@ class TeamAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "dialect", "base_url", "time_zone"]
     # The token is set through the dashboard's settings page, never here.
     exclude = ["token_encrypted", "token_last4"]
+    # Daily's API is HTTPS: a base URL typed without a scheme is taken as https://.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Membership)

@@ -58,6 +58,23 @@ class Overview:
         return Dialect(self.team.dialect).label
 
 
+@dataclass(frozen=True)
+class LiveNow:
+    """REST: how many people are in the team's rooms now (Daily's presence)."""
+
+    people: int | None
+    error: str | None = None  # Daily's failure in words
+
+
+def live_now(team: Team) -> LiveNow:
+    """Asked apart from the page (a tile of its own, refreshed while the page is open): the
+    overview shows at once, and a slow or failing presence call holds up nothing else."""
+    try:
+        return LiveNow(len(rooms_services.team_presence(team)))
+    except DailyError as exc:
+        return LiveNow(None, describe(exc, team))
+
+
 def capabilities_in_words(dialect: str) -> tuple[list[str], list[str]]:
     have = CAPABILITIES[Dialect(dialect)]
     return [CAN[c] for c in ORDER if c in have], [CAN[c] for c in ORDER if c not in have]
@@ -87,8 +104,7 @@ def build(team: Team, *, now: datetime | None = None) -> Overview:
             overview.users = len(info.users)
             overview.invite_link = info.invite_link
         else:
-            overview.rooms = rooms_services.count_rooms(team)
-            overview.live = len(rooms_services.team_presence(team))
+            overview.rooms = rooms_services.count_rooms(team)  # live: `live_now`
     except DailyError as exc:
         overview.error = describe(exc, team)
     return overview

@@ -69,6 +69,7 @@ EXPECTED: dict[str, dict] = {
     "daily-webhook": {"methods": P, "permission": WEBHOOK},
     # view team, rooms, users, invite link: everyone
     "teams:overview": {"methods": G, "permission": V.VIEW_TEAM},
+    "teams:overview_live": {"methods": G, "permission": V.VIEW_TEAM},
     "teams:users": {"methods": G, "permission": V.VIEW_TEAM},
     "rooms:list": {"methods": G, "permission": V.VIEW_TEAM},
     "rooms:detail": {"methods": G, "permission": V.VIEW_TEAM},

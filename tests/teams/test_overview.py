@@ -79,12 +79,55 @@ def test_a_rest_overview_counts_people_live_from_presence_and_says_what_it_lacks
     with make_client("rest", sim.rest_base_url, sim.rest_token) as c:
         present = len(c.presence())
     assert present > 0  # the simulator has meetings live at its frozen instant
-    response = login(rest_team, Role.MANAGER).get(reverse("teams:overview", args=[rest_team.slug]))
+    client = login(rest_team, Role.MANAGER)
+    response = client.get(reverse("teams:overview", args=[rest_team.slug]))
     overview = response.context["overview"]
-    assert (overview.rooms, overview.users, overview.live) == (40, 1, present)
+    assert (overview.rooms, overview.users) == (40, 1)
     body = response.content.decode()
     assert "team membership is managed in Daily's own dashboard" in body
     assert "Invite link" not in body
+    # "Live now" is a tile of its own, loaded with the page, then every 30 s.
+    live = reverse("teams:overview_live", args=[rest_team.slug])
+    assert f'hx-get="{live}" hx-trigger="load"' in body
+    text = client.get(live, **HTMX).content.decode()
+    assert "<html" not in text and 'hx-trigger="every 30s"' in text
+    assert f'<span class="stat-value">{present}</span>' in text
+
+
+def test_the_live_tile_explains_a_failure_and_offers_a_retry(rest_team, login, sim):
+    client = login(rest_team, Role.MANAGER)
+    live = reverse("teams:overview_live", args=[rest_team.slug])
+    sim.faults(p_5xx=1.0)
+    text = client.get(live, **HTMX).content.decode()
+    assert "Could not reach the Daily API" in text and ">Try again</button>" in text
+    assert '<span class="stat-value">—</span>' in text
+    sim.clear_faults()
+    text = client.get(live, **HTMX).content.decode()
+    assert "Try again" not in text and "refreshed every 30 s" in text
+
+
+def test_the_live_tile_outside_htmx_and_for_a_domains_team_leads_to_the_overview(
+    rest_team, domains_team, login
+):
+    for team in (rest_team, domains_team):
+        client = login(team, Role.MANAGER)
+        headers = HTMX if team is domains_team else {}
+        response = client.get(reverse("teams:overview_live", args=[team.slug]), **headers)
+        assert response.status_code == 302
+        assert response["Location"] == reverse("teams:overview", args=[team.slug])
+    page = login(domains_team, Role.MANAGER).get(
+        reverse("teams:overview", args=[domains_team.slug])
+    )
+    assert "/live/" not in page.content.decode()  # a domains overview loads no tile
+
+
+def test_a_rest_overview_asks_daily_one_thing_and_its_live_tile_another(rest_team, login, sim):
+    client = login(rest_team, Role.MANAGER)
+    sim.clear_request_counts()
+    client.get(reverse("teams:overview", args=[rest_team.slug]))
+    assert sum(sim.request_counts().values()) == 1  # the room count
+    client.get(reverse("teams:overview_live", args=[rest_team.slug]), **HTMX)
+    assert sum(sim.request_counts().values()) == 2  # presence
 
 
 def test_when_daily_fails_the_overview_explains_and_offers_a_retry(domains_team, login, sim):
@@ -145,9 +188,13 @@ def test_a_repeat_rest_overview_asks_daily_nothing_and_a_new_person_counts_after
     path = reverse("teams:overview", args=[rest_team.slug])
     assert client.get(path).context["overview"].users == 0
     sim.clear_request_counts()
-    # Within the cache windows: the room list, presence and the people count are reused.
+    live = reverse("teams:overview_live", args=[rest_team.slug])
+    client.get(live, **HTMX)
+    sim.clear_request_counts()
+    # Within the cache windows: the room count, presence and the people count are reused.
     _session(_meeting(rest_team, timezone.now() - timedelta(days=1)), 1)
     assert client.get(path).context["overview"].users == 0
+    client.get(live, **HTMX)
     assert sum(sim.request_counts().values()) == 0
     # Whoever writes sessions forgets the cached facts (the sync and webhooks do).
     known.forget(rest_team.pk)
