@@ -50,10 +50,36 @@ REGION_LABELS = {
     Region.US_WEST_2: "US West (Oregon)",
 }
 
+# The interface languages Daily offers for `lang` ("user": each person's browser language).
+LANGUAGE_LABELS = {
+    "user": "Each person's browser language",
+    "da": "Danish",
+    "nl": "Dutch",
+    "en": "English",
+    "fi": "Finnish",
+    "fr": "French",
+    "ka": "Georgian",
+    "de": "German",
+    "it": "Italian",
+    "jp": "Japanese",
+    "no": "Norwegian",
+    "pl": "Polish",
+    "pt": "Portuguese",
+    "pt-BR": "Portuguese (Brazil)",
+    "ru": "Russian",
+    "es": "Spanish",
+    "sv": "Swedish",
+    "tr": "Turkish",
+}
+# The longest time limit per person the form offers: a week, in minutes.
+MAX_TIME_LIMIT_MINUTES = 7 * 24 * 60
+
 # Where Daily's InvalidInput.field lands in our forms.
 PROPERTY_FIELD_MAP = {
     "exp": "exp",
-    "nbf": "exp",
+    "nbf": "nbf",
+    "eject_after_elapsed": "eject_after_elapsed",
+    "lang": "lang",
     "max_participants": "max_participants",
     "enable_recording": "enable_recording",
     "geo": "geo",
@@ -162,12 +188,26 @@ class RoomPropertiesForm(TeamTimeZoneForm):
         ("enable_dialout", "Dial-out", "Participants can call phone numbers from the room."),
     )
 
+    nbf = forms.DateTimeField(
+        required=False,
+        label="Opens at",
+        widget=local_datetime_widget(),
+        input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+    )
     exp = forms.DateTimeField(
         required=False,
         label="Expires at",
         widget=local_datetime_widget(),
         input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
     )
+    eject_after_elapsed = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_TIME_LIMIT_MINUTES,
+        label="Time limit per person, in minutes",
+        help_text="Each person is removed this long after joining. Empty: no limit.",
+    )
+    lang = forms.ChoiceField(required=False, label="Language of the call's interface")
     max_participants = forms.IntegerField(
         required=False,
         min_value=1,
@@ -213,20 +253,43 @@ class RoomPropertiesForm(TeamTimeZoneForm):
             regions.insert(0, ("", "Automatic: nearest to the participants (Daily's default)"))
         self.fields["enable_recording"].choices = recording
         self.fields["geo"].choices = regions
+        languages = list(LANGUAGE_LABELS.items())
+        if b.lang is not None and b.lang not in LANGUAGE_LABELS:
+            languages.append((b.lang, b.lang))  # one Daily added since: kept as it is
+        self.fields["lang"].choices = languages
         tz_name = team.time_zone
+        self.fields[
+            "nbf"
+        ].help_text = f"Date and time in {tz_name}. Nobody can join before it. Empty: open at once."
         self.fields["exp"].help_text = f"Date and time in {tz_name}. Empty: the room never expires."
+        if self.editing and b.nbf is not None:
+            self.fields["nbf"].required = True
+            self.fields[
+                "nbf"
+            ].help_text = (
+                f"Date and time in {tz_name}. An opening time can be moved but not removed."
+            )
         if self.editing and b.exp is not None:
             self.fields["exp"].required = True
             self.fields[
                 "exp"
             ].help_text = f"Date and time in {tz_name}. An expiry can be moved but not removed."
+        if self.editing and b.eject_after_elapsed is not None:
+            self.fields["eject_after_elapsed"].required = True
+            self.fields["eject_after_elapsed"].help_text = (
+                "Each person is removed this long after joining. "
+                "A time limit can be changed but not removed."
+            )
         self.initial.update(self._initial_from(b))
 
     def _initial_from(self, props: RoomProperties) -> dict[str, Any]:
         initial: dict[str, Any] = {
             name: bool(props.effective(name)) for name, _label, _help in self.BOOLEANS
         }
+        initial["nbf"] = to_local_naive(props.nbf, self.team.tz)
         initial["exp"] = to_local_naive(props.exp, self.team.tz)
+        initial["eject_after_elapsed"] = _minutes(props.eject_after_elapsed)
+        initial["lang"] = props.effective("lang")
         initial["max_participants"] = props.max_participants
         initial["enable_recording"] = props.enable_recording.value if props.enable_recording else ""
         initial["geo"] = props.geo.value if props.geo else ""
@@ -251,9 +314,9 @@ class RoomPropertiesForm(TeamTimeZoneForm):
     def boolean_fields(self) -> list[forms.BoundField]:
         return [self[name] for name, _label, _help in self.BOOLEANS]
 
-    def clean_exp(self) -> datetime | None:
-        value = self.cleaned_data.get("exp")
-        current = self.baseline.exp
+    def _kept_or_future(
+        self, value: datetime | None, current: datetime | None, what: str
+    ) -> datetime | None:
         # The input shows minutes only: the same minute means "unchanged", even when that
         # time has passed (not the person's doing).
         tz = self.team.tz
@@ -263,10 +326,31 @@ class RoomPropertiesForm(TeamTimeZoneForm):
             and (to_local_naive(value, tz) == to_local_naive(current, tz))
         ):
             return current
-        return self._future(value, "expiry time")
+        return self._future(value, what)
+
+    def clean_nbf(self) -> datetime | None:
+        return self._kept_or_future(self.cleaned_data.get("nbf"), self.baseline.nbf, "opening time")
+
+    def clean_exp(self) -> datetime | None:
+        return self._kept_or_future(self.cleaned_data.get("exp"), self.baseline.exp, "expiry time")
+
+    def clean_eject_after_elapsed(self) -> int | None:
+        minutes = self.cleaned_data.get("eject_after_elapsed")
+        current = self.baseline.eject_after_elapsed
+        if minutes is None:
+            return None
+        # Shown in whole minutes: the minutes shown mean "unchanged", whatever the seconds.
+        if current is not None and minutes == _minutes(current):
+            return current
+        return minutes * 60
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        # Daily compares the two whole times, the one sent and the one the room keeps.
+        nbf = data.get("nbf") or (None if "nbf" in self.errors else self.baseline.nbf)
+        exp = data.get("exp") or (None if "exp" in self.errors else self.baseline.exp)
+        if nbf is not None and exp is not None and nbf >= exp:
+            self.add_error("nbf", "The room must open before it expires.")
         if data.get("sip_enabled") and not data.get("sip_display_name"):
             self.add_error("sip_display_name", "Give SIP dial-in a display name.")
         if self.editing and self.baseline.sip is not None and not data.get("sip_enabled"):
@@ -291,8 +375,11 @@ class RoomPropertiesForm(TeamTimeZoneForm):
         for name, _label, _help in self.BOOLEANS:
             if data[name] != bool(b.effective(name)):
                 changes[name] = data[name]
-        if data.get("exp") is not None and data["exp"] != b.exp:
-            changes["exp"] = data["exp"]
+        for name in ("nbf", "exp", "eject_after_elapsed"):
+            if data.get(name) is not None and data[name] != getattr(b, name):
+                changes[name] = data[name]
+        if data.get("lang") and data["lang"] != b.effective("lang"):
+            changes["lang"] = data["lang"]
         if data.get("max_participants") is not None and data["max_participants"] != (
             b.effective("max_participants")
         ):
@@ -323,6 +410,11 @@ class RoomPropertiesForm(TeamTimeZoneForm):
             if bucket != b.recordings_bucket:
                 changes["recordings_bucket"] = bucket
         return RoomProperties(**changes)
+
+
+def _minutes(seconds: int | None) -> int | None:
+    """Whole minutes for the form, at least one (Daily counts in seconds)."""
+    return None if seconds is None else max(1, round(seconds / 60))
 
 
 class EmbedForm(forms.Form):

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from daily import DEFAULTS, DailyError, Room, RoomProperties
 from rooms import services
-from rooms.forms import RECORDING_LABELS, REGION_LABELS, EmbedForm
+from rooms.forms import LANGUAGE_LABELS, RECORDING_LABELS, REGION_LABELS, EmbedForm
+from rooms.templatetags.rooms_extras import duration
 from rooms.views.common import error_context, room_name_or_404, room_or_404, team_context
 from teams.models import Role, Team
 from teams.permissions import Permission, team_view
@@ -43,7 +44,11 @@ def describe_properties(props: RoomProperties, team: Team) -> list[dict[str, Any
 
     rows = [
         ("Expires", _when(props.exp, team) + f" ({team.time_zone})" if props.exp else "never"),
-        ("Not before", _when(props.nbf, team) + f" ({team.time_zone})" if props.nbf else ""),
+        ("Opens", _when(props.nbf, team) + f" ({team.time_zone})" if props.nbf else ""),
+        (
+            "Time limit per person",
+            duration(props.eject_after_elapsed) if props.eject_after_elapsed else "",
+        ),
         ("Maximum participants", str(props.effective("max_participants"))),
         ("Text chat", yes_no("enable_chat")),
         ("Pre-join screen", yes_no("enable_prejoin_ui")),
@@ -62,7 +67,7 @@ def describe_properties(props: RoomProperties, team: Team) -> list[dict[str, Any
             "Region",
             f"{REGION_LABELS[props.geo]} ({props.geo.value})" if props.geo else "automatic",
         ),
-        ("Language", props.effective("lang") or ""),
+        ("Language", LANGUAGE_LABELS.get(lang, lang) if (lang := props.effective("lang")) else ""),
         (
             "SIP dial-in",
             f"on, shown as {props.sip.display_name}"
@@ -77,7 +82,7 @@ def describe_properties(props: RoomProperties, team: Team) -> list[dict[str, Any
         ),
     ]
     keys = [
-        "exp", "nbf", "max_participants", "enable_chat", "enable_prejoin_ui",
+        "exp", "nbf", "eject_after_elapsed", "max_participants", "enable_chat", "enable_prejoin_ui",
         "enable_emoji_reactions", "enable_screenshare", "enable_knocking", "start_video_off",
         "start_audio_off", "eject_at_room_exp", "enable_dialout", "enable_recording", "geo",
         "lang", "sip", "recordings_bucket",

@@ -181,3 +181,39 @@ def test_an_upstream_failure_keeps_the_form_with_a_retry(rest_team, login, fast_
     assert AuditEvent.objects.get().outcome == Outcome.FAILED
     # One POST only: daily/ never retries a create.
     assert fast_sim.request_counts() == {"POST /v1/rooms": 1}
+
+
+def test_rest_create_sends_opening_time_time_limit_and_language(rest_team, login, fast_sim):
+    client = login(rest_team, Role.OWNER)
+    opens = (timezone.now() + timedelta(days=1)).replace(second=0, microsecond=0)
+    form = {
+        "name": "clinic-hours",
+        "privacy": "public",
+        "enable_screenshare": "on",
+        "nbf": _local(rest_team, opens),
+        "eject_after_elapsed": "45",
+        "lang": "de",
+    }
+    response = client.post(reverse("rooms:create", args=[rest_team.slug]), form, **HTMX)
+    assert response["HX-Redirect"] == reverse("rooms:detail", args=[rest_team.slug, "clinic-hours"])
+    config = rest_api(fast_sim, "GET", "/rooms/clinic-hours").json()["config"]
+    assert config == {"nbf": int(opens.timestamp()), "eject_after_elapsed": 45 * 60, "lang": "de"}
+    body = client.get(reverse("rooms:detail", args=[rest_team.slug, "clinic-hours"])).content
+    page = body.decode()
+    assert "Time limit per person" in page and "45 min" in page
+    assert "German" in page and "Opens" in page
+
+
+def test_a_room_that_opens_after_it_expires_is_refused_inline(rest_team, login, fast_sim):
+    client = login(rest_team, Role.OWNER)
+    expiry = timezone.now() + timedelta(days=1)
+    form = {
+        "name": "backwards",
+        "privacy": "public",
+        "enable_screenshare": "on",
+        "nbf": _local(rest_team, expiry + timedelta(hours=1)),
+        "exp": _local(rest_team, expiry),
+    }
+    response = client.post(reverse("rooms:create", args=[rest_team.slug]), form, **HTMX)
+    assert "The room must open before it expires." in response.content.decode()
+    assert daily_calls(fast_sim) == 0
