@@ -11,10 +11,10 @@ from the cache than their names, privacy and creation times.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import NamedTuple
+from typing import NamedTuple, Protocol, TypeVar
 
 from django.core.paginator import Page, Paginator
 from django.http import QueryDict
@@ -106,8 +106,22 @@ def _key(field: str):
     return lambda r: (r.name.lower(), r.name)
 
 
+class _Named(Protocol):
+    @property
+    def name(self) -> str: ...
+
+
+Named = TypeVar("Named", bound=_Named)
+
+
+def named_like(rooms: Iterable[Named], q: str) -> list[Named]:
+    """The rooms whose name contains `q` (case-insensitive), every room for no `q`: the
+    search of the list, and of a bulk action on every room it matches."""
+    needle = q.strip()[:MAX_QUERY].casefold()
+    return [r for r in rooms if needle in r.name.casefold()] if needle else list(rooms)
+
+
 def search(rooms: Sequence[ListedRoom], query: RoomQuery) -> Page:
-    needle = query.q.casefold()
-    matching = [r for r in rooms if needle in r.name.casefold()] if needle else list(rooms)
+    matching = named_like(rooms, query.q)
     matching.sort(key=_key(query.sort_field), reverse=query.descending)
     return Paginator(matching, PER_PAGE).get_page(query.page)

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from daily import DailyError, InvalidInput, Privacy, Room
 from daily import validation as daily_validation
-from rooms import bulk, services
+from rooms import bulk, listing, services
 from rooms.views.common import error_context, team_context
 from teams.models import Role, Team
 from teams.permissions import Permission, team_view
@@ -25,11 +28,8 @@ def _label(privacy: Privacy | None) -> str:
     return privacy.label if privacy else "not reported"
 
 
-def _selection(request: HttpRequest, team: Team) -> tuple[str, Privacy | None, list[str]]:
-    """The action, the target privacy and the valid, distinct room names of a POST.
-
-    Raises InvalidInput with a sentence for the person.
-    """
+def _action(request: HttpRequest, team: Team) -> tuple[str, Privacy | None]:
+    """The action and the target privacy of a POST; InvalidInput with a sentence."""
     action = request.POST.get("action", "")
     if action not in bulk.ACTIONS:
         raise InvalidInput("Choose what to do with the selected rooms.", field="action")
@@ -38,8 +38,13 @@ def _selection(request: HttpRequest, team: Team) -> tuple[str, Privacy | None, l
         privacy = daily_validation.privacy(
             request.POST.get("privacy"), dialect=services.dialect_of(team)
         )
+    return action, privacy
+
+
+def _valid_names(team: Team, values: Iterable[object]) -> list[str]:
+    """The valid, distinct room names among `values`, at least one and at most MAX_ROOMS."""
     names: list[str] = []
-    for name in request.POST.getlist("rooms"):
+    for name in values:
         try:
             checked = services.check_room_name(team, name)
         except InvalidInput:
@@ -50,7 +55,31 @@ def _selection(request: HttpRequest, team: Team) -> tuple[str, Privacy | None, l
         raise InvalidInput("Select at least one room first.", field="rooms")
     if len(names) > bulk.MAX_ROOMS:
         raise InvalidInput(f"Select at most {bulk.MAX_ROOMS} rooms at a time.", field="rooms")
-    return action, privacy, names
+    return names
+
+
+def _selection(request: HttpRequest, team: Team) -> tuple[str, Privacy | None, list[str]]:
+    """The action, the target privacy and the rooms ticked one by one in a POST."""
+    action, privacy = _action(request, team)
+    return action, privacy, _valid_names(team, request.POST.getlist("rooms"))
+
+
+def _matching(team: Team, rooms: list[Room], q: str) -> list[str]:
+    """Every room the list's search `q` matches, by name, for "select all matching"."""
+    names = sorted((room.name for room in listing.named_like(rooms, q)), key=str.lower)
+    if not names:
+        raise InvalidInput(f"No room name contains “{q}”." if q else "This team has no rooms.")
+    if len(names) > bulk.MAX_ROOMS:
+        raise InvalidInput(
+            f"{len(names):,} rooms match: a bulk action takes at most {bulk.MAX_ROOMS} "
+            "at a time. Narrow the search first."
+        )
+    return _valid_names(team, names)
+
+
+def _back_to_list(team: Team, q: str = "") -> HttpResponse:
+    url = reverse("rooms:list", args=[team.slug])
+    return redirect(f"{url}?{urlencode({'q': q})}" if q else url)
 
 
 def _plan(
@@ -77,18 +106,32 @@ def _plan(
 @require_POST
 @team_view(Permission.MANAGE_ROOMS)
 def preview(request: HttpRequest, team: Team, role: Role) -> HttpResponse:
+    """What a bulk action would do to the ticked rooms, or to every room matching the
+    list's search ("matching"): the names are fixed here, and the confirmation sends them."""
+    matching = request.POST.get("matching") == "1"
+    q = request.POST.get("q", "").strip()[: listing.MAX_QUERY] if matching else ""
     try:
-        action, privacy, names = _selection(request, team)
+        if matching:
+            action, privacy = _action(request, team)
+            names: list[str] = []
+        else:
+            action, privacy, names = _selection(request, team)
     except InvalidInput as exc:
         messages.error(request, exc.message)
-        return redirect("rooms:list", team.slug)
+        return _back_to_list(team, q)
     context = team_context(team, role)
-    context.update(action=action, privacy=privacy, names=names)
+    context.update(action=action, privacy=privacy, names=names, matching=matching, q=q)
     try:
         rooms = services.get_rooms(team)
     except DailyError as exc:
         context.update(error_context(exc))
         return respond(request, PREVIEW, None, context)
+    if matching:
+        try:
+            names = _matching(team, rooms, q)
+        except InvalidInput as exc:
+            messages.error(request, exc.message)
+            return _back_to_list(team, q)
     plan = _plan(action, privacy, names, rooms)
     changes = [line for line in plan if line["change"]]
     context.update(plan=plan, changes=changes, interval=bulk.DELETE_INTERVAL)

@@ -7,11 +7,19 @@
   const roomBoxes = () =>
     Array.from(document.querySelectorAll('input[type="checkbox"][name="rooms"][form="bulk-form"]'));
 
+  // "Select all N rooms, on every page": the preview takes every room the search matches.
+  const matchingBox = () => document.querySelector("[data-select-matching]");
+
   const updateCount = () => {
     const counter = document.querySelector("[data-selected-count]");
     if (!counter) return;
     const selected = roomBoxes().filter((box) => box.checked).length;
-    counter.textContent = selected ? `${selected} selected` : "";
+    const matching = matchingBox();
+    if (matching && matching.checked) {
+      counter.textContent = `All ${matching.dataset.count} selected`;
+    } else {
+      counter.textContent = selected ? `${selected} selected` : "";
+    }
     const all = document.querySelector("[data-select-all]");
     if (all) {
       const boxes = roomBoxes();
@@ -23,10 +31,19 @@
   document.addEventListener("change", (event) => {
     const target = event.target;
     if (!(target instanceof HTMLInputElement)) return;
-    if (target.matches("[data-select-all]")) {
+    if (target.matches("[data-select-all]") || target.matches("[data-select-matching]")) {
       roomBoxes().forEach((box) => { box.checked = target.checked; });
     }
-    if (target.matches("[data-select-all]") || target.matches('[name="rooms"][form="bulk-form"]')) {
+    // Unticking any room (or the page) is no longer "all of them".
+    const matching = matchingBox();
+    if (matching && !target.checked && !target.matches("[data-select-matching]")) {
+      matching.checked = false;
+    }
+    if (
+      target.matches("[data-select-all]") ||
+      target.matches("[data-select-matching]") ||
+      target.matches('[name="rooms"][form="bulk-form"]')
+    ) {
       updateCount();
     }
   });
@@ -38,7 +55,8 @@
   document.addEventListener("submit", (event) => {
     const form = event.target;
     if (!(form instanceof HTMLFormElement) || form.id !== "bulk-form") return;
-    if (!roomBoxes().some((box) => box.checked)) {
+    const matching = matchingBox();
+    if (!(matching && matching.checked) && !roomBoxes().some((box) => box.checked)) {
       event.preventDefault();
       const counter = document.querySelector("[data-selected-count]");
       if (counter) counter.textContent = "Select rooms in the table first.";

@@ -5,7 +5,8 @@ from django.urls import reverse
 
 from rooms import bulk
 from teams.models import AuditAction, AuditEvent, Outcome, Role
-from tests.rooms.conftest import HTMX, domains_privacy, rest_api
+from tests.factories import make_team
+from tests.rooms.conftest import HTMX, domains_privacy, rest_api, serve_rooms
 
 pytestmark = pytest.mark.django_db
 
@@ -124,3 +125,87 @@ def test_a_job_belongs_to_the_person_who_started_it(domains_team, login):
     manager = login(domains_team, Role.MANAGER)
     assert manager.get(job_url).status_code == 403
     assert manager.post(job_url + "step/").status_code == 403
+
+
+# -- every room matching the search, on every page ------------------------------------
+
+
+def _preview(client, team, **data):
+    return client.post(reverse("rooms:bulk-preview", args=[team.slug]), data, follow=True)
+
+
+def test_every_room_matching_the_search_can_be_previewed(domains_team, login, fast_sim):
+    privacy = _domains_privacy(fast_sim)
+    q = "E"  # case-insensitive, as the list searches
+    expected = sorted((n for n in privacy if "e" in n.lower()), key=str.lower)
+    assert 1 < len(expected) < len(privacy)  # the search picks some rooms, not all
+    client = login(domains_team, Role.ADMIN)
+    response = _preview(
+        client, domains_team, matching="1", q=q, action="privacy", privacy="private"
+    )
+    body = response.content.decode()
+    assert f"{len(expected)} rooms as Daily lists them now" in body
+    assert "whose name contains “E”" in body
+    rows = [line.split("</td>")[0] for line in body.split("<tr class=")[1:]]
+    assert [row.split("<td>")[1] for row in rows] == expected
+    to_change = [n for n in expected if privacy[n] != "private"]
+    assert body.count('<input type="hidden" name="rooms"') == len(to_change)
+    assert f"Make {len(to_change)} room" in body
+    assert _domains_privacy(fast_sim) == privacy  # a preview changes nothing
+
+
+def test_ticked_rooms_are_ignored_when_every_matching_room_is_chosen(domains_team, login):
+    client = login(domains_team, Role.OWNER)
+    body = _preview(
+        client, domains_team, matching="1", q="standup", action="delete", rooms=["retro"]
+    ).content.decode()
+    assert '<input type="hidden" name="rooms" value="standup">' in body
+    assert '<input type="hidden" name="rooms" value="retro">' not in body
+
+
+def test_too_many_matching_rooms_go_back_to_the_search_with_a_message(login, monkeypatch):
+    from tests.rooms.test_list import _rooms
+
+    team = make_team("bigteam")
+    serve_rooms(monkeypatch, lambda _team: _rooms(bulk.MAX_ROOMS + 100))
+    client = login(team, Role.ADMIN)
+    response = _preview(client, team, matching="1", q="room-", action="delete")
+    assert response.redirect_chain[-1][0] == reverse("rooms:list", args=[team.slug]) + "?q=room-"
+    body = response.content.decode()
+    assert f"600 rooms match: a bulk action takes at most {bulk.MAX_ROOMS} at a time." in body
+    assert not AuditEvent.objects.exists()
+    narrowed = _preview(client, team, matching="1", q="room-00", action="delete")
+    assert "Delete 100 rooms?" in narrowed.content.decode()
+
+
+def test_a_search_matching_nothing_says_so(domains_team, login):
+    client = login(domains_team, Role.OWNER)
+    body = _preview(
+        client, domains_team, matching="1", q="no-such-room", action="delete"
+    ).content.decode()
+    assert "No room name contains “no-such-room”." in body
+
+
+def test_a_failed_matching_preview_retries_the_same_search(rest_team, login, fast_sim):
+    client = login(rest_team, Role.OWNER)
+    fast_sim.faults(p_5xx=1.0)
+    body = _preview(client, rest_team, matching="1", q="inter", action="delete").content.decode()
+    assert "Daily did not do this." in body
+    assert '<input type="hidden" name="matching" value="1">' in body
+    assert '<input type="hidden" name="q" value="inter">' in body
+
+
+def test_the_list_offers_every_matching_room_beyond_the_page_to_managers_of_rooms_only(
+    login, monkeypatch
+):
+    from tests.rooms.test_list import _rooms
+
+    team = make_team("bigteam")
+    serve_rooms(monkeypatch, lambda _team: _rooms(120))
+    url = reverse("rooms:list", args=[team.slug])
+    body = login(team, Role.ADMIN).get(url, {"q": "room-00"}).content.decode()
+    assert "Select all 100 rooms matching “room-00”, on every page" in body
+    assert '<input type="hidden" name="q" value="room-00" form="bulk-form">' in body
+    assert "Select all" not in login(team, Role.MANAGER).get(url).content.decode()
+    # One page holds them all: the page's own checkbox is enough.
+    assert "Select all" not in login(team, Role.ADMIN).get(url, {"q": "room-01"}).content.decode()
