@@ -170,16 +170,13 @@ class DailyClient(ABC):
     @staticmethod
     def room_name_from_url(url: str) -> str:
         """The room name of `https://<team>.daily.co/<room>` (query and fragment ignored)."""
-        if not isinstance(url, str) or any(c.isspace() for c in url):
-            raise InvalidInput("Enter a room URL such as https://team.daily.co/room.", field="url")
         try:
-            parts = urlsplit(url)
-            host = parts.hostname
-        except ValueError:  # e.g. an unclosed IPv6 bracket
-            host = None
-        if not host or parts.scheme not in ("http", "https"):
-            raise InvalidInput("Enter a room URL such as https://team.daily.co/room.", field="url")
-        name = unquote(parts.path.strip("/"))
+            validation.http_url(url, field="url")
+        except InvalidInput:
+            raise InvalidInput(
+                "Enter a room URL such as https://team.daily.co/room.", field="url"
+            ) from None
+        name = unquote(urlsplit(url).path.strip("/"))
         return validation.room_name(name, dialect=Dialect.REST, field="url")
 
     def _check_room_url_host(self, url: str) -> None:
