@@ -394,7 +394,7 @@ def _fetch_and_write(
         lease.renew()
         run.save(update_fields=["meetings_seen", "rows_seen", "meetings_written", "rows_written"])
 
-    with client_for(team) as client:
+    with client_for(team, background=True) as client:
         for meeting in client.meetings(window.start, window.end):
             batch.append(meeting)
             run.meetings_seen += 1

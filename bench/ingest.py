@@ -46,7 +46,7 @@ def _columns(names: tuple[str, ...]) -> str:
 
 
 def fetch_sample(team: Team, start: Any, end: Any) -> list[daily.Meeting]:
-    with client_for(team) as client:
+    with client_for(team, background=True) as client:
         return list(client.meetings(start, end))
 
 

@@ -95,8 +95,28 @@ class DomainsClient(DailyClient):
         encoded = name if _URL_SAFE_NAME.fullmatch(name) else quote(name, safe="")
         return f"https://{self.team}.daily.co/{encoded}"
 
-    def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
-        reply = self._transport.request(method, path, json_body=body)
+    def _call(
+        self, method: str, path: str, body: dict[str, Any] | None = None, *, read: bool = False
+    ) -> dict[str, Any]:
+        """One call, its error inside a 200 raised. `read`: the call changes nothing (the
+        `meetings` POST), so it is retried like a GET, a transient error in a 200 too."""
+        attempt = 0
+        while True:
+            try:
+                return self._call_once(method, path, body, read=read)
+            except Unavailable as exc:
+                if not (read and exc.status == 200):
+                    raise
+                if not self._transport.retry_later(
+                    method, path, "reported a passing error", attempt
+                ):
+                    raise
+                attempt += 1
+
+    def _call_once(
+        self, method: str, path: str, body: dict[str, Any] | None, *, read: bool
+    ) -> dict[str, Any]:
+        reply = self._transport.request(method, path, json_body=body, idempotent=read or None)
         data = reply.data
         if not isinstance(data, dict):
             raise ParseError(
@@ -252,7 +272,8 @@ class DomainsClient(DailyClient):
         if room is not None:
             body["room"] = room
         path = self._path("meetings")
-        data = self._call("POST", path, body)
+        # A read: retried like a GET (docs: it "retrieves a list of meetings").
+        data = self._call("POST", path, body, read=True)
         with self._parsing("POST", path):
             raw = data.get("meetings")
             if not isinstance(raw, list):

@@ -16,6 +16,7 @@ from daily.domains import DomainsClient
 from daily.enums import Dialect
 from daily.errors import InvalidInput
 from daily.http import Transport
+from daily.pacing import Pacer
 from daily.rest import RestClient
 from daily.timeutil import utcnow
 
@@ -70,6 +71,7 @@ def make_client(
     sleep: Callable[[float], object] = time.sleep,
     session: requests.Session | None = None,
     clock: Callable[[], datetime] | None = None,
+    pacer: Pacer | None = None,
 ) -> DailyClient:
     """Build a client for one team. Raises InvalidInput for unusable settings.
 
@@ -77,6 +79,7 @@ def make_client(
     rest: `base_url` is `https://api.daily.co/v1`; `team` (the domain name) is optional
     and learned from `GET /` when a room URL must be built.
     `clock` returns the current aware datetime (tests inject a fixed one).
+    `pacer` keeps the team's requests under Daily's rate limits (daily/pacing.py).
     """
     try:
         chosen = Dialect(dialect)
@@ -112,6 +115,7 @@ def make_client(
         sleep=sleep,
         session=session,
         clock=clock or utcnow,
+        pacer=pacer,
     )
     if chosen is Dialect.DOMAINS:
         assert team is not None  # checked above; narrows the type

@@ -8,7 +8,11 @@ Retry policy (one place, like stripe-python's):
   `MAX_RETRY_AFTER` is not slept through in a web request but raised as `RateLimited`
   with `.retry_after`, so a task can reschedule itself.
 - A POST is never retried after a timeout, a connection error or a 5xx: it may have
-  created something, and a retry could create it twice.
+  created something, and a retry could create it twice. A POST that only reads (the
+  domains `meetings` call) says so with `idempotent=True` and is retried like a GET.
+- With a `Pacer` (daily/pacing.py), every attempt first takes a slot under Daily's
+  documented rate limit, shared by all of the team's work; a 429 then holds the whole
+  bucket back instead of sleeping this request alone.
 
 Secrets: the token lives only in the request headers. Log lines and error messages name
 the method and the path (with secret segments replaced by the caller), nothing else, and
@@ -38,6 +42,7 @@ from daily.errors import (
     RateLimited,
     Unavailable,
 )
+from daily.pacing import Pacer
 from daily.timeutil import utcnow
 
 log = logging.getLogger("daily")
@@ -125,8 +130,10 @@ class Transport:
         session: requests.Session | None = None,
         random_fn: Callable[[], float] = random.random,
         clock: Callable[[], datetime] = utcnow,
+        pacer: Pacer | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self.pacer = pacer
         self._token = token
         self._timeout = timeout
         self._max_retries = max_retries
@@ -166,18 +173,23 @@ class Transport:
         display_path: str | None = None,
         accept: Iterable[int] = (),
         secrets: Iterable[str] = (),
+        idempotent: bool | None = None,
     ) -> Reply:
         """Send with retries; return a Reply for 2xx (or a status in `accept`), else raise.
 
         `path` must already be built from validated, percent-encoded segments.
         `display_path` replaces `path` in logs and errors when the path holds a secret.
+        `idempotent` overrides the method's default (a POST that only reads).
         """
         shown = display_path or path
         secret_list = [self._token, *secrets]
-        idempotent = method in IDEMPOTENT_METHODS
+        if idempotent is None:
+            idempotent = method in IDEMPOTENT_METHODS
         started = time.monotonic()
         attempt = 0
         while True:
+            if self.pacer is not None:
+                self.pacer.before(method, shown)
             response, failure, transient = self._send_once(method, path, params, json_body)
             if response is None:
                 if transient and idempotent and attempt < self._max_retries:
@@ -195,7 +207,15 @@ class Transport:
                     retry_after is None or retry_after <= MAX_RETRY_AFTER
                 ):
                     delay = self.backoff(attempt) if retry_after is None else retry_after
-                    self._wait(method, shown, "was rate limited (429)", delay, attempt)
+                    if self.pacer is not None:
+                        # The next slot of the whole bucket moves back: this request and
+                        # every other of the team's wait there.
+                        log.warning(
+                            "%s %s was rate limited (429); bucket held %.2f s", method, shown, delay
+                        )
+                        self.pacer.rate_limited(method, shown, delay)
+                    else:
+                        self._wait(method, shown, "was rate limited (429)", delay, attempt)
                     attempt += 1
                     continue
             elif status >= 500 and idempotent and attempt < self._max_retries:
@@ -249,6 +269,15 @@ class Transport:
             # Only the class name: the text of some requests errors quotes headers.
             return None, f"request failed ({type(exc).__name__})", False
         return response, "", False
+
+    def retry_later(self, method: str, shown: str, what: str, attempt: int) -> bool:
+        """For a caller that found a transient failure inside a 2xx answer (the domains
+        dialect's errors in 200) of an idempotent call: wait the backoff of `attempt` and
+        answer True, or answer False when the retries are used up."""
+        if attempt >= self._max_retries:
+            return False
+        self._wait(method, shown, what, self.backoff(attempt), attempt)
+        return True
 
     def _wait(self, method: str, shown: str, what: str, delay: float, attempt: int) -> None:
         log.warning(

@@ -267,3 +267,13 @@ DAILY_PRESENCE_CACHE_SECONDS = env_int("DAILY_PRESENCE_CACHE_SECONDS", 10, minim
 # Facts about the synced history (attendance.reports.known); forgotten on every write.
 ATTENDANCE_KNOWN_CACHE_SECONDS = 3600
 DAILY_HTTP_TIMEOUT = (3.05, float(env_int("DAILY_HTTP_TIMEOUT", 10, minimum=1)))
+# Every request to Daily takes a slot under Daily's documented rate limits, shared by all of
+# a team's work in every process (daily/pacing.py, teams/pacing.py). A page view waits at
+# most DAILY_PACING_MAX_WAIT seconds for its slot, background work as long as it takes.
+DAILY_PACING = env_bool("DAILY_PACING", True)
+DAILY_PACING_MAX_WAIT = float(env_int("DAILY_PACING_MAX_WAIT", 5, minimum=0))
+DAILY_PACING_MAX_WAIT_BACKGROUND = float(
+    env_int("DAILY_PACING_MAX_WAIT_BACKGROUND", 600, minimum=1)
+)
+# The share of Daily's documented rate that the dashboard plans to use (percent).
+DAILY_RATE_UTILISATION = env_int("DAILY_RATE_UTILISATION", 95, minimum=10, maximum=100) / 100

@@ -7,9 +7,15 @@ from django.conf import settings
 from daily import AuthError, DailyClient, make_client
 from teams.crypto import TokenDecryptionError
 from teams.models import Team
+from teams.pacing import pacer_for
 
 
-def client_for(team: Team) -> DailyClient:
+def client_for(team: Team, *, background: bool = False) -> DailyClient:
+    """A client for `team`, paced under Daily's rate limits with all of the team's work.
+
+    `background`: the caller is the worker, which waits for its turn as long as it takes; a
+    page view waits a few seconds at most, then gets `RateLimited` (shown with a retry).
+    """
     try:
         token = team.get_token()
     except TokenDecryptionError as exc:
@@ -21,4 +27,5 @@ def client_for(team: Team) -> DailyClient:
         token,
         team=team.name,
         timeout=settings.DAILY_HTTP_TIMEOUT,
+        pacer=pacer_for(team.dialect, team.base_url, team.name, background=background),
     )
