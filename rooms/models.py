@@ -1,0 +1,92 @@
+"""The mirror of each team's rooms, kept by the worker so that no page view lists rooms at
+Daily (a team may have 100,000 rooms; Daily lists 100 per call at about 20 calls a second).
+
+- `MirroredRoom`: one room as Daily last described it (what the list, its search, sort and
+  filters show, and the raw `config` for the detail page).
+- `RoomMirror`: per team, the state of the mirror: the resumable walk of Daily's room list
+  (first fill or full reconcile), its progress, and how fresh the mirror is.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models.functions import Lower
+
+from teams.models import Team
+
+
+class MirroredRoom(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="mirrored_rooms")
+    name = models.CharField(max_length=128)
+    # REST: Daily's room id (the cursor of its room list). Domains rooms have none.
+    daily_id = models.CharField(max_length=64, blank=True)
+    # "" when Daily did not say (the domains team-info call lists names and PINs only).
+    privacy = models.CharField(max_length=16, blank=True)
+    created_at = models.DateTimeField(null=True, blank=True)
+    api_created = models.BooleanField(null=True, blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    dial_in_pin = models.CharField(max_length=16, blank=True)
+    # The properties the list and its filters show, from `config`.
+    opens_at = models.DateTimeField(null=True, blank=True)  # config.nbf
+    expires_at = models.DateTimeField(null=True, blank=True)  # config.exp
+    # Daily's `config` as it came (only the properties that differ from the defaults).
+    config = models.JSONField(default=dict, blank=True)
+    # When Daily last listed it, or the dashboard last wrote it: a full reconcile deletes
+    # the rooms it did not see since it started.
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["team", "name"], name="mirroredroom_team_name"),
+        ]
+        indexes = [
+            models.Index("team", Lower("name"), name="mirroredroom_team_lname"),
+            models.Index(fields=["team", "created_at"], name="mirroredroom_team_created"),
+            models.Index(fields=["team", "privacy"], name="mirroredroom_team_privacy"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MirrorState(models.TextChoices):
+    EMPTY = "empty", "not loaded yet"
+    FILLING = "filling", "loading"
+    READY = "ready", "loaded"
+
+
+class WalkKind(models.TextChoices):
+    NONE = "", "none"
+    FILL = "fill", "first fill"
+    RECONCILE = "reconcile", "full reconcile"
+
+
+class RoomMirror(models.Model):
+    team = models.OneToOneField(
+        Team, on_delete=models.CASCADE, primary_key=True, related_name="room_mirror"
+    )
+    state = models.CharField(max_length=16, choices=MirrorState.choices, default=MirrorState.EMPTY)
+    # The walk of Daily's whole room list under way (newest first), resumable: the id of
+    # the last room stored is the `starting_after` of the next page.
+    walk = models.CharField(max_length=16, choices=WalkKind.choices, blank=True, default="")
+    walk_cursor = models.CharField(max_length=64, blank=True)
+    walk_started_at = models.DateTimeField(null=True, blank=True)
+    walk_seen = models.PositiveIntegerField(default=0)
+    # Daily's `total_count` on the last page read (the "of N" of the progress).
+    total_count = models.PositiveIntegerField(null=True, blank=True)
+    filled_at = models.DateTimeField(null=True, blank=True)
+    # The last time the newest rooms were read (the list's freshness), and the last full
+    # reconcile (rooms deleted, renamed or changed outside the dashboard).
+    refreshed_at = models.DateTimeField(null=True, blank=True)
+    reconciled_at = models.DateTimeField(null=True, blank=True)
+    # One worker at a time per team: a lease taken with a conditional UPDATE.
+    lease_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    last_error_type = models.CharField(max_length=64, blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    # Domains teams: the rest of the team-info answer (invite link, users), so that every
+    # page reads the mirror. None until the first refresh.
+    team_info = models.JSONField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"rooms of {self.team}"
