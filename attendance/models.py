@@ -157,6 +157,11 @@ class SyncState(models.Model):
     last_error_type = models.CharField(max_length=64, blank=True)
     # An authentication failure stops the periodic sync until the token is fixed.
     blocked_by_auth = models.BooleanField(default=False)
+    # A backfill (a window asked with --since) that has not finished: every meeting that
+    # started in [backfill_from, backfill_checkpoint) is written, so asking again for a
+    # window that starts in there continues at the checkpoint (attendance.sync.plan_window).
+    backfill_from = models.DateTimeField(null=True, blank=True)
+    backfill_checkpoint = models.DateTimeField(null=True, blank=True)
     # A lease taken by one sync run at a time (see attendance.locks).
     lock_token = models.CharField(max_length=64, blank=True)
     lock_expires = models.DateTimeField(null=True, blank=True)
@@ -195,6 +200,10 @@ class SyncRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
     error_type = models.CharField(max_length=64, blank=True)
+    # Every meeting that started in [window_start, checkpoint) is written: the run walks
+    # its window oldest first in sub-windows and moves this after each.
+    checkpoint = models.DateTimeField(null=True, blank=True)
+    quarantined = models.PositiveIntegerField(default=0, db_default=0)
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -208,6 +217,32 @@ class SyncRun(models.Model):
         if self.finished_at is None:
             return None
         return (self.finished_at - self.started_at).total_seconds()
+
+
+class QuarantinedMeeting(models.Model):
+    """A meeting the sync could not store even alone (attendance.quarantine).
+
+    Kept so it is seen (the sync page lists it) instead of stopping the team's sync: the
+    rest of its batch is stored and the watermark moves on. Every string is sanitised.
+    """
+
+    run = models.ForeignKey(SyncRun, on_delete=models.CASCADE, related_name="quarantine")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    room = models.CharField(max_length=128, blank=True)
+    start = models.DateTimeField(null=True, blank=True)
+    error_type = models.CharField(max_length=64)
+    error = models.TextField()
+    # What Daily said of it, in short: upstream id, end, counts, a few participants.
+    summary = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["team", "-created_at"], name="quarantine_team_created")]
+
+    def __str__(self) -> str:
+        return f"quarantined meeting {self.key} of {self.team}"
 
 
 class WebhookEndpoint(models.Model):
