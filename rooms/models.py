@@ -9,6 +9,7 @@ Daily (a team may have 100,000 rooms; Daily lists 100 per call at about 20 calls
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 
@@ -90,3 +91,98 @@ class RoomMirror(models.Model):
 
     def __str__(self) -> str:
         return f"rooms of {self.team}"
+
+
+# -- bulk actions ---------------------------------------------------------------------------
+# A bulk action (delete rooms, or set their privacy) is a job run by the worker, room by room
+# at Daily's pace. Its rooms are written as items when the job is created, from the names
+# the preview showed, so a room created afterwards is never touched.
+
+
+class BulkAction(models.TextChoices):
+    DELETE = "delete", "Delete"
+    PRIVACY = "privacy", "Set privacy"
+
+
+class BulkJobState(models.TextChoices):
+    QUEUED = "queued", "waiting for the worker"
+    RUNNING = "running", "running"
+    DONE = "done", "finished"
+    CANCELLED = "cancelled", "cancelled"
+    FAILED = "failed", "stopped by an error"
+
+
+class BulkJob(models.Model):
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="bulk_jobs")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    action = models.CharField(max_length=16, choices=BulkAction.choices)
+    privacy = models.CharField(max_length=16, blank=True)  # the target, for "privacy"
+    # "Every room matching": the list's search at the time (shown on the job page).
+    matching = models.BooleanField(default=False)
+    query = models.CharField(max_length=128, blank=True)
+    state = models.CharField(max_length=16, choices=BulkJobState.choices, default="queued")
+    total = models.PositiveIntegerField(default=0)
+    done_count = models.PositiveIntegerField(default=0)
+    failed_count = models.PositiveIntegerField(default=0)
+    skipped_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    cancel_requested = models.BooleanField(default=False)
+    # One runner at a time: a lease taken with a conditional UPDATE and renewed after each
+    # room; a killed worker's lease lapses and the job is queued again (rooms.bulk_tasks).
+    lease_owner = models.CharField(max_length=32, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    notice = models.CharField(max_length=255, blank=True)  # e.g. "Daily asked us to slow down"
+    error = models.TextField(blank=True)  # why a job stopped (state "failed")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["team", "-created_at"], name="bulkjob_team_created"),
+            models.Index(fields=["state", "lease_until"], name="bulkjob_state_lease"),
+        ]
+
+    def __str__(self) -> str:
+        return f"bulk {self.action} #{self.pk} of {self.team}"
+
+    @property
+    def finished_items(self) -> int:
+        return self.done_count + self.failed_count + self.skipped_count
+
+    @property
+    def active(self) -> bool:
+        return self.state in (BulkJobState.QUEUED, BulkJobState.RUNNING)
+
+
+class BulkItemState(models.TextChoices):
+    PENDING = "pending", "waiting"
+    # The call to Daily may have been sent: a run that resumes after a killed worker
+    # checks what happened before acting again (rooms.bulk).
+    SENDING = "sending", "in progress"
+    DONE = "done", "done"
+    FAILED = "failed", "failed"
+    SKIPPED = "skipped", "skipped"
+
+
+class BulkItem(models.Model):
+    job = models.ForeignKey(BulkJob, on_delete=models.CASCADE, related_name="items")
+    room = models.CharField(max_length=128)
+    before = models.CharField(max_length=32, blank=True)  # the privacy the preview showed
+    state = models.CharField(max_length=16, choices=BulkItemState.choices, default="pending")
+    error_type = models.CharField(max_length=64, blank=True)
+    message = models.CharField(max_length=500, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["job", "room"], name="bulkitem_job_room"),
+        ]
+        indexes = [
+            models.Index(fields=["job", "state", "id"], name="bulkitem_job_state"),
+            models.Index(fields=["job", "finished_at"], name="bulkitem_job_finished"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.room} ({self.state})"
