@@ -9,7 +9,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from types import TracebackType
 from typing import ClassVar, NoReturn, Self
@@ -31,6 +31,17 @@ from daily.types import (
     TeamInfo,
     Webhook,
 )
+
+
+@dataclass(frozen=True)
+class RoomPage:
+    """One page of a team's room list, newest first, and Daily's count of all its rooms
+    (None when Daily did not say). `rooms` empty: the list has no more."""
+
+    rooms: list[Room]
+    total_count: int | None
+    # True when this page holds the rest of the list (domains: the whole list at once).
+    last: bool = False
 
 
 class DailyClient(ABC):
@@ -126,6 +137,14 @@ class DailyClient(ABC):
     def count_rooms(self) -> int:
         """How many rooms the team has (a dialect may answer without listing them)."""
         return len(self.list_rooms())
+
+    def room_page(self, starting_after: str | None = None, limit: int = 100) -> RoomPage:
+        """The rooms after the room of id `starting_after` (None: the newest), at most
+        `limit`. A dialect without paging answers its whole list as the one, last page."""
+        if starting_after is not None:
+            return RoomPage(rooms=[], total_count=None, last=True)
+        listed = self.list_rooms()
+        return RoomPage(rooms=listed, total_count=len(listed), last=True)
 
     @abstractmethod
     def get_room(self, name: str) -> Room: ...

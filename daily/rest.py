@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import quote
 
 from daily import rest_parse, validation
-from daily.base import DailyClient
+from daily.base import DailyClient, RoomPage
 from daily.enums import Dialect, Privacy
 from daily.errors import InvalidInput, ParseError
 from daily.http import Reply, Transport
@@ -144,6 +144,33 @@ class RestClient(RestExtras, DailyClient):
                     seen.add(key)
                     rooms.append(room)
             cursor = self._next_cursor(parsed[-1].id, cursor, "GET", "/rooms")
+
+    # Reference: docs.daily.co/reference/rest-api/rooms/list-rooms ("limit", "starting_after")
+    def room_page(self, starting_after: str | None = None, limit: int = PAGE_LIMIT) -> RoomPage:
+        """One page of the room list, newest first: the rooms after the room of id
+        `starting_after`, at most `limit` (1 to 100), and Daily's `total_count`. A page
+        shorter than `limit` is the last."""
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= PAGE_LIMIT:
+            raise InvalidInput(f"limit must be between 1 and {PAGE_LIMIT}.", field="limit")
+        params: dict[str, Any] = {"limit": limit}
+        if starting_after is not None:
+            params["starting_after"] = validation.identifier(starting_after, field="starting_after")
+        data = self._request("GET", "/rooms", params=params).data
+        with self._parsing("GET", "/rooms"):
+            page = listing(data, "the room list", "data")
+            parsed = rest_parse.room_list(page, self._room_url, {}) if page else []
+            total = data.get("total_count") if isinstance(data, dict) else None
+        if isinstance(total, bool) or not isinstance(total, int) or total < 0:
+            total = None
+        if parsed and starting_after is not None and parsed[-1].id == starting_after:
+            raise ParseError(
+                "Daily's pagination did not advance; the list cannot be read completely.",
+                method="GET",
+                path="/rooms",
+            )
+        if any(not room.id for room in parsed):
+            raise ParseError("a room of the list has no id", method="GET", path="/rooms")
+        return RoomPage(rooms=parsed, total_count=total, last=len(parsed) < limit)
 
     def count_rooms(self) -> int:
         """`total_count` of a one-room page: one request, where listing takes one per 100."""

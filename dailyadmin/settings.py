@@ -153,11 +153,22 @@ DAILY_SYNC_INTERVAL = env_int("DAILY_SYNC_INTERVAL", 300, minimum=30)
 DAILY_SYNC_INITIAL_DAYS = env_int("DAILY_SYNC_INITIAL_DAYS", 90, minimum=1)
 # A sync run renews its per-team lease as it goes; a dead run's lease lapses after this.
 DAILY_SYNC_LEASE_SECONDS = env_int("DAILY_SYNC_LEASE_SECONDS", 120, minimum=1)
+# The rooms mirror (rooms.mirror): the newest rooms are read this often per team, the
+# whole list (rooms deleted or changed outside the dashboard) this often; a walk renews
+# its per-team lease with each page, and a dead walk's lease lapses after this.
+ROOMS_MIRROR_REFRESH_SECONDS = env_int("ROOMS_MIRROR_REFRESH_SECONDS", 60, minimum=10)
+ROOMS_MIRROR_RECONCILE_SECONDS = env_int("ROOMS_MIRROR_RECONCILE_SECONDS", 6 * 3600, minimum=300)
+ROOMS_MIRROR_LEASE_SECONDS = env_int("ROOMS_MIRROR_LEASE_SECONDS", 120, minimum=1)
 CELERY_BEAT_SCHEDULE = {
     # One entry for every team: it queues the teams whose own interval has passed.
     "attendance-dispatch-due-syncs": {
         "task": "attendance.tasks.dispatch_due_syncs",
         "schedule": 60.0,
+    },
+    # One entry for every team: fills not started or interrupted, refreshes, reconciles.
+    "rooms-dispatch-mirror-work": {
+        "task": "rooms.tasks.dispatch_mirror_work",
+        "schedule": 30.0,
     },
 }
 

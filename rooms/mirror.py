@@ -1,0 +1,300 @@
+"""The mirror of each team's rooms: what the pages read instead of listing rooms at Daily.
+
+The worker keeps it (`rooms.tasks`); the pages only read it and ask for a refresh:
+
+- `rooms(team)`, `state(team)`, `progress(team)`, `team_info(team)`: the reads.
+- `request_refresh(team)`, `ensure_started(team)`: queue the worker's work (debounced).
+- `store_room(team, room)`, `forget_room(team, name)`: the write-through of a mutation the
+  dashboard made, after Daily answered, so the user sees it at once.
+
+The walks that fill and reconcile the mirror, and the cheap refresh, are in
+`rooms.mirror_walk` (`fill`, `refresh`, `reconcile`), re-exported here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from daily import Privacy, Room, RoomProperties, TeamInfo, TeamUser
+from daily.enums import TeamRole
+from rooms.models import MirroredRoom, MirrorState, RoomMirror, WalkKind
+from teams.models import Team
+
+_PREFIX = "dailyadmin:rooms:mirror"
+# A second click on "Refresh now" while one is queued queues nothing more.
+REFRESH_DEBOUNCE_SECONDS = 30
+# A fill is queued at most this often per team by the pages (the beat resumes a stuck one).
+FILL_DEBOUNCE_SECONDS = 120
+
+# The columns a room's upsert writes (all but the team and the name, its key).
+ROOM_FIELDS = (
+    "daily_id",
+    "privacy",
+    "created_at",
+    "api_created",
+    "url",
+    "dial_in_pin",
+    "opens_at",
+    "expires_at",
+    "config",
+    "seen_at",
+)
+
+
+# -- reads (the pages) -----------------------------------------------------------------
+
+
+def rooms(team: Team) -> QuerySet[MirroredRoom]:
+    """The team's rooms as the mirror has them (unordered: the caller sorts and pages).
+
+    Empty until the first fill has stored its first page; see `state(team).state`."""
+    return MirroredRoom.objects.filter(team=team)
+
+
+def state(team: Team) -> RoomMirror:
+    """The team's mirror state (created EMPTY on first use): `.state` (empty, filling,
+    ready), `.refreshed_at` (how fresh the list is), `.last_error`/`.last_error_at`."""
+    mirror, _ = RoomMirror.objects.get_or_create(team=team)
+    return mirror
+
+
+def progress(team: Team) -> tuple[int, int | None]:
+    """(rooms loaded, rooms at Daily) for "12,300 of 100,000 rooms loaded".
+
+    During the first fill: the rooms the walk has stored and Daily's `total_count` of its
+    last page (None before the first page). Otherwise the rooms in the mirror, of the
+    same (READY) or of Daily's last count (EMPTY)."""
+    mirror = state(team)
+    if mirror.state == MirrorState.FILLING:
+        total = mirror.total_count
+        return mirror.walk_seen, None if total is None else max(total, mirror.walk_seen)
+    loaded = rooms(team).count()
+    if mirror.state == MirrorState.READY:
+        return loaded, loaded
+    return loaded, mirror.total_count
+
+
+def team_info(team: Team) -> TeamInfo | None:
+    """Domains teams: the team-info answer as the mirror last stored it (invite link,
+    users, rooms), None before the first refresh. REST teams: None (the REST API has no
+    team info; its rooms are `rooms(team)`)."""
+    if team.dialect != "domains":
+        return None
+    mirror = state(team)
+    if mirror.team_info is None:
+        return None
+    info: dict[str, Any] = mirror.team_info
+    users = [
+        TeamUser(
+            email=u["email"],
+            name=u.get("name"),
+            avatar_url=u.get("avatar_url"),
+            role=TeamRole(u["role"]),
+        )
+        for u in info.get("users", [])
+    ]
+    listed = [to_room(r) for r in rooms(team).order_by("name")]
+    return TeamInfo(
+        name=info.get("name") or team.name,
+        invite_link=info.get("invite_link"),
+        rooms=listed,
+        users=users,
+    )
+
+
+def to_room(row: MirroredRoom) -> Room:
+    """The mirrored room as a `daily.Room` (for code written against Daily's answers)."""
+    return Room(
+        name=row.name,
+        privacy=Privacy(row.privacy) if row.privacy else None,
+        url=row.url,
+        id=row.daily_id or None,
+        created_at=row.created_at,
+        api_created=row.api_created,
+        dial_in_pin=row.dial_in_pin or None,
+        properties=RoomProperties.from_config(row.config or None),
+    )
+
+
+# -- queueing the worker's work ------------------------------------------------------------
+
+
+def debounced(key: str, seconds: int) -> bool:
+    """True the first time in `seconds` (cache.add is atomic on Redis and near enough on
+    the file cache: a rare second message costs one idempotent run)."""
+    return cache.add(f"{_PREFIX}:{key}", 1, seconds)
+
+
+def clear_debounce(team: Team, what: str) -> None:
+    """The queued run has started: a later request must queue another."""
+    cache.delete(f"{_PREFIX}:{team.pk}:{what}")
+
+
+def request_refresh(team: Team) -> None:
+    """Queue a refresh of the team's newest rooms ("Refresh now"), after the current
+    transaction commits. Clicking many times while one waits in the queue queues one."""
+    from rooms import tasks  # tasks imports this module
+
+    if state(team).state == MirrorState.EMPTY:
+        ensure_started(team)
+        return
+    if debounced(f"{team.pk}:refresh", REFRESH_DEBOUNCE_SECONDS):
+        tasks.refresh_task.delay_on_commit(team.pk)
+
+
+def ensure_started(team: Team) -> None:
+    """Queue the first fill if the mirror is empty (or a fill was interrupted and nobody
+    holds it), after the current transaction commits. Cheap: called on every rooms page."""
+    from rooms import tasks
+
+    if not team.has_token:
+        return
+    mirror = state(team)
+    if mirror.state == MirrorState.READY:
+        return
+    if mirror.lease_until is not None and mirror.lease_until > timezone.now():
+        return  # a worker is on it
+    if debounced(f"{team.pk}:fill", FILL_DEBOUNCE_SECONDS):
+        tasks.fill_task.delay_on_commit(team.pk)
+
+
+def restart(team: Team) -> None:
+    """The team's credentials now point elsewhere (dialect, address or name): forget the
+    mirror and fill it again."""
+    with transaction.atomic():
+        rooms(team).delete()
+        RoomMirror.objects.update_or_create(
+            team=team,
+            defaults={
+                "state": MirrorState.EMPTY,
+                "walk": WalkKind.NONE,
+                "walk_cursor": "",
+                "walk_seen": 0,
+                "walk_started_at": None,
+                "total_count": None,
+                "team_info": None,
+                "last_error": "",
+                "last_error_type": "",
+                "last_error_at": None,
+            },
+        )
+    clear_debounce(team, "fill")
+    ensure_started(team)
+
+
+# -- storing rooms (the walks and the write-through) ---------------------------------------
+
+
+def config_of(properties: RoomProperties) -> dict[str, Any]:
+    """Daily's `config` as the mirror keeps it: the set properties, in Daily's wire form,
+    with the read-only `sip_uri` too (the detail page shows the SIP endpoint)."""
+    config = properties.to_config()
+    if properties.sip_uri is not None:
+        config["sip_uri"] = properties.sip_uri.to_config()
+    return config
+
+
+def row_of(team: Team, room: Room, seen_at: datetime) -> MirroredRoom:
+    props = room.properties
+    return MirroredRoom(
+        team=team,
+        name=room.name,
+        daily_id=room.id or "",
+        privacy=room.privacy.value if room.privacy is not None else "",
+        created_at=room.created_at,
+        api_created=room.api_created,
+        url=room.url or "",
+        dial_in_pin=room.dial_in_pin or "",
+        opens_at=props.nbf,
+        expires_at=props.exp,
+        config=config_of(props),
+        seen_at=seen_at,
+    )
+
+
+def upsert(team: Team, listed: Iterable[Room], seen_at: datetime | None = None) -> int:
+    """Insert or update these rooms (by team and name) in one statement; how many."""
+    when = seen_at or timezone.now()
+    by_name = {room.name: row_of(team, room, when) for room in listed}
+    if by_name:
+        MirroredRoom.objects.bulk_create(
+            list(by_name.values()),
+            update_conflicts=True,
+            unique_fields=["team", "name"],
+            update_fields=list(ROOM_FIELDS),
+            batch_size=500,
+        )
+    return len(by_name)
+
+
+def store_room(team: Team, room: Room) -> None:
+    """Write-through of a room Daily just created or changed (its answer)."""
+    upsert(team, [room])
+
+
+def store_rooms(team: Team, listed: Sequence[Room]) -> None:
+    """Write-through of a batch create."""
+    upsert(team, listed)
+
+
+def store_privacy(team: Team, name: str, privacy: Privacy) -> None:
+    """Write-through of a privacy change Daily confirmed without the room (domains)."""
+    rooms(team).filter(name=name).update(privacy=privacy.value, seen_at=timezone.now())
+
+
+def forget_room(team: Team, name: str) -> None:
+    """Write-through of a room Daily just deleted."""
+    rooms(team).filter(name=name).delete()
+
+
+def forget_rooms(team: Team, names: Iterable[str]) -> None:
+    """Write-through of a batch delete."""
+    names = list(names)
+    for start in range(0, len(names), 500):
+        rooms(team).filter(name__in=names[start : start + 500]).delete()
+
+
+def users_json(users: Iterable[TeamUser]) -> list[dict[str, Any]]:
+    return [
+        {
+            "email": u.email,
+            "name": u.name,
+            "avatar_url": u.avatar_url,
+            "role": u.role.value,
+        }
+        for u in users
+    ]
+
+
+# -- the worker's walks (in rooms.mirror_walk) ----------------------------------------------
+
+
+def fill(team: Team) -> bool:
+    """The first fill: walk Daily's whole room list, newest first, paced, page by page,
+    resumable. False if another worker holds the team's mirror (nothing done)."""
+    from rooms import mirror_walk
+
+    return mirror_walk.fill(team)
+
+
+def refresh(team: Team) -> bool:
+    """Read the newest rooms until a page reaches rooms already known (domains: the one
+    team-info call). False if skipped (not filled yet, or another refresh under way)."""
+    from rooms import mirror_walk
+
+    return mirror_walk.refresh(team)
+
+
+def reconcile(team: Team) -> bool:
+    """A full walk that updates every room and then drops the rooms Daily no longer lists.
+    False if another worker holds the team's mirror."""
+    from rooms import mirror_walk
+
+    return mirror_walk.reconcile(team)

@@ -1,0 +1,342 @@
+"""The worker's side of the rooms mirror: the walks of Daily's room list and the refresh.
+
+- `fill` (first fill) and `reconcile` (full reconcile) walk the whole list newest first,
+  page by page, paced by the background client. Each page is stored in the same
+  transaction as the walk's cursor and progress, so a killed worker resumes at the next
+  page. The walk holds the team's lease (`RoomMirror.lease_until`, taken with one
+  conditional UPDATE and renewed with each page). At its end, the rooms not seen since
+  the walk started are dropped: Daily no longer lists them (deleted, renamed, expired).
+  A room the dashboard wrote during the walk has a later `seen_at` and stays.
+- `refresh` reads the newest pages until one reaches a room already known and unchanged
+  (rooms created elsewhere appear at the front of the list). Domains teams: the team-info
+  call is the whole list; `refresh` replaces the team's rooms and team info at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from daily import DailyClient, DailyError, InvalidRequest, Room
+from daily.base import RoomPage
+from rooms import mirror
+from rooms.models import MirroredRoom, MirrorState, RoomMirror, WalkKind
+from teams.daily_client import client_for
+from teams.models import Team
+
+log = logging.getLogger(__name__)
+
+PAGE = 100
+
+
+class LeaseLost(Exception):
+    """Another worker took the team's mirror after our lease lapsed."""
+
+
+class Lease:
+    """One worker per team's mirror. The lease's own expiry time is its token: only the
+    holder knows it, so renewing with `lease_until=<ours>` fails once another took it."""
+
+    def __init__(self, team: Team) -> None:
+        self.team = team
+        self.ttl = timedelta(seconds=settings.ROOMS_MIRROR_LEASE_SECONDS)
+        self.until: datetime | None = None
+
+    def acquire(self) -> bool:
+        mirror.state(self.team)
+        now = timezone.now()
+        until = now + self.ttl
+        taken = (
+            RoomMirror.objects.filter(team=self.team)
+            .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+            .update(lease_until=until)
+        )
+        self.until = until if taken == 1 else None
+        return self.until is not None
+
+    def renew(self) -> None:
+        """Within the caller's transaction: a page is stored only while the lease is ours."""
+        until = timezone.now() + self.ttl
+        renewed = RoomMirror.objects.filter(team=self.team, lease_until=self.until).update(
+            lease_until=until
+        )
+        if renewed != 1:
+            self.until = None
+            raise LeaseLost(f"The rooms mirror of {self.team} was taken over by another run.")
+        self.until = until
+
+    def release(self) -> None:
+        if self.until is not None:
+            RoomMirror.objects.filter(team=self.team, lease_until=self.until).update(
+                lease_until=None
+            )
+            self.until = None
+
+
+def _record_error(team: Team, exc: DailyError) -> None:
+    RoomMirror.objects.filter(team=team).update(
+        last_error=str(exc)[:2000],
+        last_error_type=type(exc).__name__,
+        last_error_at=timezone.now(),
+    )
+
+
+def _clear_error() -> dict[str, Any]:
+    return {"last_error": "", "last_error_type": "", "last_error_at": None}
+
+
+# -- the walks -----------------------------------------------------------------------------
+
+
+def fill(team: Team) -> bool:
+    if team.dialect == "domains":
+        return _domains_refresh(team, first=True)
+    return _walk(team, WalkKind.FILL)
+
+
+def reconcile(team: Team) -> bool:
+    if team.dialect == "domains":
+        return _domains_refresh(team, first=False)
+    if mirror.state(team).state != MirrorState.READY:
+        return fill(team)
+    return _walk(team, WalkKind.RECONCILE)
+
+
+def _walk(team: Team, kind: WalkKind) -> bool:
+    lease = Lease(team)
+    if not lease.acquire():
+        return False
+    try:
+        with client_for(team, background=True) as client:
+            _walk_with(team, kind, client, lease)
+    except DailyError as exc:
+        _record_error(team, exc)
+        raise
+    finally:
+        lease.release()
+    return True
+
+
+def _begin(team: Team, kind: WalkKind) -> RoomMirror:
+    state = mirror.state(team)
+    if state.walk == kind and state.walk_started_at is not None:
+        return state  # resume where the killed run stopped
+    if kind == WalkKind.FILL and state.state == MirrorState.READY:
+        kind = WalkKind.RECONCILE  # a filled mirror is walked again as a reconcile
+        if state.walk == kind and state.walk_started_at is not None:
+            return state
+    state.walk = kind
+    state.walk_cursor = ""
+    state.walk_seen = 0
+    state.walk_started_at = timezone.now()
+    if kind == WalkKind.FILL:
+        state.state = MirrorState.FILLING
+    state.save(update_fields=["walk", "walk_cursor", "walk_seen", "walk_started_at", "state"])
+    return state
+
+
+def _walk_with(team: Team, kind: WalkKind, client: DailyClient, lease: Lease) -> None:
+    state = _begin(team, kind)
+    started = state.walk_started_at
+    assert started is not None
+    while True:
+        try:
+            page = client.room_page(state.walk_cursor or None, PAGE)
+        except InvalidRequest:
+            if not state.walk_cursor:
+                raise
+            # The cursor's room is no longer known to Daily: walk again from the newest,
+            # keeping the start (rooms already stored were seen in this walk).
+            log.info("rooms mirror of %s: the walk's cursor is gone; starting over", team)
+            state.walk_cursor = ""
+            continue
+        done = page.last or not page.rooms
+        with transaction.atomic():
+            lease.renew()
+            mirror.upsert(team, page.rooms)
+            state.walk_seen += len(page.rooms)
+            if page.rooms:
+                state.walk_cursor = page.rooms[-1].id or ""
+            if page.total_count is not None:
+                state.total_count = page.total_count
+            fields = ["walk_cursor", "walk_seen", "total_count"]
+            if done:
+                _finish(team, state, started)
+                fields += [
+                    "walk",
+                    "walk_started_at",
+                    "state",
+                    "filled_at",
+                    "refreshed_at",
+                    "reconciled_at",
+                    "last_error",
+                    "last_error_type",
+                    "last_error_at",
+                ]
+            state.save(update_fields=fields)
+        if done:
+            return
+
+
+def _finish(team: Team, state: RoomMirror, started: datetime) -> None:
+    """The walk saw every room Daily lists: drop the others, and mark the mirror ready."""
+    mirror.rooms(team).filter(seen_at__lt=started).delete()
+    now = timezone.now()
+    if state.state != MirrorState.READY:
+        state.filled_at = now
+    state.state = MirrorState.READY
+    state.walk = WalkKind.NONE
+    state.walk_cursor = ""
+    state.walk_started_at = None
+    # The newest rooms were read when the walk started; the rest since.
+    state.refreshed_at = max(state.refreshed_at or started, started)
+    state.reconciled_at = started
+    for name, value in _clear_error().items():
+        setattr(state, name, value)
+
+
+# -- the cheap refresh ---------------------------------------------------------------------
+
+
+def refresh(team: Team) -> bool:
+    state = mirror.state(team)
+    if team.dialect == "domains":
+        return _domains_refresh(team, first=state.state != MirrorState.READY)
+    if state.state != MirrorState.READY:
+        return False  # the fill reads everything
+    # Two refreshes at once would only read the same pages twice.
+    key, token = f"dailyadmin:rooms:mirror:{team.pk}:refreshing", secrets.token_hex(8)
+    if not cache.add(key, token, settings.ROOMS_MIRROR_LEASE_SECONDS):
+        return False
+    try:
+        with client_for(team, background=True) as client:
+            _refresh_rest(team, client)
+    except DailyError as exc:
+        _record_error(team, exc)
+        raise
+    finally:
+        if cache.get(key) == token:
+            cache.delete(key)
+    return True
+
+
+def _refresh_rest(team: Team, client: DailyClient) -> None:
+    started = timezone.now()
+    cursor: str | None = None
+    total: int | None = None
+    while True:
+        page: RoomPage = client.room_page(cursor, PAGE)
+        if page.total_count is not None and total is None:
+            total = page.total_count
+        changed, reached_known = _changes(team, page.rooms)
+        mirror.upsert(team, changed)
+        if reached_known or page.last or not page.rooms:
+            break
+        cursor = page.rooms[-1].id
+    updates: dict[str, Any] = {"refreshed_at": started, **_clear_error()}
+    if total is not None:
+        updates["total_count"] = total
+    RoomMirror.objects.filter(team=team).update(**updates)
+
+
+def _changes(team: Team, listed: list[Room]) -> tuple[list[Room], bool]:
+    """The rooms of a page that are new or changed, and whether the page holds a room the
+    mirror already has as it is (every older room was then read before)."""
+    if not listed:
+        return [], False
+    known = {
+        row["name"]: row
+        for row in mirror.rooms(team)
+        .filter(name__in=[room.name for room in listed])
+        .values("name", "daily_id", "privacy", "config", "created_at")
+    }
+    changed: list[Room] = []
+    reached = False
+    for room in listed:
+        row = known.get(room.name)
+        if row is not None and _same(row, room):
+            reached = True
+        else:
+            changed.append(room)
+    return changed, reached
+
+
+def _same(row: dict[str, Any], room: Room) -> bool:
+    return (
+        row["daily_id"] == (room.id or "")
+        and row["privacy"] == (room.privacy.value if room.privacy is not None else "")
+        and row["created_at"] == room.created_at
+        and row["config"] == mirror.config_of(room.properties)
+    )
+
+
+# -- domains: the team-info call is the whole list -------------------------------------------
+
+
+def _domains_refresh(team: Team, *, first: bool) -> bool:
+    lease = Lease(team)
+    if not lease.acquire():
+        return False
+    try:
+        if first:
+            RoomMirror.objects.filter(team=team, state=MirrorState.EMPTY).update(
+                state=MirrorState.FILLING
+            )
+        started = timezone.now()
+        with client_for(team, background=True) as client:
+            info = client.team_info()
+        with transaction.atomic():
+            lease.renew()
+            names = {room.name for room in info.rooms}
+            mirror.upsert(team, info.rooms, started)
+            _drop_others(team, names, started)
+            state = mirror.state(team)
+            now = timezone.now()
+            state.team_info = {
+                "name": info.name,
+                "invite_link": info.invite_link,
+                "users": mirror.users_json(info.users),
+            }
+            if state.state != MirrorState.READY:
+                state.filled_at = now
+            state.state = MirrorState.READY
+            state.total_count = len(names)
+            state.walk_seen = len(names)
+            state.refreshed_at = started
+            state.reconciled_at = started
+            for name, value in _clear_error().items():
+                setattr(state, name, value)
+            state.save(
+                update_fields=[
+                    "team_info",
+                    "filled_at",
+                    "state",
+                    "total_count",
+                    "walk_seen",
+                    "refreshed_at",
+                    "reconciled_at",
+                    *_clear_error(),
+                ]
+            )
+    except DailyError as exc:
+        _record_error(team, exc)
+        raise
+    finally:
+        lease.release()
+    return True
+
+
+def _drop_others(team: Team, names: set[str], started: datetime) -> None:
+    """Drop the rooms the answer did not list, but not one the dashboard wrote since."""
+    stale = mirror.rooms(team).filter(seen_at__lt=started).values_list("name", flat=True)
+    gone = [name for name in stale.iterator() if name not in names]
+    for start in range(0, len(gone), 500):
+        MirroredRoom.objects.filter(team=team, name__in=gone[start : start + 500]).delete()

@@ -1,0 +1,118 @@
+"""Celery tasks: thin wrappers around rooms.mirror (ids in, retries, scheduling)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.utils import timezone
+
+import daily
+from rooms import mirror
+from rooms.models import MirrorState, RoomMirror, WalkKind
+from teams.models import Team
+
+log = logging.getLogger(__name__)
+
+# Only errors that a later attempt can cure are retried; an authentication error stops
+# (it shows on the rooms page) until an owner fixes the token.
+RETRYABLE = (daily.RateLimited, daily.Unavailable)
+
+_WALK = {
+    "bind": True,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": RETRYABLE,
+    "retry_backoff": 15,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 8,
+    "soft_time_limit": 25 * 60,
+    "time_limit": 30 * 60,
+}
+
+
+def _team(team_id: int) -> Team | None:
+    return Team.objects.filter(pk=team_id).exclude(token_encrypted="").first()
+
+
+@shared_task(**_WALK)
+def fill_task(self, team_id: int) -> bool:
+    team = _team(team_id)
+    if team is None:
+        return False
+    mirror.clear_debounce(team, "fill")
+    try:
+        return mirror.fill(team)
+    except SoftTimeLimitExceeded:
+        # A list too long for one task: every stored page is committed; go on in another.
+        fill_task.delay(team_id)
+        return False
+
+
+@shared_task(**_WALK)
+def reconcile_task(self, team_id: int) -> bool:
+    team = _team(team_id)
+    if team is None:
+        return False
+    mirror.clear_debounce(team, "reconcile")
+    try:
+        return mirror.reconcile(team)
+    except SoftTimeLimitExceeded:
+        reconcile_task.delay(team_id)
+        return False
+
+
+@shared_task(**{**_WALK, "soft_time_limit": 5 * 60, "time_limit": 6 * 60})
+def refresh_task(self, team_id: int) -> bool:
+    team = _team(team_id)
+    if team is None:
+        return False
+    mirror.clear_debounce(team, "refresh")
+    return mirror.refresh(team)
+
+
+@shared_task(ignore_result=True)
+def dispatch_mirror_work() -> dict[str, list[int]]:
+    """Beat calls this every minute: it queues, per team, the fill that has not started or
+    was interrupted, the refresh of a ready mirror whose interval has passed, and the full
+    reconcile whose (longer) interval has passed or which was interrupted."""
+    now = timezone.now()
+    queued: dict[str, list[int]] = {"fill": [], "refresh": [], "reconcile": []}
+    teams = Team.objects.exclude(token_encrypted="")
+    known = {m.team_id: m for m in RoomMirror.objects.filter(team__in=teams)}
+    refresh_due = now - timedelta(seconds=settings.ROOMS_MIRROR_REFRESH_SECONDS)
+    reconcile_due = now - timedelta(seconds=settings.ROOMS_MIRROR_RECONCILE_SECONDS)
+    for team in teams:
+        state = known.get(team.pk)
+        if state is not None and _blocked(team, state):
+            continue
+        if state is None or state.state != MirrorState.READY:
+            before = state is None or state.lease_until is None or state.lease_until < now
+            if before and mirror.debounced(f"{team.pk}:fill", mirror.FILL_DEBOUNCE_SECONDS):
+                fill_task.delay(team.pk)
+                queued["fill"].append(team.pk)
+            continue
+        held = state.lease_until is not None and state.lease_until >= now
+        interrupted = state.walk == WalkKind.RECONCILE and not held
+        due = interrupted or state.reconciled_at is None or state.reconciled_at < reconcile_due
+        if not held and due and mirror.debounced(f"{team.pk}:reconcile", 300):
+            reconcile_task.delay(team.pk)
+            queued["reconcile"].append(team.pk)
+        stale = state.refreshed_at is None or state.refreshed_at < refresh_due
+        if stale and mirror.debounced(f"{team.pk}:refresh", mirror.REFRESH_DEBOUNCE_SECONDS):
+            refresh_task.delay(team.pk)
+            queued["refresh"].append(team.pk)
+    return queued
+
+
+def _blocked(team: Team, state: RoomMirror) -> bool:
+    """A refused token waits for the owner to change the team (which moves updated_at)."""
+    return (
+        state.last_error_type == "AuthError"
+        and state.last_error_at is not None
+        and state.last_error_at >= team.updated_at
+    )
