@@ -7,9 +7,11 @@ docs say: it leaves the list, GET answers 404, and DELETE answers 404 with
 
 from __future__ import annotations
 
+import bisect
 import random
 import re
 import string
+import weakref
 from typing import TYPE_CHECKING, Any
 
 from simulator.clock import iso_ms
@@ -84,33 +86,80 @@ def domain(sim: Simulator, req: Request) -> Response:
     )
 
 
+class _Order:
+    """A team's rooms newest first, kept between list calls (a fill of 100,000 rooms reads
+    1,000 pages: sorting the whole team for each would make the simulator, not Daily's
+    rate limit, the bottleneck). Expired rooms stay in it and are skipped as pages are cut,
+    since expiry moves with the clock."""
+
+    def __init__(self, team: TeamState, fingerprint: tuple[int, ...]) -> None:
+        self.team = weakref.ref(team)
+        self.fingerprint = fingerprint
+        self.rooms = sorted(team.rooms.values(), key=lambda r: (r.created_at, r.seq), reverse=True)
+        # Ascending keys for bisect: (-created_at, -seq).
+        self.keys = [(-r.created_at, -r.seq) for r in self.rooms]
+        self.by_id = {r.id: (r.created_at, r.seq) for r in self.rooms}
+        self.expiring = [r for r in self.rooms if "exp" in r.config]
+
+
+_ORDERS: dict[int, _Order] = {}
+_VERSIONS: dict[int, int] = {}
+
+
+def _changed(team: TeamState) -> None:
+    """Rooms were added, removed or reconfigured: the next list call sorts anew."""
+    _VERSIONS[id(team)] = _VERSIONS.get(id(team), 0) + 1
+
+
+def _order(sim: Simulator, team: TeamState) -> _Order:
+    fingerprint = (_VERSIONS.get(id(team), 0), len(team.rooms), sim.state.seq)
+    cached = _ORDERS.get(id(team))
+    if cached is None or cached.team() is not team or cached.fingerprint != fingerprint:
+        cached = _ORDERS[id(team)] = _Order(team, fingerprint)
+    return cached
+
+
 def list_rooms(sim: Simulator, req: Request) -> Response:
-    # Reference: docs.daily.co/reference/rest-api/rooms/list-rooms
+    # Reference: docs.daily.co/reference/rest-api/rooms/list-rooms, and the "Pagination"
+    # section of docs.daily.co/reference/rest-api: newest first, `limit` <= 100,
+    # `starting_after=<id>` for the next (older) page, `ending_before=<id>` for the
+    # previous one, and "the special value OLDEST fetches the 'last' page of results (the
+    # page containing the objects created longest ago)".
     team, now = sim.rest, sim.now()
     limit = page_limit(req)
-    rooms = sorted(
-        (r for r in team.rooms.values() if not is_expired(r, now)),
-        key=lambda r: (r.created_at, r.seq),
-        reverse=True,
-    )
+    order = _order(sim, team)
+    live = order.rooms
+    total = len(live) - sum(1 for r in order.expiring if is_expired(r, now))
     after, before = req.query.get("starting_after"), req.query.get("ending_before")
-    if after:
-        key = _cursor_key(team, after, "starting_after")
-        data = [r for r in rooms if (r.created_at, r.seq) < key][:limit]
-    elif before:
-        key = _cursor_key(team, before, "ending_before")
-        data = [r for r in rooms if (r.created_at, r.seq) > key][-limit:]
+    data: list[RoomRecord] = []
+    if before:
+        if before == "OLDEST":
+            stop = len(live)
+        else:
+            created_at, seq = _cursor_key(team, order, before, "ending_before")
+            stop = bisect.bisect_left(order.keys, (-created_at, -seq))
+        i = stop - 1
+        while i >= 0 and len(data) < limit:
+            if not is_expired(live[i], now):
+                data.append(live[i])
+            i -= 1
+        data.reverse()
     else:
-        data = rooms[:limit]
-    return Response(
-        body={"total_count": len(rooms), "data": [room_json(sim, team, r) for r in data]}
-    )
+        i = 0
+        if after:
+            created_at, seq = _cursor_key(team, order, after, "starting_after")
+            i = bisect.bisect_right(order.keys, (-created_at, -seq))
+        while i < len(live) and len(data) < limit:
+            if not is_expired(live[i], now):
+                data.append(live[i])
+            i += 1
+    return Response(body={"total_count": total, "data": [room_json(sim, team, r) for r in data]})
 
 
-def _cursor_key(team: TeamState, room_id: str, param: str) -> tuple[float, int]:
-    for room in team.rooms.values():
-        if room.id == room_id:
-            return room.created_at, room.seq
+def _cursor_key(team: TeamState, order: _Order, room_id: str, param: str) -> tuple[float, int]:
+    key = order.by_id.get(room_id)
+    if key is not None:
+        return key
     if room_id in team.tombstones:  # a room deleted between two pages stays a valid cursor
         created_at, seq = team.tombstones[room_id]
         return created_at, int(seq)
@@ -156,6 +205,7 @@ def _taken_names(sim: Simulator) -> set[str]:
 def _store(sim: Simulator, room: RoomRecord) -> None:
     room.seq = sim.state.next_seq()
     sim.rest.rooms[room.name] = room
+    _changed(sim.rest)
 
 
 def create_room(sim: Simulator, req: Request) -> Response:
@@ -180,12 +230,14 @@ def update_room(sim: Simulator, req: Request) -> Response:
     privacy = check_privacy(body["privacy"]) if "privacy" in body else room.privacy
     config = apply_properties(room.name, room.config, body.get("properties", {}), sim.now())
     room.privacy, room.config = privacy, config  # only after everything validated
+    _changed(sim.rest)
     return Response(body=room_json(sim, sim.rest, room))
 
 
 def _forget(sim: Simulator, room: RoomRecord) -> None:
     team = sim.rest
     team.rooms.pop(room.name, None)
+    _changed(team)
     team.tombstones[room.id] = [room.created_at, room.seq]
     if room.seeded:
         team.deleted.setdefault(room.name, sim.now())  # its generated history stops here

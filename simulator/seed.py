@@ -107,10 +107,12 @@ def room_names(cfg: SimConfig, team: str, count: int, max_len: int) -> tuple[str
     pairs = list(itertools.product(ADJECTIVES, NOUNS))
     rng.shuffle(pairs)
     counter = itertools.count(1)
+    seen = set(names)  # a set: a team of 100,000 rooms must start in seconds
     while len(names) < count:
         adjective, noun = pairs[len(names) % len(pairs)]
         name = f"{adjective}-{noun}-{next(counter)}"[:max_len]
-        if name not in names:
+        if name not in seen:
+            seen.add(name)
             names.append(name)
     return tuple(names)
 
