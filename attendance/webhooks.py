@@ -2,13 +2,23 @@
 
 Daily signs each delivery with the endpoint's secret:
 ``base64(HMAC_SHA256(key=base64decode(secret), msg=timestamp + "." + raw_body))``
-in ``X-Webhook-Signature``, the timestamp in ``X-Webhook-Timestamp``. An event
-older (or newer) than `MAX_SKEW` is refused, so a captured delivery cannot be
-replayed later; the event id is recorded once, so a redelivery changes nothing.
+in ``X-Webhook-Signature``, the timestamp in ``X-Webhook-Timestamp``.
 
-What an event says is written straight into Meeting and Attendance under the
-same keys the periodic sync uses (meeting id, session id), so the next sync
-simply overwrites it with Daily's own figures: that is the reconciliation.
+Replay protection is the event id, recorded once: a redelivery changes nothing.
+The timestamp only bounds how long an id must be remembered. Daily retries a
+failed delivery for about 15 minutes (retryType `exponential`, docs.daily.co/
+reference/rest-api/webhooks) and does not say it signs a retry anew, so a stamp
+up to `MAX_AGE` old is accepted; older ones, and stamps more than `MAX_AHEAD` in
+the future, are refused.
+
+Before Daily creates or updates a webhook it POSTs a test request (``{"test":
+"test"}``) and refuses unless it gets a 200: the receiver answers it with 200 and
+writes nothing. `register` therefore stores the endpoint and its secret before it
+asks Daily, and removes them again if Daily refuses.
+
+What an event says is written at once, as provisional rows (keys prefixed with
+`PROVISIONAL`) unless the sync already stored Daily's own copy; the sync then
+replaces them with Daily's figures (see attendance.reconcile).
 """
 
 from __future__ import annotations
@@ -29,6 +39,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from attendance.models import Attendance, Meeting, WebhookEndpoint, WebhookEvent
+from attendance.reconcile import PROVISIONAL, SAME_START
 from attendance.reports import known
 from attendance.summary import summarise
 from daily import DailyClient, InvalidInput, NotFound, ParseError
@@ -37,11 +48,20 @@ from teams.audit import perform
 from teams.crypto import TokenDecryptionError
 from teams.daily_client import client_for
 from teams.models import AuditAction, Team
-from teams.permissions import Permission
+from teams.permissions import Permission, ensure_permission
 
 log = logging.getLogger(__name__)
 
-MAX_SKEW = timedelta(minutes=5)
+# Daily's retries span about 15 minutes; twice that covers a slow last attempt.
+MAX_AGE = timedelta(minutes=30)
+# Clocks disagree a little; a stamp from further ahead is no delivery of Daily's.
+MAX_AHEAD = timedelta(minutes=5)
+# The test request Daily sends before it creates or updates a webhook. Reference:
+# docs.daily.co/reference/rest-api/webhooks ("We'll send a POST request to your webhook
+# endpoint with the following payload"; public receivers recognise {"test": "test"}).
+TEST_BODY = {"test": "test"}
+# The state of an endpoint stored before Daily has accepted it.
+PENDING = "PENDING"
 # A duration longer than a year is not a meeting; it also fits every integer column.
 MAX_SECONDS = 366 * 24 * 3600
 EVENT_TYPES = ["meeting.started", "meeting.ended", "participant.joined", "participant.left"]
@@ -72,8 +92,10 @@ def verify(endpoint: WebhookEndpoint, timestamp: str, sent: str, body: bytes, no
         sent_at = datetime.fromtimestamp(int(timestamp), UTC)
     except (TypeError, ValueError, OverflowError, OSError):
         raise WebhookRejected(400, "missing or malformed X-Webhook-Timestamp") from None
-    if abs(now - sent_at) > MAX_SKEW:
+    if sent_at < now - MAX_AGE:
         raise WebhookRejected(400, "stale timestamp")
+    if sent_at > now + MAX_AHEAD:
+        raise WebhookRejected(400, "timestamp in the future")
     try:
         expected = signature(endpoint.get_secret(), timestamp, body)
     except (binascii.Error, ValueError, TokenDecryptionError):
@@ -95,6 +117,17 @@ def _at(value) -> datetime | None:
 def _text(value, limit: int) -> str:
     """A string of the payload as a column can hold it (PostgreSQL refuses NUL)."""
     return str(value or "").replace("\x00", "")[:limit]
+
+
+def _ident(value, limit: int) -> str:
+    """An identifier as a column can hold it, still telling different ones apart: one
+    too long keeps its start and ends with a digest of the whole (clipping alone could
+    make two events one, or two sessions one)."""
+    text = str(value or "").replace("\x00", "")
+    if len(text) <= limit:
+        return text
+    digest = hashlib.sha256(text.encode()).hexdigest()[:24]
+    return f"{text[: limit - 25]}~{digest}"
 
 
 def _seconds(value: float) -> int:
@@ -121,20 +154,24 @@ def receive(team: Team, headers: dict[str, str], body: bytes, now=None) -> Outco
     endpoint = WebhookEndpoint.objects.filter(team=team).first()
     if endpoint is None or not endpoint.secret_encrypted:
         raise WebhookRejected(404, "no webhook is registered for this team")
-    verify(
-        endpoint,
-        headers.get("X-Webhook-Timestamp", ""),
-        headers.get("X-Webhook-Signature", ""),
-        body,
-        now=now,
-    )
+    timestamp = headers.get("X-Webhook-Timestamp", "")
+    sent = headers.get("X-Webhook-Signature", "")
     try:
         event = json.loads(body, parse_constant=_no_constants)
     except (ValueError, UnicodeDecodeError, RecursionError):
-        raise WebhookRejected(400, "the body is not JSON") from None
+        event = None
+    if event == TEST_BODY:
+        # Daily's check before it creates or updates the webhook: a 200 and no side
+        # effect. The docs do not say the test is signed; when it is, it must verify.
+        if timestamp or sent:
+            verify(endpoint, timestamp, sent, body, now=now)
+        return Outcome(False, "test")
+    verify(endpoint, timestamp, sent, body, now=now)
+    if event is None:
+        raise WebhookRejected(400, "the body is not JSON")
     if not isinstance(event, dict) or not isinstance(event.get("payload"), dict):
         raise WebhookRejected(400, "not a Daily event envelope")
-    event_id, kind = _text(event.get("id"), 64), _text(event.get("type"), 64)
+    event_id, kind = _ident(event.get("id"), 64), _text(event.get("type"), 64)
     if not event_id or not kind:
         raise WebhookRejected(400, "the event has no id or type")
     payload = _storable(event["payload"])
@@ -158,29 +195,34 @@ def receive(team: Team, headers: dict[str, str], body: bytes, now=None) -> Outco
 
 def _apply(team: Team, kind: str, p: dict) -> bool:
     room = _text(p.get("room"), 128)
-    meeting_id = _text(p.get("meeting_id"), 255)
-    if kind == "meeting.started":
+    meeting_id = _ident(p.get("meeting_id"), 255 - len(PROVISIONAL))
+    if kind in ("meeting.started", "meeting.ended"):
         start = _at(p.get("start_ts"))
         if not (meeting_id and room and start):
             return False
-        Meeting.objects.get_or_create(
-            team=team,
-            key=meeting_id,
-            defaults={
-                "upstream_id": meeting_id[:64],
-                "room": room,
-                "start": start,
-                "ongoing": True,
-            },
-        )
-        return True
-    if kind == "meeting.ended":
-        start, end = _at(p.get("start_ts")), _at(p.get("end_ts"))
-        if not (meeting_id and room and start and end):
+        if _synced_copy(team, meeting_id, room, start) is not None:
+            # The sync holds Daily's own record of this meeting: nothing to add (it revisits
+            # a meeting until it has ended).
+            return True
+        key = PROVISIONAL + meeting_id
+        if kind == "meeting.started":
+            Meeting.objects.get_or_create(
+                team=team,
+                key=key,
+                defaults={
+                    "upstream_id": meeting_id[:64],
+                    "room": room,
+                    "start": start,
+                    "ongoing": True,
+                },
+            )
+            return True
+        end = _at(p.get("end_ts"))
+        if end is None:
             return False
         meeting, _ = Meeting.objects.update_or_create(
             team=team,
-            key=meeting_id,
+            key=key,
             defaults={
                 "upstream_id": meeting_id[:64],
                 "room": room,
@@ -197,26 +239,49 @@ def _apply(team: Team, kind: str, p: dict) -> bool:
     return False
 
 
+def _synced_copy(team: Team, meeting_id: str, room: str, start: datetime) -> Meeting | None:
+    """The sync's row of this meeting, if it has one.
+
+    Daily does not document that a webhook's `meeting_id` is the `/meetings` id, so the
+    same room with a start within SAME_START counts too (a room holds one meeting at a
+    time; Daily rounds start times to about 15 s).
+    """
+    near = Q(room=room, start__gte=start - SAME_START, start__lte=start + SAME_START)
+    return (
+        Meeting.objects.filter(team=team)
+        .filter(Q(key=meeting_id) | near)
+        .exclude(key__startswith=PROVISIONAL)
+        .order_by("pk")
+        .first()
+    )
+
+
 def _apply_participant(team: Team, kind: str, room: str, p: dict) -> bool:
     joined = _at(p.get("joined_at"))
-    session_id = _text(p.get("session_id"), 255)
+    session_id = _ident(p.get("session_id"), 255 - len(PROVISIONAL))
     if not (room and joined and session_id):
         return False
     # Participant events carry no meeting id: the meeting is the one running in
-    # that room when the person joined. Without it (events out of order), the
-    # periodic sync will record this session.
+    # that room when the person joined, the sync's copy before a provisional one.
+    # Without it (events out of order), the periodic sync will record this session.
     # Locked first, as the sync locks a meeting before its sessions (see attendance.summary).
-    meeting = (
+    running = (
         Meeting.objects.select_for_update()
         .filter(team=team, room=room, start__lte=joined)
         .filter(Q(ongoing=True) | Q(end__gte=joined))
-        .order_by("-start")
-        .first()
+    )
+    meeting = (
+        running.exclude(key__startswith=PROVISIONAL).order_by("-start").first()
+        or running.filter(key__startswith=PROVISIONAL).order_by("-start").first()
     )
     if meeting is None:
         return False
+    # The sync's own row of this session when the ids agree; otherwise a provisional one.
+    synced = Attendance.objects.filter(meeting=meeting, session_key=session_id).exists()
+    session_key = session_id if synced else PROVISIONAL + session_id
     user_id = _text(p.get("user_id"), 255)
-    is_guest = not user_id or user_id == session_id
+    # No user id, the session id, or HIPAA's stand-in for every user: no one person.
+    is_guest = not user_id or user_id == _text(p.get("session_id"), 255) or user_id == "hipaa"
     defaults = {
         "team": team,
         "room": room,
@@ -234,7 +299,7 @@ def _apply_participant(team: Team, kind: str, room: str, p: dict) -> bool:
             with contextlib.suppress(ParseError):  # a leave past the end of the calendar
                 defaults["leave"] = add_seconds(joined, duration, field="duration")
                 defaults["duration"] = duration
-    Attendance.objects.update_or_create(meeting=meeting, session_key=session_id, defaults=defaults)
+    Attendance.objects.update_or_create(meeting=meeting, session_key=session_key, defaults=defaults)
     summarise(team, [meeting.pk])  # a late leave may change an ended meeting's figures
     return True
 
@@ -244,40 +309,79 @@ def new_secret() -> str:
 
 
 def register(team: Team, actor, url: str) -> WebhookEndpoint:
-    """Create (or point) the team's Daily webhook at `url`, audited."""
+    """Create (or point) the team's Daily webhook at `url`, audited.
+
+    Daily POSTs a test request to `url` and refuses unless it gets a 200, so the
+    endpoint and its secret are stored (committed) before Daily is asked, for the
+    receiver to know the test; if Daily refuses, a new endpoint is removed again and an
+    existing one is left as it was.
+    """
+    url = url.replace("\x00", "")
     longest = WebhookEndpoint._meta.get_field("url").max_length
     if len(url) > longest:
         raise InvalidInput(f"The URL may have at most {longest} characters.", field="url")
+    if actor is not None:
+        ensure_permission(actor, team, Permission.MANAGE_TEAM)  # before anything is stored
     endpoint = WebhookEndpoint.objects.filter(team=team).first()
-    secret = new_secret()
-
-    def call(client: DailyClient):
-        if endpoint and endpoint.upstream_id:
-            try:
-                return client.update_webhook(
-                    endpoint.upstream_id, url=url, event_types=EVENT_TYPES, hmac=secret
-                )
-            except NotFound:
-                pass  # deleted in Daily's dashboard meanwhile: create it again
-        return client.create_webhook(url, event_types=EVENT_TYPES, hmac=secret)
-
-    hook = perform(
-        actor=actor,
-        team=team,
-        permission=Permission.MANAGE_TEAM,
-        action=AuditAction.WEBHOOK_CHANGE,
-        target=f"register {url}",
-        operation=call,
-    )
-    endpoint = endpoint or WebhookEndpoint(team=team)
-    endpoint.upstream_id = hook.id
-    endpoint.url = hook.url or url
+    created = endpoint is None
+    if endpoint is None:
+        # Not active until Daily has created it (no upstream id): stored for the test.
+        endpoint = WebhookEndpoint(team=team, url=url, state=PENDING)
+    previous_secret = endpoint.secret_encrypted
+    secret = _usable_secret(endpoint)
+    if secret is None:
+        secret = new_secret()
+        endpoint.set_secret(secret)
+    endpoint.save()
+    try:
+        hook = perform(
+            actor=actor,
+            team=team,
+            permission=Permission.MANAGE_TEAM,
+            action=AuditAction.WEBHOOK_CHANGE,
+            target=f"register {url}",
+            operation=lambda client: _create_or_point(client, endpoint, url, secret),
+        )
+    except BaseException:
+        if created:
+            WebhookEndpoint.objects.filter(pk=endpoint.pk).delete()
+        else:
+            WebhookEndpoint.objects.filter(pk=endpoint.pk).update(secret_encrypted=previous_secret)
+        raise
+    endpoint.upstream_id = _text(hook.id, 64)
+    endpoint.url = _text(hook.url or url, longest)
     endpoint.set_secret(hook.hmac or secret)
-    endpoint.state = hook.state or ""
-    endpoint.failed_count = hook.failed_count or 0
-    endpoint.checked_at = timezone.now()
+    _note_state(endpoint, hook)
     endpoint.save()
     return endpoint
+
+
+def _usable_secret(endpoint: WebhookEndpoint) -> str | None:
+    """The endpoint's secret if it can sign (kept when re-pointing: Daily may still be
+    delivering events signed with it), else None."""
+    try:
+        secret = endpoint.get_secret()
+        return secret if secret and base64.b64decode(secret, validate=True) else None
+    except (binascii.Error, ValueError, TokenDecryptionError):
+        return None
+
+
+def _create_or_point(client: DailyClient, endpoint: WebhookEndpoint, url: str, secret: str):
+    if endpoint.upstream_id:
+        try:
+            return client.update_webhook(
+                endpoint.upstream_id, url=url, event_types=EVENT_TYPES, hmac=secret
+            )
+        except NotFound:
+            pass  # deleted in Daily's dashboard meanwhile: create it again
+    return client.create_webhook(url, event_types=EVENT_TYPES, hmac=secret)
+
+
+def _note_state(endpoint: WebhookEndpoint, hook) -> None:
+    """Daily's state and failure count as the columns hold them."""
+    endpoint.state = _text(hook.state, WebhookEndpoint._meta.get_field("state").max_length)
+    endpoint.failed_count = max(0, min(hook.failed_count or 0, 2**31 - 1))
+    endpoint.checked_at = timezone.now()
 
 
 def unregister(team: Team, actor) -> None:
@@ -309,8 +413,6 @@ def refresh_state(team: Team) -> WebhookEndpoint | None:
         return endpoint
     with client_for(team) as client:
         hook = client.get_webhook(endpoint.upstream_id)
-    endpoint.state = hook.state or ""
-    endpoint.failed_count = hook.failed_count or 0
-    endpoint.checked_at = timezone.now()
+    _note_state(endpoint, hook)
     endpoint.save(update_fields=["state", "failed_count", "checked_at"])
     return endpoint

@@ -14,13 +14,19 @@ ACTIVE webhook subscribed to the type, one POST per event that happened in it:
 - After a clock jump, only the last MAX_CATCHUP seconds are replayed.
 - Each tick re-reads one second before its previous end and skips events it
   already sent, so an ejection at a frozen instant is still reported.
+- retryType `circuit-breaker` (the default): every failure counts, and the
+  third in a row turns the webhook FAILED. `exponential`: never FAILED; a
+  failed event is sent again up to MAX_RETRIES times, RETRY_DELAYS simulated
+  seconds apart, with the same id, body and X-Webhook-Timestamp (the docs do
+  not say Daily re-signs a retry, so a receiver must accept the older stamp).
+  Reference: docs.daily.co/reference/rest-api/webhooks ("`exponential`: ...
+  Daily will never circuit break under this retry type. Each message will be
+  retried at most 5 times, with an exponential backoff up to 15 minutes.").
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import hmac
 import json
 import sys
 import threading
@@ -33,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 from simulator.clock import DAY, iso_ms
 from simulator.observe import World
-from simulator.webhooks import FAILURES_TO_FAIL
+from simulator.webhooks import FAILURES_TO_FAIL, signature
 
 if TYPE_CHECKING:
     from simulator.app import Simulator
@@ -41,6 +47,9 @@ if TYPE_CHECKING:
 MAX_CATCHUP = 3600.0
 POST_TIMEOUT = 5.0
 ORDER = {"meeting.started": 0, "participant.joined": 1, "participant.left": 2, "meeting.ended": 3}
+MAX_RETRIES = 5
+# Doubling waits whose sum, about 15 minutes, is the documented horizon.
+RETRY_DELAYS = (30.0, 60.0, 120.0, 240.0, 480.0)
 
 
 @dataclass(frozen=True)
@@ -95,10 +104,13 @@ def collect(world: World, team: str, lo: float, hi: float) -> list[Event]:
     return events
 
 
-def signature(secret_b64: str, timestamp: str, body: bytes) -> str:
-    key = base64.b64decode(secret_b64)
-    mac = hmac.new(key, timestamp.encode() + b"." + body, hashlib.sha256).digest()
-    return base64.b64encode(mac).decode()
+@dataclass(frozen=True)
+class Retry:
+    due: float  # simulated time
+    attempt: int  # retries already made
+    hook_id: str
+    event: Event
+    timestamp: str  # the first attempt's X-Webhook-Timestamp
 
 
 class Dispatcher:
@@ -108,6 +120,7 @@ class Dispatcher:
         self._thread: threading.Thread | None = None
         self._tick_lock = threading.Lock()  # one tick at a time (loop or flush)
         self._sent: dict[str, int] = {}  # event key -> event time, recently sent
+        self._retries: list[Retry] = []  # failed events of `exponential` webhooks
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="sim-webhooks", daemon=True)
@@ -124,6 +137,7 @@ class Dispatcher:
         Called with the simulator lock held, which also guards `_sent` in tick().
         """
         self._sent = {}
+        self._retries = []
 
     def _run(self) -> None:
         while not self._stop.wait(self.sim.cfg.webhook_interval):
@@ -144,6 +158,7 @@ class Dispatcher:
                 sim.state.webhook_last_tick = now
                 if now < last:  # the clock went back: nothing new happened
                     self._sent.clear()
+                    self._retries = []
                     return 0
                 lo = max(last - 1, now - MAX_CATCHUP)
                 hooks = [
@@ -151,6 +166,8 @@ class Dispatcher:
                     for h in sim.state.webhooks.values()
                     if h.state == "ACTIVE"
                 ]
+                due = [r for r in self._retries if r.due <= now]
+                self._retries = [r for r in self._retries if r.due > now]
                 events = collect(world, sim.rest.name, lo, now) if hooks else []
                 fresh = [e for e in events if e.key not in self._sent]
                 for e in fresh:
@@ -158,18 +175,29 @@ class Dispatcher:
                 self._sent = {k: t for k, t in self._sent.items() if t > lo - 60}
             tried = 0
             dead: set[str] = set()
+            by_id = {h[0]: h for h in hooks}
+            for retry in due:
+                hook = by_id.get(retry.hook_id)
+                if hook is None or retry.hook_id in dead:
+                    continue  # deleted, or no longer ACTIVE: the retry is dropped
+                tried += 1
+                _, url, secret, _, basic = hook
+                ok = self._post(retry.hook_id, url, secret, basic, retry.event, retry.timestamp)
+                self._record(retry.hook_id, ok, retry.event, retry.timestamp, retry.attempt + 1)
             for event in fresh:
                 for hook_id, url, secret, types, basic in hooks:
                     if event.type in types and hook_id not in dead:
                         tried += 1
-                        ok = self._post(hook_id, url, secret, basic, event)
-                        if not self._record(hook_id, ok, event):
+                        stamp = str(int(time.time()))
+                        ok = self._post(hook_id, url, secret, basic, event, stamp)
+                        if not self._record(hook_id, ok, event, stamp, 0):
                             dead.add(hook_id)  # FAILED (or deleted): stop sending to it
             return tried
 
-    def _post(self, hook_id: str, url: str, secret: str, basic: str | None, event: Event) -> bool:
+    def _post(
+        self, hook_id: str, url: str, secret: str, basic: str | None, event: Event, timestamp: str
+    ) -> bool:
         body = json.dumps(event.envelope(), ensure_ascii=False).encode()
-        timestamp = str(int(time.time()))
         headers = {
             "Content-Type": "application/json",
             "X-Webhook-Timestamp": timestamp,
@@ -204,18 +232,26 @@ class Dispatcher:
         )
         return ok
 
-    def _record(self, hook_id: str, ok: bool, event: Event) -> bool:
-        """Count the outcome; False once the webhook no longer takes events."""
+    def _record(self, hook_id: str, ok: bool, event: Event, timestamp: str, attempt: int) -> bool:
+        """Count the outcome (`attempt`: retries made so far); False once the webhook
+        no longer takes events."""
         with self.sim.lock:
             hook = self.sim.state.webhooks.get(hook_id)
             if hook is None or hook.state != "ACTIVE":
                 return False
             if ok:
-                hook.consecutive_failures = 0
+                # "If we have a succesful response at any time before this we will reset
+                # your `failedCount` to 0" (docs.daily.co/reference/rest-api/webhooks).
+                hook.consecutive_failures = hook.failed_count = 0
                 hook.last_moment_pushed = float(event.ts)
                 return True
             hook.failed_count += 1
             hook.consecutive_failures += 1
+            if hook.retry_type == "exponential":
+                if attempt < MAX_RETRIES:
+                    due = self.sim.clock.now() + RETRY_DELAYS[attempt]
+                    self._retries.append(Retry(due, attempt, hook_id, event, timestamp))
+                return True
             if hook.consecutive_failures >= FAILURES_TO_FAIL:
                 hook.state = "FAILED"
             return hook.state == "ACTIVE"

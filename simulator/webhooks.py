@@ -1,19 +1,27 @@
 """Rest dialect: webhook configuration (`/v1/webhooks`).
 
-Delivery lives in simulator/delivery.py. A webhook goes FAILED after
-FAILURES_TO_FAIL consecutive failed deliveries and then receives nothing;
-updating it (`POST /webhooks/<uuid>`) makes it ACTIVE again with its
-counters reset. `failed_count` counts every failed delivery while ACTIVE.
-Daily verifies a new webhook's URL with a test request; the simulator does
-not, so a dashboard can register before its receiver is up.
+Delivery lives in simulator/delivery.py. A `circuit-breaker` webhook goes
+FAILED after FAILURES_TO_FAIL consecutive failed deliveries and then receives
+nothing; an `exponential` one never does. Updating a webhook
+(`POST /webhooks/<uuid>`) makes it ACTIVE again with its counters reset.
+`failedCount` counts failed deliveries.
+
+Creating or updating a webhook first POSTs a test request to its URL, signed
+like a delivery, and answers 400 unless the URL answers 200 within
+TEST_TIMEOUT: nothing is created or changed otherwise.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import hmac as hmac_lib
 import os
 import random
+import time
+import urllib.error
+import urllib.request
 from typing import TYPE_CHECKING, Any
 
 from simulator.clock import iso_ms
@@ -24,6 +32,13 @@ if TYPE_CHECKING:
     from simulator.app import Simulator
 
 FAILURES_TO_FAIL = 3
+# Reference: docs.daily.co/reference/rest-api/webhooks/create-webhook: "Returns an error
+# if the webhook URL provided does not return a `200` status code within a few seconds."
+TEST_TIMEOUT = 5.0
+# Reference: docs.daily.co/reference/rest-api/webhooks: "We'll send a `POST` request to
+# your webhook endpoint with the following payload" (the example is a code block the
+# page's text copies leave out; public receivers recognise it as {"test": "test"}).
+TEST_BODY = b'{"test":"test"}'
 EMITTED = ("meeting.started", "meeting.ended", "participant.joined", "participant.left")
 # Accepted (Daily has them) but never sent by the simulator.
 KNOWN = (
@@ -51,7 +66,9 @@ def webhook_json(sim: Simulator, hook: Webhook) -> dict[str, Any]:
         "retryType": hook.retry_type,
         "eventTypes": list(hook.event_types),
         "state": hook.state,
-        "failed_count": hook.failed_count,
+        # Reference: docs.daily.co/reference/rest-api/webhooks/create-webhook (response:
+        # "failedCount": "The number of consecutive failures this webhook has made").
+        "failedCount": hook.failed_count,
         "lastMomentPushed": None
         if hook.last_moment_pushed is None
         else iso_ms(hook.last_moment_pushed),
@@ -102,22 +119,85 @@ def _hook(sim: Simulator, uuid: str) -> Webhook:
     return hook
 
 
+def signature(secret_b64: str, timestamp: str, body: bytes) -> str:
+    """base64(HMAC-SHA256(key=base64decode(hmac), msg=timestamp + "." + body))."""
+    key = base64.b64decode(secret_b64)
+    mac = hmac_lib.new(key, timestamp.encode() + b"." + body, hashlib.sha256).digest()
+    return base64.b64encode(mac).decode()
+
+
+def send_test(sim: Simulator, url: str, secret: str, basic: str | None) -> str | None:
+    """POST the test request to `url`; None when it answered 200, else why not.
+
+    Sent without the simulator lock: a slow receiver holds up nothing else.
+    """
+    timestamp = str(int(time.time()))
+    headers = {
+        "Content-Type": "application/json",
+        "X-Webhook-Timestamp": timestamp,
+        "X-Webhook-Signature": signature(secret, timestamp, TEST_BODY),
+        "User-Agent": "daily-simulator-webhooks/1.0",
+    }
+    if basic:
+        headers["Authorization"] = f"Basic {basic}"
+    status: int | None = None
+    error: str | None = None
+    try:
+        request = urllib.request.Request(url, data=TEST_BODY, headers=headers, method="POST")  # noqa: S310
+        with urllib.request.urlopen(request, timeout=TEST_TIMEOUT) as response:  # noqa: S310
+            status = response.status
+    except urllib.error.HTTPError as exc:
+        status, error = exc.code, f"HTTP {exc.code}"
+    except (OSError, ValueError) as exc:
+        error = f"{type(exc).__name__}: {exc}"
+    # "If your endpoint returns a 200 status code, we will proceed": 200, not any 2xx.
+    ok = status == 200
+    sim.deliveries.append(
+        {
+            "at": iso_ms(time.time()),
+            "webhook": None,
+            "url": url,
+            "type": "test",
+            "event_id": None,
+            "event_ts": None,
+            "status": status,
+            "ok": ok,
+            "error": None if ok else (error or f"HTTP {status}"),
+        }
+    )
+    return None if ok else (error or f"HTTP {status}")
+
+
+def _refuse(url: str, reason: str) -> Exception:
+    # Reference: docs.daily.co/reference/rest-api/webhooks/create-webhook: "If we do not
+    # receive a `200` status code relatively quickly, we will consider the endpoint
+    # faulty and return a `400` error."
+    return invalid(f"the webhook test request to {url} did not get a 200 ({reason})")
+
+
 def create_webhook(sim: Simulator, req: Request) -> Response:
     # Reference: docs.daily.co/reference/rest-api/webhooks/create-webhook
     fields = _validated(req.json_object(), creating=True)
-    now = sim.now()
-    hook = Webhook(
-        uuid=new_uuid(random.Random()),
-        url=fields["url"],
-        hmac=fields.get("hmac") or base64.b64encode(os.urandom(32)).decode(),
-        event_types=fields.get("event_types", list(EMITTED)),
-        created_at=now,
-        updated_at=now,
-        basic_auth=fields.get("basic_auth"),
-        retry_type=fields.get("retry_type", "circuit-breaker"),
-    )
-    sim.state.webhooks[hook.uuid] = hook
-    return Response(body=webhook_json(sim, hook))
+    secret = fields.get("hmac") or base64.b64encode(os.urandom(32)).decode()
+    # "Before creating your webhook, we perform a verification check"
+    # (docs.daily.co/reference/rest-api/webhooks): nothing exists until it passes.
+    reason = send_test(sim, fields["url"], secret, fields.get("basic_auth"))
+    if reason is not None:
+        raise _refuse(fields["url"], reason)
+    with sim.lock:
+        now = sim.now()
+        hook = Webhook(
+            uuid=new_uuid(random.Random()),
+            url=fields["url"],
+            hmac=secret,
+            event_types=fields.get("event_types", list(EMITTED)),
+            created_at=now,
+            updated_at=now,
+            basic_auth=fields.get("basic_auth"),
+            retry_type=fields.get("retry_type", "circuit-breaker"),
+        )
+        sim.state.webhooks[hook.uuid] = hook
+        return Response(body=webhook_json(sim, hook))
 
 
 def list_webhooks(sim: Simulator, req: Request) -> Response:
@@ -132,13 +212,29 @@ def get_webhook(sim: Simulator, req: Request) -> Response:
 
 
 def update_webhook(sim: Simulator, req: Request) -> Response:
-    # Reference: docs.daily.co/reference/rest-api/webhooks/update-webhook
-    hook = _hook(sim, req.params["uuid"])
-    for key, value in _validated(req.json_object(), creating=False).items():
-        setattr(hook, key, value)
-    hook.state, hook.failed_count, hook.consecutive_failures = "ACTIVE", 0, 0
-    hook.updated_at = sim.now()
-    return Response(body=webhook_json(sim, hook))
+    # Reference: docs.daily.co/reference/rest-api/webhooks/update-webhook: "When updating
+    # a webhook ... Daily will send a request to the webhook server with a test request
+    # body. If we do not receive a `200` status code relatively quickly, we will consider
+    # the endpoint faulty and return a `400` error." The same request re-activates a
+    # FAILED webhook ("Daily will verify that the endpoint is connectable and turn the
+    # webhook back on"); a refused update changes nothing.
+    uuid = req.params["uuid"]
+    with sim.lock:
+        hook = _hook(sim, uuid)
+        fields = _validated(req.json_object(), creating=False)
+        url = fields.get("url", hook.url)
+        secret = fields.get("hmac", hook.hmac)
+        basic = fields.get("basic_auth", hook.basic_auth)
+    reason = send_test(sim, url, secret, basic)
+    if reason is not None:
+        raise _refuse(url, reason)
+    with sim.lock:
+        hook = _hook(sim, uuid)  # deleted meanwhile: 404
+        for key, value in fields.items():
+            setattr(hook, key, value)
+        hook.state, hook.failed_count, hook.consecutive_failures = "ACTIVE", 0, 0
+        hook.updated_at = sim.now()
+        return Response(body=webhook_json(sim, hook))
 
 
 def delete_webhook(sim: Simulator, req: Request) -> Response:
@@ -149,9 +245,10 @@ def delete_webhook(sim: Simulator, req: Request) -> Response:
 
 
 ROUTES = [
-    Route("POST", "/v1/webhooks", create_webhook, "rest"),
+    # Unlocked: they take the lock themselves around the test request they send.
+    Route("POST", "/v1/webhooks", create_webhook, "rest", locked=False),
     Route("GET", "/v1/webhooks", list_webhooks, "rest"),
     Route("GET", "/v1/webhooks/{uuid}", get_webhook, "rest"),
-    Route("POST", "/v1/webhooks/{uuid}", update_webhook, "rest"),
+    Route("POST", "/v1/webhooks/{uuid}", update_webhook, "rest", locked=False),
     Route("DELETE", "/v1/webhooks/{uuid}", delete_webhook, "rest"),
 ]

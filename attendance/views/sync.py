@@ -24,6 +24,7 @@ from attendance.tasks import sync_team_task
 from teams.audit import perform_local
 from teams.models import AuditAction, Dialect, Team
 from teams.permissions import Permission, has_permission, team_view
+from teams.services.errors import describe
 
 RUNS_PER_PAGE = 25
 # A progress poll asks about a sync started moments ago; a week is more than enough.
@@ -124,8 +125,18 @@ def webhook_register(request: HttpRequest, team: Team, role) -> HttpResponse:
     url = request.POST.get("url", "").strip()
     try:
         webhooks.register(team, request.user, url)
+    except daily.InvalidInput as exc:
+        messages.error(request, f"The webhook was not registered: {exc.message}")
+    except daily.InvalidRequest as exc:
+        # Most often Daily's test request to the URL did not get a 200 in time.
+        messages.error(
+            request,
+            "Daily did not register the webhook. Before it does, Daily sends a test "
+            "request to the address, which must reach this dashboard and answer within "
+            f"a few seconds; nothing was changed. Daily said: {exc.message}",
+        )
     except daily.DailyError as exc:
-        messages.error(request, f"Daily did not register the webhook: {exc}")
+        messages.error(request, f"Daily did not register the webhook: {describe(exc, team)}")
     else:
         messages.success(request, "Webhook registered: Daily will send meeting events here.")
     return _back_to_history(request, team)

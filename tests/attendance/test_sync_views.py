@@ -6,10 +6,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from attendance.models import SyncOutcome, SyncRun, SyncTrigger
+from attendance.models import SyncOutcome, SyncRun, SyncTrigger, WebhookEndpoint
 from attendance.tasks import sync_team_task
 from teams.models import AuditEvent, Dialect, Role
 from tests.factories import PASSWORD, make_member, make_team
+from tests.support.receiver import running_receiver
 
 pytestmark = pytest.mark.django_db
 
@@ -137,16 +138,17 @@ def test_a_refused_registration_is_explained_and_audited_as_failed(client):
     assert "Daily did not register the webhook" in response.content.decode()
     event = AuditEvent.objects.get(team=team, action="webhook.change")
     assert event.outcome == "failed" and event.error_type
+    assert not WebhookEndpoint.objects.filter(team=team).exists()  # nothing half-written
 
 
 def test_an_owner_registers_checks_and_removes_the_webhook(client, fast_sim):
-    from attendance.models import WebhookEndpoint
     from tests.factories import team_on
 
     team = team_on(fast_sim, Dialect.REST)
     _login(client, team, Role.OWNER)
-    url = "https://dash.example/webhooks/daily/demo-rest/"
-    client.post(reverse("attendance:webhook-register", args=[team.slug]), {"url": url})
+    with running_receiver() as receiver:  # answers Daily's test request with 200
+        url = receiver.url
+        client.post(reverse("attendance:webhook-register", args=[team.slug]), {"url": url})
     endpoint = WebhookEndpoint.objects.get(team=team)
     assert endpoint.url == url and endpoint.state == "ACTIVE"
 

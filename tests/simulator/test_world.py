@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import requests
 
+from tests.support.receiver import running_receiver
 from tests.support.simulator import SimulatorProcess
 
 pytestmark = pytest.mark.simulator
@@ -95,7 +96,8 @@ def test_state_survives_a_restart(tmp_path: Path, other: SimulatorProcess, now: 
     other.start(now=now, frozen=True, state=state)
     rest(other, "POST", "/rooms", json={"name": "kept", "properties": {"enable_chat": True}})
     rest(other, "DELETE", "/rooms/standup")
-    hook = rest(other, "POST", "/webhooks", json={"url": "http://127.0.0.1:9/hook"})
+    with running_receiver() as receiver:  # Daily tests the URL before it creates a webhook
+        hook = rest(other, "POST", "/webhooks", json={"url": receiver.url})
     domains(other, "DELETE", "/user/zoe%40example.com")
     domains(other, "POST", "/room/standup", json={"privacy": "public"})
     room, people = next(iter(rest(other, "GET", "/presence").items()))
