@@ -29,6 +29,7 @@ from attendance.tasks import sync_team_task
 from daily import DailyError
 from teams.models import Dialect, Membership, Role
 from tests.factories import PASSWORD, make_member, team_on
+from tests.support.receiver import running_receiver
 from tests.support.simulator import SimulatorProcess, real_now_minute
 
 pytestmark = pytest.mark.django_db
@@ -183,8 +184,8 @@ def test_no_api_token_appears_in_logs_pages_or_the_database(canary_sim, caplog):
     get("attendance:sync-history", r)
     get("attendance:sync-history", d)
     # The webhook: register, check, a signed delivery, remove.
-    hook_url = "https://dash.example/webhooks/daily/" + r + "/"
-    post("attendance:webhook-register", r, data={"url": hook_url})
+    with running_receiver() as receiver:  # answers Daily's test request with 200
+        post("attendance:webhook-register", r, data={"url": receiver.url})
     post("attendance:webhook-check", r)
     get("attendance:sync-history", r)
     post("attendance:webhook-remove", r)
