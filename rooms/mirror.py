@@ -189,6 +189,22 @@ def restart(team: Team) -> None:
     ensure_started(team)
 
 
+def on_team_connected(sender: object, team: Team, moved: bool = False, **kwargs: Any) -> None:
+    """`teams.signals.team_connected`: a new team starts its first fill; one that now
+    points at another Daily team starts over; a new token tries again at once."""
+    if moved:
+        restart(team)
+        return
+    RoomMirror.objects.filter(team=team).update(
+        last_error="", last_error_type="", last_error_at=None
+    )
+    clear_debounce(team, "fill")
+    if state(team).state == MirrorState.READY:
+        request_refresh(team)
+    else:
+        ensure_started(team)
+
+
 # -- storing rooms (the walks and the write-through) ---------------------------------------
 
 

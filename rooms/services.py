@@ -24,6 +24,7 @@ from daily import (
     Capability,
     DailyClient,
     MeetingTokenProperties,
+    NotFound,
     PresenceParticipant,
     Privacy,
     Room,
@@ -33,6 +34,7 @@ from daily import (
 from daily import Dialect as DailyDialect
 from daily import validation as daily_validation
 from daily.enums import CAPABILITIES, PRIVACY_CHOICES
+from rooms import mirror
 from teams.audit import perform
 from teams.daily_client import client_for
 from teams.models import AuditAction, Team
@@ -225,7 +227,7 @@ def create_room(
     properties: RoomProperties | None,
     request_id: str = "",
 ) -> Room:
-    return _mutate(
+    room = _mutate(
         actor=actor,
         team=team,
         action=AuditAction.ROOM_CREATE,
@@ -233,6 +235,9 @@ def create_room(
         operation=lambda c: c.create_room(name, privacy, properties),
         request_id=request_id,
     )
+    # Write-through: the mirror has Daily's answer now, so the list shows it at once.
+    mirror.store_room(team, room)
+    return room
 
 
 def set_privacy(
@@ -247,7 +252,7 @@ def set_privacy(
         client.set_privacy(room, privacy)
         return None
 
-    return _mutate(
+    changed = _mutate(
         actor=actor,
         team=team,
         action=AuditAction.ROOM_PRIVACY,
@@ -255,13 +260,18 @@ def set_privacy(
         operation=operation,
         request_id=request_id,
     )
+    if changed is not None:
+        mirror.store_room(team, changed)
+    else:
+        mirror.store_privacy(team, room, privacy)
+    return changed
 
 
 def update_properties(
     *, actor: User, team: Team, room: str, properties: RoomProperties, request_id: str = ""
 ) -> Room:
     changed = ", ".join(sorted(properties.set_fields())) or "nothing"
-    return _mutate(
+    updated = _mutate(
         actor=actor,
         team=team,
         action=AuditAction.ROOM_UPDATE,
@@ -269,17 +279,25 @@ def update_properties(
         operation=lambda c: c.update_room(room, properties=properties),
         request_id=request_id,
     )
+    mirror.store_room(team, updated)
+    return updated
 
 
 def delete_room(*, actor: User, team: Team, room: str, request_id: str = "") -> None:
-    _mutate(
-        actor=actor,
-        team=team,
-        action=AuditAction.ROOM_DELETE,
-        target=room,
-        operation=lambda c: c.delete_room(room),
-        request_id=request_id,
-    )
+    try:
+        _mutate(
+            actor=actor,
+            team=team,
+            action=AuditAction.ROOM_DELETE,
+            target=room,
+            operation=lambda c: c.delete_room(room),
+            request_id=request_id,
+        )
+    except NotFound:
+        # Daily has no such room: neither may the list.
+        mirror.forget_room(team, room)
+        raise
+    mirror.forget_room(team, room)
 
 
 def eject(

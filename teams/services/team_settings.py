@@ -20,6 +20,7 @@ from teams.daily_client import client_for
 from teams.models import AuditAction, Membership, Role, Team
 from teams.permissions import Permission
 from teams.services.errors import describe
+from teams.signals import send_team_connected
 
 # The settings an owner edits, in the order the audit message lists them.
 EDITABLE = ("name", "dialect", "base_url", "time_zone", "sync_enabled", "sync_interval")
@@ -53,6 +54,7 @@ def create_team(*, actor: Any, data: dict[str, Any], request_id: str = "") -> Te
             message=f"{team.get_dialect_display()} at {team.base_url}",
             request_id=request_id,
         )
+        transaction.on_commit(lambda: send_team_connected(team))
     return team
 
 
@@ -123,6 +125,9 @@ def update_team(
                 request_id=request_id,
             )
             changed.append("API token")
+        moved = any(f in ("name", "dialect", "base_url") for f, _, _ in changes)
+        if moved or token:
+            transaction.on_commit(lambda: send_team_connected(team, moved=moved))
     if changed:
         rooms_services.invalidate(team)
     return changed

@@ -20,6 +20,7 @@ from django.utils.text import slugify
 
 from teams.audit import record
 from teams.models import AuditAction, Dialect, Membership, Outcome, Role, Team
+from teams.signals import send_team_connected
 
 DEFAULT_BASE_URLS = {
     Dialect.DOMAINS: "https://prod-ks.pluot.blue/",
@@ -48,6 +49,7 @@ class Command(BaseCommand):
         slug = options["slug"] or slugify(options["name"])
         team = Team.objects.filter(slug=slug).first() or Team(slug=slug)
         created = team.pk is None
+        before = (team.name, team.dialect, team.base_url)
         team.name = options["name"]
         team.dialect = dialect
         team.base_url = options["base_url"] or DEFAULT_BASE_URLS[dialect]
@@ -79,6 +81,10 @@ class Command(BaseCommand):
                 outcome=Outcome.OK,
                 message="from the command line",
             )
+            moved = not created and before != (team.name, team.dialect, team.base_url)
+            if created or moved or token:
+                # Its rooms mirror starts filling (rooms/apps.py listens).
+                transaction.on_commit(lambda: send_team_connected(team, moved=moved))
         verb = "Added" if created else "Updated"
         self.stdout.write(self.style.SUCCESS(f"{verb} team {team.name} ({dialect.label})."))
 
