@@ -1,34 +1,41 @@
-"""Search, sort and paginate a team's (cached) room list in memory.
+"""Search, sort and paginate a team's rooms: SQL over the mirror (`rooms.models.MirroredRoom`).
 
-Daily has no server-side search or sort, and a team has at most a few thousand rooms, so
-the whole list is fetched once (and cached) and sliced here: the page costs the same at
-2,000 rooms as at 20, and never more than one Daily call.
-
-The list is searched in a light copy of the rooms (`ListedRoom`), cached beside Daily's
-answer: 2,000 `daily.Room` with their properties take several times longer to read back
-from the cache than their names, privacy and creation times.
+No page lists rooms at Daily (a team may have 100,000 of them): the worker keeps the
+mirror, and the list reads it. Each sort is one index of `MirroredRoom` (the same
+expressions, carrying the columns a row shows), so any page of it, even a deep one, is an
+index-only scan on PostgreSQL; a search is `name ILIKE '%q%'` (Django's `icontains`),
+served by a trigram index on PostgreSQL for three characters or more. SQLite may scan.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import NamedTuple, Protocol, TypeVar
+from datetime import datetime
+from functools import cached_property
+from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
+from django.db.models import F, OrderBy, QuerySet
+from django.db.models.functions import Lower
 from django.http import QueryDict
 
-from daily import Privacy, Room
-from rooms import services
+from daily import Privacy
+from rooms.models import MirroredRoom, privacy_rank
 from teams.models import Team
 
 PER_PAGE = 50
 MAX_QUERY = 128
 SORTS = ("name", "-name", "created", "-created", "privacy", "-privacy")
 DEFAULT_SORT = "name"
-_PRIVACY_ORDER = {Privacy.PUBLIC: 0, Privacy.TEAM: 1, Privacy.PRIVATE: 2, None: 3}
-_EPOCH = datetime.min.replace(tzinfo=UTC)
+
+# The terms of each sort, as the indexes of MirroredRoom have them: the name
+# case-insensitively then exactly, so that every order is total and pages never overlap.
+_NAME = (Lower("name"), F("name"))
+ORDERS = {
+    "name": _NAME,
+    "created": (F("created_at"), *_NAME),
+    "privacy": (privacy_rank(), *_NAME),
+}
 
 
 class ListedRoom(NamedTuple):
@@ -38,29 +45,12 @@ class ListedRoom(NamedTuple):
     privacy: Privacy | None
     created_at: datetime | None
 
-    @classmethod
-    def of(cls, room: Room) -> ListedRoom:
-        return cls(room.name, room.privacy, room.created_at)
 
-
-@dataclass(frozen=True)
-class RoomList:
-    """The team's rooms as the list reads them, and until when the cache keeps them:
-    what is made from them (a rendered page of rows) must not be served any longer."""
-
-    rooms: list[ListedRoom]
-    expires: float  # unix time
-
-
-def listed_rooms(team: Team) -> RoomList:
-    """The team's rooms (`services.get_rooms`), listed; cached per team like the rooms."""
-
-    def compute() -> tuple[RoomList, float]:
-        # Kept no longer than the answer it is made from.
-        rooms, expires = services.rooms_until(team)
-        return RoomList([ListedRoom.of(room) for room in rooms], expires), expires
-
-    return services.cached_until(team, "listed", compute)
+def _privacy(value: str) -> Privacy | None:
+    try:
+        return Privacy(value) if value else None
+    except ValueError:
+        return None  # a value this dashboard does not know shows as "not reported"
 
 
 @dataclass(frozen=True)
@@ -73,9 +63,9 @@ class RoomQuery:
     def from_get(cls, params: QueryDict) -> RoomQuery:
         sort = params.get("sort", DEFAULT_SORT)
         return cls(
-            q=params.get("q", "").strip()[:MAX_QUERY],
+            q=clean_query(params.get("q", "")),
             sort=sort if sort in SORTS else DEFAULT_SORT,
-            page=params.get("page", "1"),
+            page=params.get("page", "1")[:12],
         )
 
     @property
@@ -98,30 +88,66 @@ class RoomQuery:
         return params
 
 
-def _key(field: str):
-    if field == "created":
-        return lambda r: (r.created_at or _EPOCH, r.name.lower())
-    if field == "privacy":
-        return lambda r: (_PRIVACY_ORDER.get(r.privacy, 3), r.name.lower())
-    return lambda r: (r.name.lower(), r.name)
+def clean_query(q: str) -> str:
+    """A search as the list runs it: trimmed, at most MAX_QUERY characters, without NUL
+    (which can match no name, and which PostgreSQL refuses in a query)."""
+    return q.replace("\x00", "").strip()[:MAX_QUERY]
 
 
-class _Named(Protocol):
-    @property
-    def name(self) -> str: ...
+def matching(team: Team, q: str) -> QuerySet[MirroredRoom]:
+    """The team's rooms whose name contains `q` (case-insensitively), every room for no
+    `q`: the search of the list, and of a bulk action on every room it matches. Unordered
+    (order with `ordering(sort)`)."""
+    rooms = MirroredRoom.objects.filter(team=team)
+    needle = clean_query(q)
+    return rooms.filter(name__icontains=needle) if needle else rooms
 
 
-Named = TypeVar("Named", bound=_Named)
+def ordering(sort: str) -> list[OrderBy]:
+    """The ORDER BY of a sort of `SORTS` (an unknown one sorts by name)."""
+    terms = ORDERS.get(sort.lstrip("-"), _NAME)
+    descending = sort.startswith("-")
+    return [term.desc() if descending else term.asc() for term in terms]
 
 
-def named_like(rooms: Iterable[Named], q: str) -> list[Named]:
-    """The rooms whose name contains `q` (case-insensitive), every room for no `q`: the
-    search of the list, and of a bulk action on every room it matches."""
-    needle = q.strip()[:MAX_QUERY].casefold()
+class _Counted(Paginator):
+    """A paginator told its count: the total of an unsearched list is counted once."""
+
+    def __init__(self, object_list: QuerySet, per_page: int, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._count
+
+
+@dataclass(frozen=True)
+class RoomPage:
+    """One page of the list: its rooms, the pager, and the team's count of rooms."""
+
+    page: Page
+    rooms: list[ListedRoom]
+    total: int  # every room of the team in the mirror
+    matched: int  # the rooms the search matches (the total without a search)
+
+
+def search(team: Team, query: RoomQuery) -> RoomPage:
+    """One page of the team's rooms for this search and sort: two queries (the count and
+    the page), three with a search (the team's count too), whatever the number of rooms."""
+    total = MirroredRoom.objects.filter(team=team).count()
+    found = matching(team, query.q)
+    matched = found.count() if query.q else total
+    rows = found.order_by(*ordering(query.sort)).values_list("name", "privacy", "created_at")
+    page = _Counted(rows, PER_PAGE, matched).get_page(query.page)
+    rooms = [ListedRoom(name, _privacy(privacy), created) for name, privacy, created in page]
+    page.object_list = rooms
+    return RoomPage(page=page, rooms=rooms, total=total, matched=matched)
+
+
+def named_like(rooms, q: str) -> list:
+    """Rooms (objects with a `name`) whose name contains `q` case-insensitively, every room
+    for no `q`. In memory, for a list already at hand (a bulk job's rooms); the list
+    itself searches with `matching`."""
+    needle = clean_query(q).casefold()
     return [r for r in rooms if needle in r.name.casefold()] if needle else list(rooms)
-
-
-def search(rooms: Sequence[ListedRoom], query: RoomQuery) -> Page:
-    matching = named_like(rooms, query.q)
-    matching.sort(key=_key(query.sort_field), reverse=query.descending)
-    return Paginator(matching, PER_PAGE).get_page(query.page)

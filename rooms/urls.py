@@ -11,6 +11,7 @@ app_name = "rooms"
 
 urlpatterns = [
     path("", listing.room_list, name="list"),
+    path("refresh/", listing.refresh, name="refresh"),
     path("new/", edit.create, name="create"),
     path("tokens/new/", tokens.token, name="token"),
     path("bulk/preview/", bulk.preview, name="bulk-preview"),

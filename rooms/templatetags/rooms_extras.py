@@ -25,3 +25,11 @@ def http_url(value: object) -> str:
     if isinstance(value, str) and value.lower().startswith(("https://", "http://")):
         return value
     return ""
+
+
+@register.filter
+def count(value: object) -> str:
+    """A count with thousands separators: "12,300" (the rooms of a large team)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        return ""
+    return f"{value:,}"

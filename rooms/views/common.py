@@ -6,9 +6,10 @@ from typing import Any
 
 from django.http import Http404
 
-from daily import Capability, DailyError, InvalidInput, Room
+from daily import Capability, DailyError, InvalidInput, NotFound, Room
 from daily import Dialect as DailyDialect
-from rooms import services
+from rooms import mirror, services
+from teams.daily_client import client_for
 from teams.models import Role, Team
 from teams.permissions import Permission, has_permission
 from teams.services.errors import describe
@@ -23,10 +24,27 @@ def room_name_or_404(team: Team, name: str) -> str:
 
 
 def room_or_404(team: Team, name: str) -> Room:
-    """The room from the team's (cached) list. Upstream failures propagate as DailyError."""
-    room = services.find_room(team, room_name_or_404(team, name))
-    if room is None:
+    """The room as the mirror has it (no Daily call): what a row of the list acts on."""
+    row = mirror.rooms(team).filter(name=room_name_or_404(team, name)).first()
+    if row is None:
         raise Http404("No such room")
+    return mirror.to_room(row)
+
+
+def fresh_room_or_404(team: Team, name: str) -> Room:
+    """The room as Daily has it now (one call), for the detail page; the mirror is brought
+    in step when Daily's answer differs from it (changed or deleted elsewhere).
+    Upstream failures propagate as DailyError."""
+    checked = room_name_or_404(team, name)
+    try:
+        with client_for(team) as client:
+            room = client.get_room(checked)
+    except NotFound:
+        mirror.forget_room(team, checked)
+        raise Http404("No such room") from None
+    known = mirror.rooms(team).filter(name=checked).first()
+    if known is None or mirror.to_room(known) != room:
+        mirror.store_room(team, room)
     return room
 
 

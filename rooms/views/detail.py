@@ -17,7 +17,13 @@ from daily import DEFAULTS, DailyError, Room, RoomProperties
 from rooms import services
 from rooms.forms import LANGUAGE_LABELS, RECORDING_LABELS, REGION_LABELS, EmbedForm
 from rooms.templatetags.rooms_extras import duration
-from rooms.views.common import error_context, room_name_or_404, room_or_404, team_context
+from rooms.views.common import (
+    error_context,
+    fresh_room_or_404,
+    room_name_or_404,
+    room_or_404,
+    team_context,
+)
 from teams.models import Role, Team
 from teams.permissions import Permission, team_view
 from teams.services.errors import describe
@@ -116,7 +122,7 @@ def detail(request: HttpRequest, team: Team, role: Role, room: str) -> HttpRespo
     context = team_context(team, role)
     context["presence_seconds"] = PRESENCE_SECONDS
     try:
-        found = room_or_404(team, room)
+        found = fresh_room_or_404(team, room)
     except DailyError as exc:
         context.update(error_context(exc, request.get_full_path()))
         return respond(request, DETAIL, None, context)

@@ -14,7 +14,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from daily import DailyError, InvalidInput, InvalidRequest, Unavailable
 from rooms import services
 from rooms.forms import PROPERTY_FIELD_MAP, RoomCreateForm, RoomPropertiesForm, add_daily_error
-from rooms.views.common import error_context, room_or_404, team_context
+from rooms.views.common import error_context, fresh_room_or_404, team_context
 from teams.models import Role, Team
 from teams.permissions import Permission, team_view
 from teams.views.common import request_id, respond
@@ -100,7 +100,7 @@ def properties(request: HttpRequest, team: Team, role: Role, room: str) -> HttpR
     if not context["has_properties"]:
         return respond(request, template, "form", context)
     try:
-        current = room_or_404(team, room)
+        current = fresh_room_or_404(team, room)
     except DailyError as exc:
         context.update(error_context(exc, request.get_full_path()))
         return respond(request, template, "form", context)

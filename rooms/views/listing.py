@@ -2,26 +2,33 @@
 
 from __future__ import annotations
 
+import logging
+import time
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from kombu.exceptions import KombuError
 
 from daily import DailyError, InvalidInput, Privacy, Room
 from daily import validation as daily_validation
-from rooms import listing, services
+from rooms import listing, mirror, services
+from rooms.models import MirrorState, RoomMirror
 from rooms.views.common import error_context, room_or_404, team_context
-from rooms.views.table import RoomRows, RoomsTable, rooms_table
+from rooms.views.table import RoomRows
 from teams.models import Role, Team
 from teams.permissions import Permission, team_view
 from teams.services.errors import describe
 from teams.views.common import request_id, respond, wants_partial
 
 LIST = "rooms/list.html"
+logger = logging.getLogger(__name__)
 
 
 def _columns(context: dict[str, Any]) -> int:
@@ -43,29 +50,109 @@ def _row_context(team: Team, role: Role, room: Room | None, **extra: Any) -> dic
 @require_GET
 @team_view(Permission.VIEW_TEAM)
 def room_list(request: HttpRequest, team: Team, role: Role) -> HttpResponse:
-    query = listing.RoomQuery.from_get(request.GET)
-    context = team_context(team, role)
-    context.update(query=query, columns=_columns(context))
-    table = RoomsTable(
-        team_slug=team.slug,
-        time_zone=team.time_zone,
-        privacy_choices=context["privacy_choices"],
-        has_created=context["has_created"],
-        can_manage=context["can_manage"],
-        query=query,
-    )
-    try:
-        context["rooms_table"] = rooms_table(request, team, table)
-    except DailyError as exc:
-        context.update(
-            error_context(
-                exc,
-                retry_url=request.get_full_path(),
-                retry_target="#rooms-table",
-                retry_swap="outerHTML",
-            )
-        )
+    """The team's rooms from the mirror: no Daily call, whatever the search, sort or page."""
+    context = _table_context(request, team, role, request.GET, _refresh_asked_at(request.GET))
     return respond(request, LIST, "table", context)
+
+
+@require_POST
+@team_view(Permission.VIEW_TEAM)
+def refresh(request: HttpRequest, team: Team, role: Role) -> HttpResponse:
+    """ "Refresh now": queue a read of the team's newest rooms at Daily (the worker's).
+
+    Not audited: it changes nothing at Daily or in the dashboard, and the queue is
+    debounced per team (`rooms.mirror.request_refresh`), so clicks cannot add up."""
+    asked_at = time.time()
+    queued = _queue(lambda: mirror.request_refresh(team))
+    if not wants_partial(request):
+        if queued:
+            messages.success(request, "Refresh asked for: the list updates within a minute.")
+        else:
+            messages.error(request, QUEUE_FAILED)
+        params = listing.RoomQuery.from_get(request.POST).params
+        if queued:
+            params["after"] = str(int(asked_at))
+        url = reverse("rooms:list", args=[team.slug])
+        return redirect(f"{url}?{params.urlencode()}" if params else url)
+    context = _table_context(request, team, role, request.POST, asked_at if queued else None)
+    if not queued:
+        context["queue_error"] = QUEUE_FAILED
+    return respond(request, LIST, "table", context)
+
+
+QUEUE_FAILED = "The background worker could not be reached. Try again in a moment."
+# How long a page polls for the refresh it asked for (a worker that is down never answers).
+REFRESH_WAIT_SECONDS = 120
+POLL_SECONDS = 3
+
+
+def _queue(ask: Callable[[], None]) -> bool:
+    """Ask the worker for something; False when its broker cannot be reached (the page
+    says so and offers the button again, instead of failing)."""
+    try:
+        ask()
+    except (OSError, KombuError):
+        logger.warning("rooms mirror: the broker refused a message", exc_info=True)
+        return False
+    return True
+
+
+def _refresh_asked_at(params: QueryDict) -> float | None:
+    """When this page asked for a refresh (`after`, unix seconds), if recently: until
+    the mirror is fresher than that, the page polls."""
+    try:
+        asked = float(params.get("after", ""))
+    except ValueError:
+        return None
+    now = time.time()
+    return asked if now - REFRESH_WAIT_SECONDS <= asked <= now + 5 else None
+
+
+def _latest_error(state: RoomMirror) -> str:
+    """The mirror's error if its latest attempt failed (a good refresh since clears it)."""
+    if not state.last_error:
+        return ""
+    if state.refreshed_at and state.last_error_at and state.last_error_at < state.refreshed_at:
+        return ""
+    return state.last_error
+
+
+def _table_context(
+    request: HttpRequest, team: Team, role: Role, params: QueryDict, asked_at: float | None
+) -> dict[str, Any]:
+    query = listing.RoomQuery.from_get(params)
+    context = team_context(team, role)
+    context.update(query=query, columns=_columns(context), time_zone=team.time_zone)
+    state = mirror.state(team)
+    if state.state == MirrorState.EMPTY and not _queue(lambda: mirror.ensure_started(team)):
+        context["queue_error"] = QUEUE_FAILED
+    filling = state.state != MirrorState.READY
+    refreshing = asked_at is not None and (
+        state.refreshed_at is None or state.refreshed_at.timestamp() < asked_at
+    )
+    if state.state == MirrorState.FILLING:
+        context["loaded"], context["at_daily"] = mirror.progress(team)
+    result = listing.search(team, query)
+    rows = RoomRows(team.slug)
+    poll = query.params
+    if result.page.number > 1:
+        poll["page"] = str(result.page.number)
+    if refreshing and asked_at is not None:
+        poll["after"] = str(int(asked_at))
+    context.update(
+        mirror=state,
+        filling=filling,
+        refreshing=refreshing,
+        mirror_error=_latest_error(state),
+        updated_just_now=state.refreshed_at is not None
+        and (timezone.now() - state.refreshed_at).total_seconds() < 60,
+        poll_seconds=POLL_SECONDS if (filling or refreshing) and team.has_token else None,
+        poll_url=f"{reverse('rooms:list', args=[team.slug])}?{poll.urlencode()}",
+        total=result.total,
+        page=result.page,
+        rows=[rows.row(room) for room in result.rooms],
+    )
+    return context
 
 
 @require_GET

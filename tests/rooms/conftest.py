@@ -59,3 +59,15 @@ def serve_rooms(monkeypatch: pytest.MonkeyPatch, rooms) -> None:
         "rooms_until",
         lambda team: (rooms(team), time.time() + settings.DAILY_ROOMS_CACHE_SECONDS),
     )
+
+
+@pytest.fixture
+def mirrored(request: pytest.FixtureRequest, fast_sim: SimulatorProcess) -> None:
+    """Fill the mirror of the simulator teams the test uses (the worker's real first fill),
+    as a team's pages find it once the worker has run; the calls it made are forgotten."""
+    from tests.rooms.helpers import fill_from_daily
+
+    for name in ("rest_team", "domains_team"):
+        if name in request.fixturenames:
+            fill_from_daily(request.getfixturevalue(name))
+    fast_sim.clear_request_counts()

@@ -6,7 +6,7 @@ from django.urls import reverse
 from teams.models import AuditAction, AuditEvent, Outcome, Role
 from tests.rooms.conftest import HTMX, rest_api
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mirrored")]
 
 
 def _exists(sim, room):

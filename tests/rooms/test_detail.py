@@ -10,7 +10,7 @@ from rooms import services
 from teams.models import AuditAction, AuditEvent, Outcome, Role
 from tests.rooms.conftest import HTMX, rest_api
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mirrored")]
 
 
 def _rest_rooms(sim):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from teams.models import Role
 from tests.factories import make_team
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mirrored")]
 
 VIEW, MANAGE = "view", "manage"
 # (url name, room or None, methods, permission)

@@ -5,8 +5,9 @@ from django.urls import reverse
 
 from teams.models import AuditAction, AuditEvent, Outcome, Role
 from tests.rooms.conftest import HTMX, daily_calls, domains_privacy, rest_api
+from tests.rooms.helpers import fill_from_daily
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mirrored")]
 
 
 def _sim_privacy(sim, dialect, room):
@@ -24,6 +25,7 @@ def test_changing_privacy_inline_updates_daily_and_the_row(
     request, fast_sim, login, team_fixture, value, label
 ):
     team = request.getfixturevalue(team_fixture)
+    fill_from_daily(team)
     client = login(team, Role.ADMIN)
     url = reverse("rooms:privacy", args=[team.slug, "standup"])
     response = client.post(url, {"privacy": value}, **HTMX)
@@ -47,16 +49,16 @@ def test_rest_offers_only_public_and_private(rest_team, login):
     assert not AuditEvent.objects.exists()
 
 
-def test_a_privacy_change_invalidates_the_cached_list(domains_team, login, fast_sim):
-    client = login(domains_team, Role.OWNER)
-    list_url = reverse("rooms:list", args=[domains_team.slug])
-    client.get(list_url)
-    client.post(
-        reverse("rooms:privacy", args=[domains_team.slug, "standup"]), {"privacy": "public"}
-    )
+def test_a_privacy_change_shows_in_the_list_at_once_without_listing_at_daily(
+    rest_team, login, fast_sim
+):
+    client = login(rest_team, Role.OWNER)
+    list_url = reverse("rooms:list", args=[rest_team.slug])
+    client.post(reverse("rooms:privacy", args=[rest_team.slug, "standup"]), {"privacy": "public"})
     before = daily_calls(fast_sim)
-    client.get(list_url)
-    assert daily_calls(fast_sim) == before + 1
+    body = client.get(list_url, {"q": "standup"}).content.decode()
+    assert daily_calls(fast_sim) == before
+    assert '<option value="public" selected>public</option>' in body
 
 
 def test_a_refusal_by_daily_is_shown_in_the_row_with_retry_and_audited(rest_team, login, fast_sim):
