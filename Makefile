@@ -25,8 +25,9 @@ format: $(STAMP)
 test: lint
 	$(BIN)/python -m pytest
 
+# DEMO_ROOMS=N: rooms per demo team (e.g. make run DEMO_ROOMS=100000).
 run: $(STAMP)
-	$(BIN)/python manage.py demo
+	$(BIN)/python manage.py demo $(if $(DEMO_ROOMS),--rooms $(DEMO_ROOMS),)
 
 # Benchmarks (docs/benchmarks.md): needs PostgreSQL (127.0.0.1:5432, or DATABASE_URL's
 # host); several minutes. The load generator is Debian's wrk, installed here when

@@ -6,6 +6,7 @@ import os
 import re
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -33,10 +34,11 @@ def _port_open(port: int) -> bool:
 
 
 @pytest.fixture
-def demo(tmp_path):
+def demo(tmp_path, request):
     port, sim_port = _free_port(), _free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env.update(DAILYADMIN_VAR_DIR=str(tmp_path / "var"), DAILY_SYNC_INITIAL_DAYS="3")
+    env.update(getattr(request, "param", {}))  # more settings, e.g. DEMO_ROOMS
     proc = subprocess.Popen(
         [sys.executable, "manage.py", "demo", "--port", str(port), "--sim-port", str(sim_port)],
         cwd=REPO,
@@ -111,3 +113,32 @@ def test_make_run_serves_the_demo_with_a_worker_and_stops_everything_on_ctrl_c(d
         ["pgrep", "-s", str(proc.pid)], capture_output=True, text=True, check=False
     ).stdout.split()
     assert leftovers == [], f"processes left behind: {leftovers}"
+
+
+@pytest.mark.parametrize("demo", [{"DEMO_ROOMS": "350"}], indirect=True)
+def test_demo_rooms_sizes_the_world_and_the_worker_fills_the_rooms_mirror(demo, tmp_path):
+    proc, _base, sim_port, _lines = demo
+    listed = requests.get(
+        f"http://127.0.0.1:{sim_port}/v1/rooms",
+        params={"limit": 1},
+        headers={"Authorization": "Bearer sim-rest-key"},
+        timeout=10,
+    ).json()["total_count"]
+    assert 300 < listed <= 350  # DEMO_ROOMS reached the simulator (a few rooms expire)
+    database = sqlite3.connect(tmp_path / "var" / "dailyadmin.sqlite3", timeout=20)
+
+    def filled() -> tuple[str, int] | None:
+        row = database.execute(
+            "SELECT m.state, (SELECT COUNT(*) FROM rooms_mirroredroom r WHERE r.team_id = t.id)"
+            " FROM rooms_roommirror m JOIN teams_team t ON t.id = m.team_id"
+            " WHERE t.slug = 'demo-rest'"
+        ).fetchone()
+        return row if row and row[0] == "ready" else None
+
+    try:
+        _state, count = wait_until(filled, timeout=90, interval=1)
+    finally:
+        database.close()
+    assert count == listed
+    proc.send_signal(signal.SIGINT)
+    assert proc.wait(timeout=30) == 0

@@ -55,9 +55,18 @@ class Command(BaseCommand):
             "--sim-port", type=int, default=int(os.environ.get("SIMULATOR_PORT", 8765))
         )
         parser.add_argument("--no-celery", action="store_true", help="Web and simulator only.")
+        parser.add_argument(
+            "--rooms",
+            type=int,
+            default=int(os.environ.get("DEMO_ROOMS") or 0),
+            help="Rooms per demo team (DEMO_ROOMS=N make run); the simulator's own default if 0.",
+        )
 
     def handle(self, *args, **options) -> None:
         host, port, sim_port = options["host"], options["port"], options["sim_port"]
+        self.rooms = options["rooms"]
+        if self.rooms and self.rooms < 3:
+            raise CommandError("DEMO_ROOMS (--rooms) must be at least 3.")
         for what, p in (("web server", port), ("simulator", sim_port)):
             if not _port_free(host, p):
                 raise CommandError(
@@ -79,11 +88,17 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("Database ready.")
 
-        sim_url = self._start_simulator(host, sim_port, var / "simulator-state.json")
+        # A world of another size is another world: its own saved state.
+        state = var / (
+            f"simulator-state-{self.rooms}.json" if self.rooms else "simulator-state.json"
+        )
+        fresh = not state.exists()
+        sim_url = self._start_simulator(host, sim_port, state)
         teams = set_up_demo(sim_url)
         self.stdout.write(f"Demo teams: {', '.join(t.name for t in teams)} (pointing at {sim_url})")
 
         self._after_setup(teams)
+        self._start_rooms_mirror(teams, fresh=fresh, in_worker=start_celery)
 
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         self._spawn(
@@ -127,6 +142,25 @@ class Command(BaseCommand):
                 f"Synced {team.name}: {run.meetings_written} meetings, {run.rows_written} sessions."
             )
 
+    def _start_rooms_mirror(self, teams, *, fresh: bool, in_worker: bool) -> None:
+        """The rooms mirror's first fill: queued for the worker (the rooms page shows its
+        progress), or done here without one. A new simulator world starts it over."""
+        from rooms import mirror  # the page app's work, started from the demo only
+
+        for team in teams:
+            if fresh:
+                mirror.restart(team)
+            if in_worker:
+                mirror.ensure_started(team)
+                mirror.request_refresh(team)
+                continue
+            try:
+                mirror.fill(team)
+            except DailyError as exc:
+                self.stderr.write(f"Loading the rooms of {team.name} failed ({exc}).")
+                continue
+            self.stdout.write(f"Loaded the rooms of {team.name}: {mirror.progress(team)[0]}.")
+
     def _start_simulator(self, host: str, port: int, state: Path) -> str:
         cmd = [
             sys.executable,
@@ -141,6 +175,8 @@ class Command(BaseCommand):
             "--state",
             str(state),
         ]
+        if self.rooms:
+            cmd += ["--rooms", str(self.rooms)]
         proc = self._spawn("simulator", cmd, {**os.environ}, stdout=subprocess.PIPE)
         deadline = time.monotonic() + 60
         assert proc.stdout is not None
