@@ -159,6 +159,13 @@ DAILY_SYNC_LEASE_SECONDS = env_int("DAILY_SYNC_LEASE_SECONDS", 120, minimum=1)
 ROOMS_MIRROR_REFRESH_SECONDS = env_int("ROOMS_MIRROR_REFRESH_SECONDS", 60, minimum=10)
 ROOMS_MIRROR_RECONCILE_SECONDS = env_int("ROOMS_MIRROR_RECONCILE_SECONDS", 6 * 3600, minimum=300)
 ROOMS_MIRROR_LEASE_SECONDS = env_int("ROOMS_MIRROR_LEASE_SECONDS", 120, minimum=1)
+# Bulk actions (rooms.bulk): a job's runner renews its lease before every room; a killed
+# worker's job is taken up again once it lapses. A task runs a job for at most a slice,
+# then queues the rest, so no task meets the time limits.
+DAILY_BULK_LEASE_SECONDS = env_int("DAILY_BULK_LEASE_SECONDS", 60, minimum=1)
+DAILY_BULK_SLICE_SECONDS = env_int("DAILY_BULK_SLICE_SECONDS", 600, minimum=1)
+# Task modules beyond each app's `tasks` (which Celery finds by itself).
+CELERY_IMPORTS = ["rooms.bulk_tasks"]
 CELERY_BEAT_SCHEDULE = {
     # One entry for every team: it queues the teams whose own interval has passed.
     "attendance-dispatch-due-syncs": {
@@ -169,6 +176,11 @@ CELERY_BEAT_SCHEDULE = {
     "rooms-dispatch-mirror-work": {
         "task": "rooms.tasks.dispatch_mirror_work",
         "schedule": 30.0,
+    },
+    # Bulk jobs that no runner holds (a killed worker, a lost message) are queued again.
+    "rooms-dispatch-bulk-jobs": {
+        "task": "rooms.bulk_tasks.dispatch_bulk_jobs",
+        "schedule": 60.0,
     },
 }
 

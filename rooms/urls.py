@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from rooms.views import bulk, detail, edit, listing, tokens
+from rooms.views import bulk, bulk_jobs, detail, edit, listing, tokens
 
 app_name = "rooms"
 
@@ -14,11 +14,11 @@ urlpatterns = [
     path("refresh/", listing.refresh, name="refresh"),
     path("new/", edit.create, name="create"),
     path("tokens/new/", tokens.token, name="token"),
+    path("bulk/", bulk_jobs.jobs, name="bulk-jobs"),
     path("bulk/preview/", bulk.preview, name="bulk-preview"),
     path("bulk/start/", bulk.start, name="bulk-start"),
-    path("bulk/<slug:job_id>/", bulk.job, name="bulk-job"),
-    path("bulk/<slug:job_id>/step/", bulk.step, name="bulk-step"),
-    path("bulk/<slug:job_id>/stop/", bulk.stop, name="bulk-stop"),
+    path("bulk/<int:job_id>/", bulk_jobs.job, name="bulk-job"),
+    path("bulk/<int:job_id>/cancel/", bulk_jobs.cancel, name="bulk-cancel"),
     path("r/<str:room>/", detail.detail, name="detail"),
     path("r/<str:room>/row/", listing.room_row, name="row"),
     path("r/<str:room>/privacy/", listing.privacy, name="privacy"),

@@ -84,16 +84,19 @@ def perform(
     operation: Callable[[DailyClient], T],
     request_id: str = "",
     message: str = "",
+    background: bool = False,
 ) -> T:
     """Check the role, call Daily through `operation`, and audit the outcome.
 
     `operation` may raise `Refused` after reading fresh state from Daily (e.g. to refuse
     removing the last owner); that is audited as a failure too.
+    `background`: the caller is the worker, whose client waits for its pacing slot as long
+    as it takes (`teams.daily_client.client_for`).
     """
     if actor is not None:
         ensure_permission(actor, team, permission)
     try:
-        with client_for(team) as client:
+        with client_for(team, background=background) as client:
             result = operation(client)
     except (DailyError, Refused) as exc:
         record(

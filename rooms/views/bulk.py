@@ -1,4 +1,11 @@
-"""Bulk delete / set privacy: preview exactly what changes, then run one room per request."""
+"""Bulk delete / set privacy: preview exactly what changes, confirm, and hand it to the worker.
+
+The preview and the job read the rooms mirror (SQL), never Daily: "every room matching" may
+be 100,000 rooms. The preview fixes the set: it sends the highest mirror row id it counted
+(`upto`), and the job takes the matching rows up to it, so a room that appears after the
+preview is never touched. A delete of more than `bulk.CONFIRM_OVER` rooms needs the typed
+confirmation the preview shows ("delete 12,345 rooms"), checked here.
+"""
 
 from __future__ import annotations
 
@@ -7,34 +14,42 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db import transaction
+from django.db.models import Max, QuerySet
+from django.db.models.functions import Lower
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
-from daily import DailyError, InvalidInput, Privacy, Room
+from daily import InvalidInput, Privacy
 from daily import validation as daily_validation
-from rooms import bulk, listing, services
-from rooms.views.common import error_context, team_context
+from rooms import bulk, listing, mirror, services
+from rooms.bulk_tasks import run_bulk_job
+from rooms.models import BulkAction, MirroredRoom, MirrorState
+from rooms.views.common import team_context
 from teams.models import Role, Team
 from teams.permissions import Permission, team_view
-from teams.views.common import request_id, respond, wants_partial
+from teams.views.common import respond
 
 PREVIEW = "rooms/bulk_preview.html"
-JOB = "rooms/bulk_job.html"
+# Ticked rooms come from one page of the list; more than this is not a form of ours.
+MAX_TICKED = 500
+# The preview of "every room matching" lists this many names, and counts the rest.
+PREVIEW_ROWS = 100
 
 
-def _label(privacy: Privacy | None) -> str:
-    return privacy.label if privacy else "not reported"
+def _label(privacy: str) -> str:
+    return Privacy(privacy).label if privacy else "not reported"
 
 
 def _action(request: HttpRequest, team: Team) -> tuple[str, Privacy | None]:
     """The action and the target privacy of a POST; InvalidInput with a sentence."""
     action = request.POST.get("action", "")
-    if action not in bulk.ACTIONS:
+    if action not in BulkAction.values:
         raise InvalidInput("Choose what to do with the selected rooms.", field="action")
     privacy = None
-    if action == "privacy":
+    if action == BulkAction.PRIVACY:
         privacy = daily_validation.privacy(
             request.POST.get("privacy"), dialect=services.dialect_of(team)
         )
@@ -42,39 +57,31 @@ def _action(request: HttpRequest, team: Team) -> tuple[str, Privacy | None]:
 
 
 def _valid_names(team: Team, values: Iterable[object]) -> list[str]:
-    """The valid, distinct room names among `values`, at least one and at most MAX_ROOMS."""
+    """The valid, distinct room names among `values`, at least one and at most MAX_TICKED."""
     names: list[str] = []
+    seen: set[str] = set()
     for name in values:
         try:
             checked = services.check_room_name(team, name)
         except InvalidInput:
             continue  # not a room of this team; it cannot be in the list either
-        if checked not in names:
+        if checked not in seen:
+            seen.add(checked)
             names.append(checked)
     if not names:
         raise InvalidInput("Select at least one room first.", field="rooms")
-    if len(names) > bulk.MAX_ROOMS:
-        raise InvalidInput(f"Select at most {bulk.MAX_ROOMS} rooms at a time.", field="rooms")
+    if len(names) > MAX_TICKED:
+        raise InvalidInput(f"Select at most {MAX_TICKED} rooms at a time.", field="rooms")
     return names
 
 
-def _selection(request: HttpRequest, team: Team) -> tuple[str, Privacy | None, list[str]]:
-    """The action, the target privacy and the rooms ticked one by one in a POST."""
-    action, privacy = _action(request, team)
-    return action, privacy, _valid_names(team, request.POST.getlist("rooms"))
-
-
-def _matching(team: Team, rooms: list[Room], q: str) -> list[str]:
-    """Every room the list's search `q` matches, by name, for "select all matching"."""
-    names = sorted((room.name for room in listing.named_like(rooms, q)), key=str.lower)
-    if not names:
-        raise InvalidInput(f"No room name contains “{q}”." if q else "This team has no rooms.")
-    if len(names) > bulk.MAX_ROOMS:
-        raise InvalidInput(
-            f"{len(names):,} rooms match: a bulk action takes at most {bulk.MAX_ROOMS} "
-            "at a time. Narrow the search first."
-        )
-    return _valid_names(team, names)
+def _matching(team: Team, q: str) -> QuerySet[MirroredRoom]:
+    """Every room of the mirror whose name contains `q` (the list's own search)."""
+    search = getattr(listing, "matching", None)
+    if search is not None:
+        return search(team, q)
+    rooms = mirror.rooms(team)
+    return rooms.filter(name__icontains=q) if q else rooms
 
 
 def _back_to_list(team: Team, q: str = "") -> HttpResponse:
@@ -82,116 +89,198 @@ def _back_to_list(team: Team, q: str = "") -> HttpResponse:
     return redirect(f"{url}?{urlencode({'q': q})}" if q else url)
 
 
-def _plan(
-    action: str, privacy: Privacy | None, names: list[str], rooms: list[Room]
+def _ticked_plan(
+    team: Team, action: str, privacy: Privacy | None, names: list[str]
 ) -> list[dict[str, Any]]:
-    """One line per selected room: what it is now, what it will be, or why it is skipped."""
-    by_name = {room.name: room for room in rooms}
+    """One line per ticked room: what it is now, what it will be, or why it is skipped."""
+    known = dict(mirror.rooms(team).filter(name__in=names).values_list("name", "privacy"))
     plan = []
     for name in names:
-        room = by_name.get(name)
         line: dict[str, Any] = {"room": name, "before": "", "after": "", "change": False}
-        if room is None:
+        if name not in known:
             line["note"] = "No longer exists: skipped."
-        elif action == "delete":
-            line.update(before=_label(room.privacy), after="deleted", change=True)
-        elif room.privacy == privacy:
-            line.update(before=_label(room.privacy), note=f"Already {_label(privacy)}: skipped.")
+        elif action == BulkAction.DELETE:
+            line.update(before=_label(known[name]), after="deleted", change=True)
+        elif privacy is not None and known[name] == privacy.value:
+            line.update(before=_label(known[name]), note=f"Already {privacy.label}: skipped.")
         else:
-            line.update(before=_label(room.privacy), after=_label(privacy), change=True)
+            line.update(before=_label(known[name]), after=_label(privacy.value), change=True)
         plan.append(line)
     return plan
+
+
+def _to_change(team: Team, action: str, privacy: Privacy | None, q: str) -> QuerySet:
+    rooms = _matching(team, q)
+    if action == BulkAction.PRIVACY and privacy is not None:
+        rooms = rooms.exclude(privacy=privacy.value)
+    return rooms
+
+
+def _matching_context(
+    team: Team, action: str, privacy: Privacy | None, q: str, upto: int | None = None
+) -> dict[str, Any]:
+    """The preview of every matching room: counted with SQL, the first names listed."""
+    everything = _matching(team, q)
+    if upto is None:
+        upto = everything.aggregate(top=Max("pk"))["top"] or 0
+    everything = everything.filter(pk__lte=upto)
+    changes = _to_change(team, action, privacy, q).filter(pk__lte=upto)
+    count = changes.count()
+    shown = list(
+        changes.order_by(Lower("name"), "name").values_list("name", "privacy")[:PREVIEW_ROWS]
+    )
+    plan = [
+        {
+            "room": name,
+            "before": _label(before),
+            "after": "deleted" if action == BulkAction.DELETE else _label(privacy.value),  # type: ignore[union-attr]
+            "change": True,
+        }
+        for name, before in shown
+    ]
+    return {
+        "plan": plan,
+        "change_count": count,
+        "matched_count": everything.count(),
+        "more_count": max(count - len(plan), 0),
+        "upto": upto,
+    }
+
+
+def _preview_context(
+    request: HttpRequest, team: Team, role: Role, action: str, privacy: Privacy | None
+) -> dict[str, Any]:
+    context = team_context(team, role)
+    context.update(action=action, privacy=privacy, loading=_loading(team))
+    return context
+
+
+def _loading(team: Team) -> tuple[int, int | None] | None:
+    """(loaded, of) while the mirror is still being filled: rooms not loaded yet are not
+    in a preview, and the page says so."""
+    if mirror.state(team).state == MirrorState.READY:
+        return None
+    return mirror.progress(team)
+
+
+def _confirmation(context: dict[str, Any]) -> None:
+    count = context["change_count"]
+    if bulk.needs_typed_confirmation(context["action"], count):
+        context["phrase"] = bulk.confirmation_phrase(count)
 
 
 @require_POST
 @team_view(Permission.MANAGE_ROOMS)
 def preview(request: HttpRequest, team: Team, role: Role) -> HttpResponse:
     """What a bulk action would do to the ticked rooms, or to every room matching the
-    list's search ("matching"): the names are fixed here, and the confirmation sends them."""
+    list's search ("matching"). Nothing changes here."""
     matching = request.POST.get("matching") == "1"
-    q = request.POST.get("q", "").strip()[: listing.MAX_QUERY] if matching else ""
+    q = _query(request) if matching else ""
     try:
-        if matching:
-            action, privacy = _action(request, team)
-            names: list[str] = []
-        else:
-            action, privacy, names = _selection(request, team)
+        action, privacy = _action(request, team)
+        names = [] if matching else _valid_names(team, request.POST.getlist("rooms"))
     except InvalidInput as exc:
         messages.error(request, exc.message)
         return _back_to_list(team, q)
-    context = team_context(team, role)
-    context.update(action=action, privacy=privacy, names=names, matching=matching, q=q)
-    try:
-        rooms = services.get_rooms(team)
-    except DailyError as exc:
-        context.update(error_context(exc))
-        return respond(request, PREVIEW, None, context)
+    context = _preview_context(request, team, role, action, privacy)
+    context.update(matching=matching, q=q)
     if matching:
-        try:
-            names = _matching(team, rooms, q)
-        except InvalidInput as exc:
-            messages.error(request, exc.message)
+        context.update(_matching_context(team, action, privacy, q))
+        if not context["matched_count"]:
+            messages.error(
+                request, f"No room name contains “{q}”." if q else "This team has no rooms."
+            )
             return _back_to_list(team, q)
-    plan = _plan(action, privacy, names, rooms)
-    changes = [line for line in plan if line["change"]]
-    context.update(plan=plan, changes=changes, interval=bulk.DELETE_INTERVAL)
+    else:
+        plan = _ticked_plan(team, action, privacy, names)
+        changes = [line for line in plan if line["change"]]
+        context.update(plan=plan, changes=changes, change_count=len(changes), more_count=0)
+    _confirmation(context)
     return respond(request, PREVIEW, None, context)
+
+
+def _query(request: HttpRequest) -> str:
+    # As the list searches: NUL can match no name, and PostgreSQL refuses it in a query.
+    return request.POST.get("q", "").replace("\x00", "").strip()[: listing.MAX_QUERY]
+
+
+def _upto(request: HttpRequest) -> int:
+    try:
+        return max(int(request.POST.get("upto", "")), 0)
+    except ValueError:
+        raise InvalidInput("This confirmation is incomplete; preview again.") from None
 
 
 @require_POST
 @team_view(Permission.MANAGE_ROOMS)
 def start(request: HttpRequest, team: Team, role: Role) -> HttpResponse:
-    """Start exactly the changes the preview showed."""
+    """Start exactly the changes the preview showed, in the worker."""
+    matching = request.POST.get("matching") == "1"
+    q = _query(request) if matching else ""
     try:
-        action, privacy, names = _selection(request, team)
+        action, privacy = _action(request, team)
+        if matching:
+            upto = _upto(request)
+            rooms = list(
+                _to_change(team, action, privacy, q)
+                .filter(pk__lte=upto)
+                .order_by(Lower("name"), "name")
+                .values_list("name", "privacy")
+            )
+            pairs = [(name, _label(before)) for name, before in rooms]
+        else:
+            names = _valid_names(team, request.POST.getlist("rooms"))
+            befores = request.POST.getlist("before")
+            pairs = [(n, befores[i] if i < len(befores) else "") for i, n in enumerate(names)]
     except InvalidInput as exc:
         messages.error(request, exc.message)
-        return redirect("rooms:list", team.slug)
-    befores = request.POST.getlist("before")
-    items = [
-        bulk.BulkItem(room=name, before=(befores[i] if i < len(befores) else "")[:32])
-        for i, name in enumerate(names)
-    ]
-    job = bulk.create_job(
-        team=team, user_id=request.user.pk, action=action, privacy=privacy, items=items
+        return _back_to_list(team, q)
+    if not pairs:
+        messages.error(request, "Nothing to change: every room is already as asked.")
+        return _back_to_list(team, q)
+    if bulk.needs_typed_confirmation(action, len(pairs)):
+        typed = request.POST.get("confirm", "")[:200]
+        if not bulk.typed_confirmation_matches(typed, len(pairs)):
+            return _refused(request, team, role, action, privacy, q, matching, len(pairs), typed)
+    with transaction.atomic():
+        job = bulk.create_job(
+            team=team,
+            user_id=request.user.pk,
+            action=action,
+            privacy=privacy,
+            rooms=pairs,
+            matching=matching,
+            query=q,
+        )
+        transaction.on_commit(lambda: run_bulk_job.delay(job.pk))
+    return redirect("rooms:bulk-job", team.slug, job.pk)
+
+
+def _refused(
+    request: HttpRequest,
+    team: Team,
+    role: Role,
+    action: str,
+    privacy: Privacy | None,
+    q: str,
+    matching: bool,
+    count: int,
+    typed: str,
+) -> HttpResponse:
+    """The preview again, with what to type: nothing was started."""
+    context = _preview_context(request, team, role, action, privacy)
+    context.update(matching=matching, q=q, typed=typed)
+    if matching:
+        context.update(_matching_context(team, action, privacy, q, _upto(request)))
+    else:
+        names = _valid_names(team, request.POST.getlist("rooms"))
+        plan = _ticked_plan(team, action, privacy, names)
+        changes = [line for line in plan if line["change"]]
+        context.update(plan=plan, changes=changes, change_count=len(changes), more_count=0)
+    phrase = bulk.confirmation_phrase(count)
+    context.update(
+        phrase=phrase,
+        confirm_error=f"Nothing was deleted. To delete these {count:,} rooms, type “{phrase}” "
+        "exactly as shown.",
     )
-    return redirect("rooms:bulk-job", team.slug, job.id)
-
-
-def _job_or_404(request: HttpRequest, team: Team, job_id: str) -> bulk.BulkJob:
-    job = bulk.load(job_id, team=team, user_id=request.user.pk)
-    if job is None:
-        raise Http404("No such bulk action (they are kept for a day).")
-    return job
-
-
-def _job_response(request: HttpRequest, team: Team, role: Role, job: bulk.BulkJob) -> HttpResponse:
-    context = team_context(team, role)
-    context.update(job=job, target=_label(job.target_privacy))
-    return respond(request, JOB, "progress", context)
-
-
-@require_GET
-@team_view(Permission.MANAGE_ROOMS)
-def job(request: HttpRequest, team: Team, role: Role, job_id: str) -> HttpResponse:
-    return _job_response(request, team, role, _job_or_404(request, team, job_id))
-
-
-@require_POST
-@team_view(Permission.MANAGE_ROOMS)
-def step(request: HttpRequest, team: Team, role: Role, job_id: str) -> HttpResponse:
-    current = _job_or_404(request, team, job_id)
-    done = bulk.step(current.id, team=team, actor=request.user, request_id=request_id(request))
-    if not wants_partial(request):
-        return redirect("rooms:bulk-job", team.slug, current.id)
-    return _job_response(request, team, role, done or current)
-
-
-@require_POST
-@team_view(Permission.MANAGE_ROOMS)
-def stop(request: HttpRequest, team: Team, role: Role, job_id: str) -> HttpResponse:
-    current = _job_or_404(request, team, job_id)
-    stopped = bulk.stop(current.id, team=team, user_id=request.user.pk)
-    if not wants_partial(request):
-        return redirect("rooms:bulk-job", team.slug, current.id)
-    return _job_response(request, team, role, stopped or current)
+    return respond(request, PREVIEW, None, context)

@@ -1,211 +1,387 @@
+"""Bulk actions: the preview, the confirmation, the job the worker runs (here `run_job`
+called directly, as the task does), resuming, cancelling, and the pages that follow it."""
+
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
-from rooms import bulk
+from rooms import bulk, mirror
+from rooms.models import BulkItem, BulkItemState, BulkJob, BulkJobState, MirroredRoom
 from teams.models import AuditAction, AuditEvent, Outcome, Role
 from tests.factories import make_team
-from tests.rooms.conftest import HTMX, domains_privacy, rest_api, serve_rooms
+from tests.rooms.conftest import HTMX, domains_privacy, rest_api
 
 pytestmark = pytest.mark.django_db
 
 
-_domains_privacy = domains_privacy
+@pytest.fixture(autouse=True)
+def _unpaced(settings):
+    # Daily's delete rate (2/s) is the pacer's business (tests/unit); here it would only
+    # make the tests slow.
+    settings.DAILY_PACING = False
 
 
-def _start(client, team, action, rooms, privacy=None):
+def _loaded(team):
+    """The team's mirror filled from the simulator, as the worker fills it."""
+    assert mirror.fill(team)
+    return team
+
+
+def _fake_rooms(team, count, prefix="room-"):
+    """`count` rows in the mirror only (for previews and confirmations: never run)."""
+    now = timezone.now()
+    MirroredRoom.objects.bulk_create(
+        MirroredRoom(team=team, name=f"{prefix}{i:04d}", privacy="public", seen_at=now)
+        for i in range(count)
+    )
+
+
+def _start(client, team, action, rooms, privacy=None, **extra):
     data = {"action": action, "rooms": rooms, **({"privacy": privacy} if privacy else {})}
-    response = client.post(reverse("rooms:bulk-start", args=[team.slug]), data)
-    assert response.status_code == 302
-    return response["Location"]
-
-
-def _run(client, job_url, limit=50):
-    body = ""
-    for _ in range(limit):
-        body = client.post(job_url + "step/", **HTMX).content.decode()
-        if "hx-trigger" not in body:
-            return body
-    raise AssertionError("the job did not finish")
-
-
-def test_the_preview_shows_exactly_what_will_change(domains_team, login, fast_sim):
-    privacy = _domains_privacy(fast_sim)
-    public = [n for n, p in privacy.items() if p == "public"][:1]
-    other = [n for n, p in privacy.items() if p != "public"][:2]
-    client = login(domains_team, Role.OWNER)
-    response = client.post(
-        reverse("rooms:bulk-preview", args=[domains_team.slug]),
-        {"action": "privacy", "privacy": "public", "rooms": [*public, *other, "gone-room"]},
-    )
-    body = response.content.decode()
-    assert "Make 2 rooms public?" in body
-    assert "Already public: skipped." in body and "No longer exists: skipped." in body
-    assert body.count('<input type="hidden" name="rooms"') == 2
-    for name in other:
-        assert f'<input type="hidden" name="rooms" value="{name}">' in body
-    assert _domains_privacy(fast_sim) == privacy  # a preview changes nothing
-    assert not AuditEvent.objects.exists()
-
-
-def test_a_preview_without_a_selection_goes_back_with_a_message(domains_team, login):
-    client = login(domains_team, Role.OWNER)
-    response = client.post(
-        reverse("rooms:bulk-preview", args=[domains_team.slug]), {"action": "delete"}, follow=True
-    )
-    assert "Select at least one room first." in response.content.decode()
-
-
-def test_bulk_privacy_runs_room_by_room_with_results(domains_team, login, fast_sim, monkeypatch):
-    monkeypatch.setattr(bulk, "PRIVACY_INTERVAL", 0)
-    client = login(domains_team, Role.ADMIN)
-    rooms = ["standup", "retro", "eng-sync"]
-    job_url = _start(client, domains_team, "privacy", rooms, "private")
-    page = client.get(job_url).content.decode()
-    assert "<html" in page and "0 of 3 rooms handled" in page and "Waiting…" in page
-    body = _run(client, job_url)
-    assert "3 of 3 rooms handled: 3 done" in body and "Finished." in body
-    assert all(_domains_privacy(fast_sim)[r] == "private" for r in rooms)
-    events = AuditEvent.objects.filter(action=AuditAction.ROOM_PRIVACY, outcome=Outcome.OK)
-    assert sorted(e.target for e in events) == sorted(f"{r} to private" for r in rooms)
-
-
-def test_bulk_delete_keeps_to_dailys_pace(rest_team, login, fast_sim):
-    client = login(rest_team, Role.OWNER)
-    job_url = _start(client, rest_team, "delete", ["retro", "standup"])
-    first = client.post(job_url + "step/", **HTMX).content.decode()
-    second = client.post(job_url + "step/", **HTMX).content.decode()  # too early: waits
-    assert "1 of 2 rooms handled" in first and "1 of 2 rooms handled" in second
-    assert 'hx-trigger="load delay:' in second
-    assert AuditEvent.objects.filter(action=AuditAction.ROOM_DELETE).count() == 1
-
-
-def test_bulk_delete_reports_each_room_done_or_failed_and_why(
-    rest_team, login, fast_sim, monkeypatch
-):
-    monkeypatch.setattr(bulk, "DELETE_INTERVAL", 0)
-    client = login(rest_team, Role.OWNER)
-    rest_api(fast_sim, "DELETE", "/rooms/retro")
-    job_url = _start(client, rest_team, "delete", ["standup", "retro"])
-    body = _run(client, job_url)
-    assert "2 of 2 rooms handled: 1 done" in body and "1 failed" in body
-    assert "Failed:</span> Daily does not know this: room retro not found" in body
-    assert rest_api(fast_sim, "GET", "/rooms/standup").status_code == 404
-    outcomes = dict(
-        AuditEvent.objects.filter(action=AuditAction.ROOM_DELETE).values_list("target", "outcome")
-    )
-    assert outcomes == {"standup": Outcome.OK, "retro": Outcome.FAILED}
-
-
-def test_a_rate_limited_room_waits_instead_of_failing(rest_team, login, fast_sim, monkeypatch):
-    monkeypatch.setattr(bulk, "DELETE_INTERVAL", 0)
-    client = login(rest_team, Role.OWNER)
-    job_url = _start(client, rest_team, "delete", ["standup"])
-    fast_sim.faults(p_429=1.0)
-    body = client.post(job_url + "step/", **HTMX).content.decode()
-    assert "Daily asked us to slow down" in body and "0 of 1 rooms handled" in body
-    fast_sim.clear_faults()
-
-
-def test_stopping_skips_the_remaining_rooms(domains_team, login, fast_sim):
-    client = login(domains_team, Role.OWNER)
-    job_url = _start(client, domains_team, "delete", ["standup", "retro"])
-    client.post(job_url + "step/", **HTMX)
-    body = client.post(job_url + "stop/", **HTMX).content.decode()
-    assert "1 skipped" in body and "Stopped before this room." in body
-    assert "retro" in _domains_privacy(fast_sim)
-
-
-def test_a_job_belongs_to_the_person_who_started_it(domains_team, login):
-    job_url = _start(login(domains_team, Role.OWNER), domains_team, "delete", ["standup"])
-    other_admin = login(domains_team, Role.ADMIN)
-    assert other_admin.get(job_url).status_code == 404
-    assert other_admin.post(job_url + "step/").status_code == 404
-    manager = login(domains_team, Role.MANAGER)
-    assert manager.get(job_url).status_code == 403
-    assert manager.post(job_url + "step/").status_code == 403
-
-
-# -- every room matching the search, on every page ------------------------------------
+    response = client.post(reverse("rooms:bulk-start", args=[team.slug]), {**data, **extra})
+    assert response.status_code == 302, response.content.decode()[:500]
+    return BulkJob.objects.get(pk=int(response["Location"].rstrip("/").split("/")[-1]))
 
 
 def _preview(client, team, **data):
     return client.post(reverse("rooms:bulk-preview", args=[team.slug]), data, follow=True)
 
 
-def test_every_room_matching_the_search_can_be_previewed(domains_team, login, fast_sim):
-    privacy = _domains_privacy(fast_sim)
-    q = "E"  # case-insensitive, as the list searches
-    expected = sorted((n for n in privacy if "e" in n.lower()), key=str.lower)
-    assert 1 < len(expected) < len(privacy)  # the search picks some rooms, not all
+def _job_url(job):
+    return reverse("rooms:bulk-job", args=[job.team.slug, job.pk])
+
+
+def test_the_preview_shows_exactly_what_will_change(domains_team, login, fast_sim):
+    _loaded(domains_team)
+    privacy = domains_privacy(fast_sim)
+    public = [n for n, p in privacy.items() if p == "public"][:1]
+    other = [n for n, p in privacy.items() if p != "public"][:2]
+    client = login(domains_team, Role.OWNER)
+    body = _preview(
+        client,
+        domains_team,
+        action="privacy",
+        privacy="public",
+        rooms=[*public, *other, "gone-room"],
+    ).content.decode()
+    assert "Make 2 rooms public?" in body
+    assert "Already public: skipped." in body and "No longer exists: skipped." in body
+    assert body.count('<input type="hidden" name="rooms"') == 2
+    for name in other:
+        assert f'<input type="hidden" name="rooms" value="{name}">' in body
+    assert domains_privacy(fast_sim) == privacy  # a preview changes nothing
+    assert not AuditEvent.objects.exists() and not BulkJob.objects.exists()
+
+
+def test_a_preview_without_a_selection_goes_back_with_a_message(domains_team, login):
+    client = login(domains_team, Role.OWNER)
+    response = _preview(client, domains_team, action="delete")
+    assert "Select at least one room first." in response.content.decode()
+
+
+def test_bulk_privacy_runs_in_the_worker_room_by_room(domains_team, login, fast_sim):
+    _loaded(domains_team)
     client = login(domains_team, Role.ADMIN)
-    response = _preview(
-        client, domains_team, matching="1", q=q, action="privacy", privacy="private"
+    rooms = ["standup", "retro", "eng-sync"]
+    job = _start(client, domains_team, "privacy", rooms, "private")
+    page = client.get(_job_url(job)).content.decode()
+    assert "<html" in page and "0 of 3 rooms handled" in page and "Waiting for the worker" in page
+    assert 'hx-trigger="every 2s"' in page  # polls while the job is active
+
+    assert bulk.run_job(job.pk) is bulk.Run.FINISHED
+
+    body = client.get(_job_url(job), **HTMX).content.decode()
+    assert "<html" not in body and "3 of 3 rooms handled: 3 done" in body and "Finished." in body
+    assert "hx-trigger" not in body  # nothing left to poll for
+    assert all(domains_privacy(fast_sim)[r] == "private" for r in rooms)
+    events = AuditEvent.objects.filter(action=AuditAction.ROOM_PRIVACY, outcome=Outcome.OK)
+    assert sorted(e.target for e in events) == sorted(f"{r} to private" for r in rooms)
+    assert {e.actor_id for e in events} == {client.user.pk}
+    # The mirror changed with Daily: the list shows it at once.
+    mirrored = dict(
+        mirror.rooms(domains_team).filter(name__in=rooms).values_list("name", "privacy")
     )
-    body = response.content.decode()
-    assert f"{len(expected)} rooms as Daily lists them now" in body
-    assert "whose name contains “E”" in body
-    rows = [line.split("</td>")[0] for line in body.split("<tr class=")[1:]]
-    assert [row.split("<td>")[1] for row in rows] == expected
-    to_change = [n for n in expected if privacy[n] != "private"]
-    assert body.count('<input type="hidden" name="rooms"') == len(to_change)
-    assert f"Make {len(to_change)} room" in body
-    assert _domains_privacy(fast_sim) == privacy  # a preview changes nothing
+    assert mirrored == dict.fromkeys(rooms, "private")
 
 
-def test_ticked_rooms_are_ignored_when_every_matching_room_is_chosen(domains_team, login):
-    client = login(domains_team, Role.OWNER)
-    body = _preview(
-        client, domains_team, matching="1", q="standup", action="delete", rooms=["retro"]
-    ).content.decode()
-    assert '<input type="hidden" name="rooms" value="standup">' in body
-    assert '<input type="hidden" name="rooms" value="retro">' not in body
-
-
-def test_too_many_matching_rooms_go_back_to_the_search_with_a_message(login, monkeypatch):
-    from tests.rooms.test_list import _rooms
-
-    team = make_team("bigteam")
-    serve_rooms(monkeypatch, lambda _team: _rooms(bulk.MAX_ROOMS + 100))
-    client = login(team, Role.ADMIN)
-    response = _preview(client, team, matching="1", q="room-", action="delete")
-    assert response.redirect_chain[-1][0] == reverse("rooms:list", args=[team.slug]) + "?q=room-"
-    body = response.content.decode()
-    assert f"600 rooms match: a bulk action takes at most {bulk.MAX_ROOMS} at a time." in body
-    assert not AuditEvent.objects.exists()
-    narrowed = _preview(client, team, matching="1", q="room-00", action="delete")
-    assert "Delete 100 rooms?" in narrowed.content.decode()
-
-
-def test_a_search_matching_nothing_says_so(domains_team, login):
-    client = login(domains_team, Role.OWNER)
-    body = _preview(
-        client, domains_team, matching="1", q="no-such-room", action="delete"
-    ).content.decode()
-    assert "No room name contains “no-such-room”." in body
-
-
-def test_a_failed_matching_preview_retries_the_same_search(rest_team, login, fast_sim):
+def test_bulk_delete_reports_each_room_done_or_failed_and_why(rest_team, login, fast_sim):
+    _loaded(rest_team)
     client = login(rest_team, Role.OWNER)
-    fast_sim.faults(p_5xx=1.0)
-    body = _preview(client, rest_team, matching="1", q="inter", action="delete").content.decode()
-    assert "Daily did not do this." in body
-    assert '<input type="hidden" name="matching" value="1">' in body
-    assert '<input type="hidden" name="q" value="inter">' in body
+    job = _start(client, rest_team, "delete", ["standup", "retro"])
+    rest_api(fast_sim, "DELETE", "/rooms/retro")  # gone at Daily after the preview
+    bulk.run_job(job.pk)
+    job.refresh_from_db()
+    assert (job.state, job.done_count, job.failed_count) == (BulkJobState.DONE, 1, 1)
+    body = client.get(_job_url(job)).content.decode()
+    assert "2 of 2 rooms handled: 1 done" in body and "1 failed" in body
+    assert "Failed:</span> Daily does not know this: room retro not found" in body
+    assert rest_api(fast_sim, "GET", "/rooms/standup").status_code == 404
+    assert not mirror.rooms(rest_team).filter(name="standup").exists()
+    outcomes = dict(
+        AuditEvent.objects.filter(action=AuditAction.ROOM_DELETE).values_list("target", "outcome")
+    )
+    assert outcomes == {"standup": Outcome.OK, "retro": Outcome.FAILED}
 
 
-def test_the_list_offers_every_matching_room_beyond_the_page_to_managers_of_rooms_only(
-    login, monkeypatch
+def _sending(job, room):
+    """The state a worker killed in the middle of `room` leaves behind."""
+    item = job.items.get(room=room)
+    BulkItem.objects.filter(pk=item.pk).update(state=BulkItemState.SENDING)
+    BulkJob.objects.filter(pk=job.pk).update(
+        state=BulkJobState.RUNNING, lease_owner="dead", lease_until=timezone.now()
+    )
+    return item
+
+
+def test_a_delete_sent_by_a_killed_worker_counts_once_and_not_as_failed(rest_team, login, fast_sim):
+    _loaded(rest_team)
+    client = login(rest_team, Role.OWNER)
+    job = _start(client, rest_team, "delete", ["standup", "retro"])
+    item = _sending(job, "standup")
+    rest_api(fast_sim, "DELETE", "/rooms/standup")  # Daily had done it; no event written
+    assert bulk.run_job(job.pk) is bulk.Run.FINISHED
+    item.refresh_from_db()
+    assert item.state == BulkItemState.DONE and "stopped worker had sent" in item.message
+    events = AuditEvent.objects.filter(action=AuditAction.ROOM_DELETE)
+    assert sorted(events.values_list("target", "outcome")) == [
+        ("retro", Outcome.OK),
+        ("standup", Outcome.OK),
+    ]
+    job.refresh_from_db()
+    assert (job.done_count, job.failed_count) == (2, 0)
+
+
+def test_a_room_whose_event_was_written_before_the_kill_is_not_sent_again(
+    rest_team, login, fast_sim
 ):
-    from tests.rooms.test_list import _rooms
+    _loaded(rest_team)
+    client = login(rest_team, Role.OWNER)
+    job = _start(client, rest_team, "delete", ["standup"])
+    item = _sending(job, "standup")
+    rest_api(fast_sim, "DELETE", "/rooms/standup")
+    AuditEvent.objects.create(
+        team=rest_team,
+        action=AuditAction.ROOM_DELETE,
+        target="standup",
+        outcome=Outcome.OK,
+        request_id=bulk.audit_key(job, item),
+    )
+    fast_sim.clear_request_counts()
+    bulk.run_job(job.pk)
+    item.refresh_from_db()
+    assert item.state == BulkItemState.DONE
+    assert not any("DELETE" in route for route in fast_sim.request_counts())
+    assert AuditEvent.objects.filter(action=AuditAction.ROOM_DELETE).count() == 1
 
+
+def test_a_rate_limited_room_waits_instead_of_failing(rest_team, login, fast_sim, monkeypatch):
+    _loaded(rest_team)
+    client = login(rest_team, Role.OWNER)
+    job = _start(client, rest_team, "delete", ["standup"])
+    fast_sim.faults(p_429=1.0)
+    waits, notices = [], []
+
+    def sleep(seconds):  # Daily stops refusing while the job waits
+        waits.append(seconds)
+        notices.append(BulkJob.objects.get(pk=job.pk).notice)
+        fast_sim.clear_faults()
+
+    monkeypatch.setattr(bulk.time, "sleep", sleep)
+    bulk.run_job(job.pk)
+    assert waits and "Daily asked us to slow down" in notices[0]
+    job.refresh_from_db()
+    assert (job.state, job.done_count, job.failed_count) == (BulkJobState.DONE, 1, 0)
+    assert rest_api(fast_sim, "GET", "/rooms/standup").status_code == 404
+
+
+def test_cancelling_a_queued_job_skips_every_room_at_once(domains_team, login, fast_sim):
+    _loaded(domains_team)
+    before = domains_privacy(fast_sim)
+    client = login(domains_team, Role.OWNER)
+    job = _start(client, domains_team, "delete", ["standup", "retro"])
+    url = reverse("rooms:bulk-cancel", args=[domains_team.slug, job.pk])
+    body = client.post(url, **HTMX).content.decode()
+    assert "2 skipped" in body and "Cancelled." in body
+    assert "Cancelled before this room." in body
+    assert bulk.run_job(job.pk) is bulk.Run.GONE  # a late message does nothing
+    assert domains_privacy(fast_sim) == before
+    assert not AuditEvent.objects.exists()
+
+
+def test_cancelling_a_running_job_stops_before_the_next_room(
+    domains_team, login, fast_sim, monkeypatch
+):
+    _loaded(domains_team)
+    client = login(domains_team, Role.OWNER)
+    job = _start(client, domains_team, "delete", ["standup", "retro", "eng-sync"])
+    real = bulk._run_item
+
+    def then_cancel(job_, item):  # another tab presses Cancel during the first room
+        wait = real(job_, item)
+        client.post(reverse("rooms:bulk-cancel", args=[domains_team.slug, job.pk]))
+        return wait
+
+    monkeypatch.setattr(bulk, "_run_item", then_cancel)
+    assert bulk.run_job(job.pk) is bulk.Run.FINISHED
+    job.refresh_from_db()
+    assert (job.state, job.done_count, job.skipped_count) == (BulkJobState.CANCELLED, 1, 2)
+    privacy = domains_privacy(fast_sim)
+    assert "standup" not in privacy and "retro" in privacy and "eng-sync" in privacy
+
+
+def test_a_job_runs_in_slices_and_one_runner_at_a_time(domains_team, login, fast_sim):
+    _loaded(domains_team)
+    client = login(domains_team, Role.OWNER)
+    job = _start(client, domains_team, "privacy", ["standup", "retro"], "private")
+    assert bulk.run_job(job.pk, slice_seconds=1e-9) is bulk.Run.MORE
+    job.refresh_from_db()
+    assert job.done_count == 1 and job.lease_owner == "" and job.state == BulkJobState.RUNNING
+    # A live runner's lease keeps a second one out.
+    assert bulk._take_lease(job.pk, "someone")
+    assert bulk.run_job(job.pk) is bulk.Run.BUSY
+    BulkJob.objects.filter(pk=job.pk).update(lease_until=timezone.now())  # it died
+    assert bulk.redispatch_due() == [job.pk]
+    assert bulk.run_job(job.pk) is bulk.Run.FINISHED
+    assert AuditEvent.objects.filter(action=AuditAction.ROOM_PRIVACY).count() == 2
+
+
+# -- every room matching, and the typed confirmation ----------------------------------------
+
+
+def test_every_matching_room_is_counted_with_sql_without_a_cap(
+    login, django_assert_max_num_queries
+):
     team = make_team("bigteam")
-    serve_rooms(monkeypatch, lambda _team: _rooms(120))
-    url = reverse("rooms:list", args=[team.slug])
-    body = login(team, Role.ADMIN).get(url, {"q": "room-00"}).content.decode()
-    assert "Select all 100 rooms matching “room-00”, on every page" in body
-    assert '<input type="hidden" name="q" value="room-00" form="bulk-form">' in body
-    assert "Select all" not in login(team, Role.MANAGER).get(url).content.decode()
-    # One page holds them all: the page's own checkbox is enough.
-    assert "Select all" not in login(team, Role.ADMIN).get(url, {"q": "room-01"}).content.decode()
+    _fake_rooms(team, 620)
+    _fake_rooms(team, 5, prefix="other-")
+    client = login(team, Role.ADMIN)
+    with django_assert_max_num_queries(20):
+        body = _preview(client, team, matching="1", q="ROOM-", action="delete").content.decode()
+    assert "Delete 620 rooms?" in body and "620 rooms in the dashboard" in body
+    assert "… and 520 more rooms." in body  # the first 100 are listed by name
+    assert body.count("<tr class=") == 100 and "other-" not in body
+    assert 'To confirm, type <strong class="confirm-phrase">delete 620 rooms</strong>' in body
+    assert not BulkJob.objects.exists()
+
+
+def _confirm(client, team, body, confirm, q="room-"):
+    upto = body.split('name="upto" value="')[1].split('"')[0]
+    data = {"action": "delete", "matching": "1", "q": q, "upto": upto, "confirm": confirm}
+    return client.post(reverse("rooms:bulk-start", args=[team.slug]), data)
+
+
+def test_a_large_delete_needs_the_typed_confirmation(login):
+    team = make_team("bigteam")
+    _fake_rooms(team, 1234)
+    client = login(team, Role.OWNER)
+    body = _preview(client, team, matching="1", q="room-", action="delete").content.decode()
+    for wrong in ("", "delete 1234 rooms", "delete 1,233 rooms", "yes"):
+        refused = _confirm(client, team, body, wrong)
+        text = refused.content.decode()
+        assert refused.status_code == 200
+        assert "Nothing was deleted. To delete these 1,234 rooms, type “delete 1,234 rooms”" in text
+        assert not BulkJob.objects.exists()
+    accepted = _confirm(client, team, body, "  Delete 1,234 rooms ")
+    assert accepted.status_code == 302
+    job = BulkJob.objects.get()
+    assert (job.total, job.matching, job.query, job.state) == (1234, True, "room-", "queued")
+    assert job.items.count() == 1234
+
+
+def test_a_room_that_appears_after_the_preview_is_not_in_the_job(login):
+    team = make_team("bigteam")
+    _fake_rooms(team, 30)
+    client = login(team, Role.OWNER)
+    body = _preview(client, team, matching="1", q="room-", action="delete").content.decode()
+    assert "Delete 30 rooms?" in body and "confirm-phrase" not in body  # small: no typing
+    _fake_rooms(team, 1, prefix="room-new-")
+    assert _confirm(client, team, body, "").status_code == 302
+    job = BulkJob.objects.get()
+    assert job.total == 30 and not job.items.filter(room__startswith="room-new-").exists()
+
+
+def test_a_search_matching_nothing_says_so(login):
+    team = make_team("bigteam")
+    _fake_rooms(team, 3)
+    client = login(team, Role.OWNER)
+    body = _preview(client, team, matching="1", q="nothing", action="delete").content.decode()
+    assert "No room name contains “nothing”." in body
+
+
+def test_rooms_still_loading_are_said_to_be_left_out(login):
+    team = make_team("bigteam")
+    _fake_rooms(team, 3)
+    client = login(team, Role.OWNER)
+    body = _preview(client, team, matching="1", q="", action="delete").content.decode()
+    assert "still being loaded from Daily (3 so far)" in body
+
+
+# -- following a job ------------------------------------------------------------------------
+
+
+def _job_with(team, user, count):
+    job = bulk.create_job(
+        team=team,
+        user_id=user.pk,
+        action="delete",
+        privacy=None,
+        rooms=[(f"room-{i:04d}", "public") for i in range(count)],
+    )
+    now = timezone.now()
+    BulkItem.objects.filter(job=job).update(state=BulkItemState.DONE, finished_at=now)
+    BulkItem.objects.filter(job=job, room="room-0001").update(
+        state=BulkItemState.FAILED, message="Daily does not know this"
+    )
+    BulkJob.objects.filter(pk=job.pk).update(
+        state=BulkJobState.DONE, done_count=count - 1, failed_count=1
+    )
+    return job
+
+
+def test_the_job_page_costs_the_same_queries_for_any_number_of_rooms(login):
+    team = make_team("bigteam")
+    client = login(team, Role.ADMIN)
+    counts = []
+    for size in (5, 400):
+        job = _job_with(team, client.user, size)
+        client.get(_job_url(job))  # session and team look-ups warmed
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get(_job_url(job)).content.decode()
+        counts.append(len(queries))
+        assert f"{size} of {size} rooms handled: {size - 1} done" in body
+        assert body.count('<tr class="bulk-done">') == min(size - 1, 50)
+    assert counts[0] == counts[1]
+
+
+def test_any_admin_of_the_team_follows_and_cancels_jobs_from_the_jobs_page(login):
+    team = make_team("bigteam")
+    owner = login(team, Role.OWNER)
+    job = bulk.create_job(
+        team=team, user_id=owner.user.pk, action="delete", privacy=None, rooms=[("a", "")]
+    )
+    other_admin = login(team, Role.ADMIN)  # another tab, another person: the same job
+    listing = other_admin.get(reverse("rooms:bulk-jobs", args=[team.slug])).content.decode()
+    assert _job_url(job) in listing and owner.user.get_username() in listing
+    assert "Waiting for the worker" in other_admin.get(_job_url(job)).content.decode()
+    cancel = reverse("rooms:bulk-cancel", args=[team.slug, job.pk])
+    manager = login(team, Role.MANAGER)
+    assert manager.get(_job_url(job)).status_code == 403
+    assert manager.post(cancel).status_code == 403
+    stranger = login(make_team("elsewhere"), Role.OWNER)
+    assert stranger.get(_job_url(job)).status_code == 404
+    assert other_admin.post(cancel).status_code == 302
+    job.refresh_from_db()
+    assert job.state == BulkJobState.CANCELLED
+
+
+def test_the_job_of_another_team_is_not_found_through_ones_own(login):
+    team, other = make_team("bigteam"), make_team("elsewhere")
+    user = login(other, Role.OWNER).user
+    job = bulk.create_job(team=other, user_id=user.pk, action="delete", privacy=None, rooms=[])
+    client = login(team, Role.OWNER)
+    url = reverse("rooms:bulk-job", args=[team.slug, job.pk])
+    assert client.get(url).status_code == 404

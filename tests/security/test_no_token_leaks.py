@@ -27,6 +27,7 @@ from django.utils import timezone
 from attendance.sync import sync_team
 from attendance.tasks import sync_team_task
 from daily import DailyError
+from rooms import bulk
 from teams.models import Dialect, Membership, Role
 from tests.factories import PASSWORD, make_member, team_on
 from tests.support.receiver import running_receiver
@@ -140,12 +141,13 @@ def test_no_api_token_appears_in_logs_pages_or_the_database(canary_sim, caplog):
     assert token_page.status_code == 200
     meeting_token = token_page.context["token"]
     assert meeting_token
-    # Bulk: preview, start, one step.
+    # Bulk: preview, start, the worker's run of it, the job and the jobs pages.
     post("rooms:bulk-preview", r, data={"action": "delete", "rooms": ["leak-check"]})
     started = post("rooms:bulk-start", r, data={"action": "delete", "rooms": ["leak-check"]})
     job_id = started["Location"].rstrip("/").rsplit("/", 1)[-1]
-    post("rooms:bulk-step", r, job_id)
+    bulk.run_job(int(job_id))
     get("rooms:bulk-job", r, job_id)
+    get("rooms:bulk-jobs", r)
     post("rooms:delete", d, "leak-check")
     # Users, and a removal from the domains team.
     get("teams:users", d)

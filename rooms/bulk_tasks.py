@@ -1,0 +1,46 @@
+"""Celery tasks of the bulk actions: thin wrappers around rooms.bulk (ids in, re-queueing).
+
+Registered through `CELERY_IMPORTS` (settings), beside the mirror's `rooms.tasks`.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+
+from rooms import bulk
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=25 * 60,
+    time_limit=30 * 60,
+)
+def run_bulk_job(self, job_id: int) -> str:
+    """Run a slice of the job; queue the next slice, or wait for a dead runner's lease."""
+    outcome = bulk.run_job(job_id)
+    if outcome is bulk.Run.MORE:
+        run_bulk_job.delay(job_id)
+    elif outcome is bulk.Run.BUSY:
+        # Another runner holds the lease: alive, it finishes the job and this ends after a
+        # few tries; dead (its worker was killed), the lease lapses and this takes over.
+        raise self.retry(countdown=settings.DAILY_BULK_LEASE_SECONDS + 1, max_retries=5)
+    return outcome.value
+
+
+@shared_task(ignore_result=True)
+def dispatch_bulk_jobs() -> list[int]:
+    """Beat calls this every minute: it queues each active job that no runner holds (a
+    worker died, or a message was lost), so a job always finishes."""
+    queued = bulk.redispatch_due()
+    for job_id in queued:
+        run_bulk_job.delay(job_id)
+    if queued:
+        log.info("bulk jobs queued again: %s", queued)
+    return queued
