@@ -1,17 +1,28 @@
 """The attendance sync: plain functions, testable without Celery.
 
-For one team, a run fetches the window ``[watermark - overlap, now - settle]``
-through ``daily/`` (outside any transaction), upserts meetings and sessions in
-batches, and advances the watermark only once the whole window is written. A
-run that dies half-way leaves the watermark where it was, so the next run
-fetches the same window again; the unique constraints make the second write of
-a row an update, never a duplicate. Meetings still ongoing at one run widen
-the next run's window back to their start, so they are revisited until they end.
+For one team, a run walks the window ``[watermark - overlap, now - settle]`` oldest
+first in sub-windows (SUB_WINDOW). Each sub-window is fetched through ``daily/``
+outside any transaction (by a thread of its own, one sub-window ahead, so that Daily's
+rate is used while the previous one is written), upserted in batches, then
+CHECKPOINTED: the watermark moves to its end and the run records it. A run that dies
+loses at most the sub-window it was in; the next run starts an overlap behind the
+watermark. The unique constraints make the second write of a row an update, never a
+duplicate. Meetings still ongoing at a checkpoint stay marked ongoing, and every later
+run widens its window back to their start, so they are revisited until they end.
+
+A backfill (`since`, e.g. ``sync_attendance --since``) records its own checkpoint on
+the team's SyncState: asking again for a window that starts where an unfinished
+backfill started (or anywhere in what it has written) continues at its checkpoint.
+A batch the database refuses is written again meeting by meeting, and a meeting that
+still cannot be stored is quarantined on the run (attendance.quarantine), never a
+blocker for the rest.
 """
 
 from __future__ import annotations
 
 import logging
+import queue
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -32,6 +43,8 @@ from attendance.models import (
     SyncState,
     SyncTrigger,
 )
+from attendance.quarantine import UNSTORABLE, clean, quarantine
+from attendance.reconcile import reconcile
 from attendance.reports import known
 from attendance.summary import summarise, summarise_pending
 from teams.daily_client import client_for
@@ -50,6 +63,12 @@ SETTLE = timedelta(seconds=60)
 # A meeting that claims to be ongoing for longer than this is not revisited.
 MAX_ONGOING_LOOKBACK = timedelta(days=2)
 BATCH_MEETINGS = 500
+# The unit of progress. A failure loses at most one sub-window (at the benchmark's busiest
+# team, ~300 meetings: seconds of requests), and a sub-window costs at most one listing
+# call more than one big window would (REST ends each listing on an empty page; domains
+# asks at least once per window): 4 calls a day, 340 for an 85-day backfill, about 17 s
+# at Daily's 20 requests/s. Whole hours keep domains windows on whole minutes.
+SUB_WINDOW = timedelta(hours=6)
 
 # Columns written by the upsert, in the order of the rows built below. On a conflict
 # every column but the key is overwritten with Daily's latest figures.
@@ -100,7 +119,7 @@ def plan_window(
 ) -> Window:
     end = until or (now - SETTLE)
     if since is not None:
-        start = since
+        start = resume_point(state, since, end)
     elif state.watermark is not None:
         start = state.watermark - OVERLAP
     else:
@@ -116,12 +135,32 @@ def plan_window(
     return Window(start=start, end=max(end, start + timedelta(minutes=1)))
 
 
+def resume_point(state: SyncState, since: datetime, end: datetime) -> datetime:
+    """Where a backfill from `since` starts: at the checkpoint of an unfinished backfill
+    that has written everything from `since` on to it, else at `since`."""
+    done_from, done_until = state.backfill_from, state.backfill_checkpoint
+    if done_from is None or done_until is None:
+        return since
+    if done_from <= since <= done_until < end:
+        return done_until
+    return since
+
+
+def sub_windows(window: Window) -> Iterator[Window]:
+    """`window` cut into SUB_WINDOW pieces, oldest first."""
+    start = window.start
+    while start < window.end:
+        end = min(start + SUB_WINDOW, window.end)
+        yield Window(start, end)
+        start = end
+
+
 def meeting_values(m: daily.Meeting, now: datetime) -> tuple:
     """A meeting as the row the sync writes (MEETING_COLUMNS, without the team)."""
     return (
-        m.key[:255],
-        (m.upstream_id or "")[:64],
-        m.room[:128],
+        clean(m.key, 255),
+        clean(m.upstream_id, 64),
+        clean(m.room, 128),
         m.start,
         m.end,
         m.ongoing,
@@ -135,23 +174,24 @@ def meeting_values(m: daily.Meeting, now: datetime) -> tuple:
 
 def session_values(upstream: daily.Meeting) -> Iterator[tuple]:
     """The meeting's sessions as rows (SESSION_COLUMNS, without the meeting and team)."""
-    room = upstream.room[:128]
+    room = clean(upstream.room, 128)
     keys: set[str] = set()
     for p in upstream.participants:
-        key = p.session_key
+        key = base = clean(p.session_key, 255)
         # Two sessions with the same natural key (two guests joining in the same
         # minute on the domains API) are kept apart by their order of arrival.
         n = 2
         while key in keys:
-            key = f"{p.session_key}#{n}"
+            suffix = f"#{n}"
+            key = base[: 255 - len(suffix)] + suffix
             n += 1
         keys.add(key)
         yield (
             room,
-            key[:255],
-            p.identity[:255],
+            key,
+            clean(p.identity, 255),
             p.is_guest,
-            (p.user_name or "")[:255],
+            clean(p.user_name, 255),
             p.join,
             p.leave,
             p.duration,
@@ -163,7 +203,9 @@ def write_meetings(team: Team, upstream: Iterable[daily.Meeting]) -> tuple[int, 
 
     Returns the numbers of meetings and sessions written.
     """
-    upstream = list(upstream)
+    # One row per key: the same meeting twice in a batch (keys equal once clipped) would
+    # make the upsert touch a row twice. The last copy is Daily's latest word.
+    upstream = list({clean(m.key, 255): m for m in upstream}.values())
     if not upstream:
         return 0, 0
     now = timezone.now()
@@ -366,7 +408,16 @@ def sync_team(
         error_type="WorkerLost",
     )
     try:
-        _fetch_and_write(team, window, run, lease, progress)
+        # Planned again under the lease: a run that held it meanwhile moved the checkpoints.
+        state.refresh_from_db()
+        window = plan_window(team, state, now, since=since, until=until)
+        run.window_start, run.window_end = window.start, window.end
+        run.save(update_fields=["window_start", "window_end"])
+        if since is not None and resume_point(state, since, window.end) == since:
+            # A new backfill (not the continuation of one): its checkpoint starts here.
+            state.backfill_from = state.backfill_checkpoint = since
+            state.save(update_fields=["backfill_from", "backfill_checkpoint"])
+        _fetch_and_write(team, state, window, run, lease, progress, backfill=since is not None)
     except Exception as exc:
         # Recorded whatever it was (the history page shows it), then re-raised
         # so the caller decides: the task retries what is retryable.
@@ -374,61 +425,147 @@ def sync_team(
         raise
     finally:
         lease.release()
-    _advance(state, window)
+    _advance(state, window, backfill=since is not None)
     run.outcome = SyncOutcome.OK
     run.finished_at = timezone.now()
     run.save()
     return run
 
 
+_DONE = object()
+
+
+def _fetched(client: daily.DailyClient, window: Window, stop: threading.Event, out: queue.Queue):
+    """Put (sub-window, its meetings) on `out`, oldest first, then _DONE or the error.
+
+    Runs in a thread of its own that does nothing but talk to Daily (the database is the
+    caller's): the next sub-window is fetched while the caller writes this one, so a
+    backfill's requests keep to the paced rate instead of pausing for every write.
+    """
+
+    def put(item: object) -> bool:
+        while not stop.is_set():
+            try:
+                out.put(item, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    try:
+        for sub in sub_windows(window):
+            if not put((sub, list(client.meetings(sub.start, sub.end)))) or stop.is_set():
+                return
+    except BaseException as exc:  # handed to the caller, which raises it
+        put(exc)
+        return
+    put(_DONE)
+
+
 def _fetch_and_write(
-    team: Team, window: Window, run: SyncRun, lease: TeamLease, progress: Progress | None
+    team: Team,
+    state: SyncState,
+    window: Window,
+    run: SyncRun,
+    lease: TeamLease,
+    progress: Progress | None,
+    *,
+    backfill: bool,
 ) -> None:
-    batch: list[daily.Meeting] = []
-
-    def flush() -> None:
-        written, rows = write_meetings(team, batch)
-        run.meetings_written += written
-        run.rows_written += rows
-        batch.clear()
-        lease.renew()
-        run.save(update_fields=["meetings_seen", "rows_seen", "meetings_written", "rows_written"])
-
+    stop = threading.Event()
+    ahead: queue.Queue = queue.Queue(maxsize=1)  # one sub-window fetched ahead, no more
     with client_for(team, background=True) as client:
-        for meeting in client.meetings(window.start, window.end):
-            batch.append(meeting)
-            run.meetings_seen += 1
-            run.rows_seen += len(meeting.participants)
-            if len(batch) >= BATCH_MEETINGS:
-                flush()
+        fetcher = threading.Thread(
+            target=_fetched, args=(client, window, stop, ahead), name="sync-fetch", daemon=True
+        )
+        fetcher.start()
+        try:
+            while (item := ahead.get()) is not _DONE:
+                if isinstance(item, BaseException):
+                    raise item
+                sub, meetings = item
+                run.meetings_seen += len(meetings)
+                run.rows_seen += sum(len(m.participants) for m in meetings)
+                for first in range(0, len(meetings), BATCH_MEETINGS):
+                    write_batch(team, run, meetings[first : first + BATCH_MEETINGS])
+                    lease.renew()
+                    if progress and first + BATCH_MEETINGS < len(meetings):
+                        progress(run, meetings[first + BATCH_MEETINGS].start)
+                # Webhook rows of the sub-window that Daily's own data now supersedes.
+                reconcile(team, sub.start, sub.end)
+                _checkpoint(state, run, sub, backfill=backfill)
                 if progress:
-                    progress(run, meeting.start)
-        flush()
+                    progress(run, sub.end)
+        finally:
+            stop.set()
+            fetcher.join(timeout=60)
     # Meetings written before summaries existed (an upgrade), a batch at a time per run.
     summarise_pending(team)
     if progress:
         progress(run, None)
 
 
-def _advance(state: SyncState, window: Window) -> None:
-    """Move the watermark forward, never backward and never over a gap."""
-    # A backfill of a separate, older window leaves the watermark alone.
-    contiguous = state.watermark is None or window.start <= state.watermark
-    if contiguous and (state.watermark is None or window.end > state.watermark):
-        state.watermark = window.end
+def write_batch(team: Team, run: SyncRun, batch: list[daily.Meeting]) -> None:
+    """Write `batch`; if the database refuses it, each meeting alone, quarantining those
+    it still refuses (each write is its own transaction, or savepoint inside one)."""
+    try:
+        written, rows = write_meetings(team, batch)
+    except UNSTORABLE as exc:
+        log.warning(
+            "A batch of %s's meetings was refused (%s); writing them one by one",
+            team,
+            type(exc).__name__,
+        )
+        written = rows = 0
+        for meeting in batch:
+            try:
+                one, its_rows = write_meetings(team, [meeting])
+            except UNSTORABLE as refused:
+                quarantine(run, team, meeting, refused)
+                continue
+            written += one
+            rows += its_rows
+    run.meetings_written += written
+    run.rows_written += rows
+
+
+def _checkpoint(state: SyncState, run: SyncRun, sub: Window, *, backfill: bool) -> None:
+    """Everything that started in `sub` is written: say so where the next run looks."""
+    run.checkpoint = sub.end
+    run.save(
+        update_fields=[
+            "meetings_seen",
+            "rows_seen",
+            "meetings_written",
+            "rows_written",
+            "quarantined",
+            "checkpoint",
+        ]
+    )
+    fields = []
+    # Never backward, and never over a gap (a backfill of a separate, older window).
+    contiguous = state.watermark is None or sub.start <= state.watermark
+    if contiguous and (state.watermark is None or sub.end > state.watermark):
+        state.watermark = sub.end
+        fields.append("watermark")
+    if backfill:
+        state.backfill_checkpoint = sub.end
+        fields.append("backfill_checkpoint")
+    if fields:
+        state.save(update_fields=fields)
+
+
+def _advance(state: SyncState, window: Window, *, backfill: bool) -> None:
+    """The run is complete: record it (the watermark moved with each checkpoint)."""
     state.last_success_at = timezone.now()
     state.last_error = ""
     state.last_error_type = ""
     state.blocked_by_auth = False
-    state.save(
-        update_fields=[
-            "watermark",
-            "last_success_at",
-            "last_error",
-            "last_error_type",
-            "blocked_by_auth",
-        ]
-    )
+    fields = ["last_success_at", "last_error", "last_error_type", "blocked_by_auth"]
+    if backfill:  # finished: asking for its window again syncs it again
+        state.backfill_from = state.backfill_checkpoint = None
+        fields += ["backfill_from", "backfill_checkpoint"]
+    state.save(update_fields=fields)
 
 
 def _finish_failed(run: SyncRun, state: SyncState, exc: Exception) -> None:

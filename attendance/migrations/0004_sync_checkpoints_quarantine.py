@@ -5,50 +5,70 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('attendance', '0003_presence_summaries'),
-        ('teams', '0001_initial'),
+        ("attendance", "0003_presence_summaries"),
+        ("teams", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='syncrun',
-            name='checkpoint',
+            model_name="syncrun",
+            name="checkpoint",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='syncrun',
-            name='quarantined',
+            model_name="syncrun",
+            name="quarantined",
             field=models.PositiveIntegerField(db_default=0, default=0),
         ),
         migrations.AddField(
-            model_name='syncstate',
-            name='backfill_checkpoint',
+            model_name="syncstate",
+            name="backfill_checkpoint",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='syncstate',
-            name='backfill_from',
+            model_name="syncstate",
+            name="backfill_from",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.CreateModel(
-            name='QuarantinedMeeting',
+            name="QuarantinedMeeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=255)),
-                ('room', models.CharField(blank=True, max_length=128)),
-                ('start', models.DateTimeField(blank=True, null=True)),
-                ('error_type', models.CharField(max_length=64)),
-                ('error', models.TextField()),
-                ('summary', models.JSONField(default=dict)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='quarantine', to='attendance.syncrun')),
-                ('team', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='teams.team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=255)),
+                ("room", models.CharField(blank=True, max_length=128)),
+                ("start", models.DateTimeField(blank=True, null=True)),
+                ("error_type", models.CharField(max_length=64)),
+                ("error", models.TextField()),
+                ("summary", models.JSONField(default=dict)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="quarantine",
+                        to="attendance.syncrun",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="teams.team",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['team', '-created_at'], name='quarantine_team_created')],
+                "ordering": ["-created_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["team", "-created_at"], name="quarantine_team_created")
+                ],
             },
         ),
     ]

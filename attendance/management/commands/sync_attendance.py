@@ -58,10 +58,17 @@ class Command(BaseCommand):
                 team, trigger=SyncTrigger.COMMAND, since=since, until=until, progress=self._progress
             )
         except daily.DailyError as exc:
-            raise CommandError(f"The sync failed ({type(exc).__name__}): {exc}") from None
+            run = SyncRun.objects.filter(team=team).first()
+            kept = ""
+            if run is not None and run.checkpoint is not None:
+                kept = (
+                    f" Everything up to {run.checkpoint:%Y-%m-%d %H:%M} UTC is written: "
+                    "run the same command again to continue from there."
+                )
+            raise CommandError(f"The sync failed ({type(exc).__name__}): {exc}{kept}") from None
         if run.outcome == SyncOutcome.SKIPPED:
             raise CommandError("Another sync of this team is running; try again when it ends.")
-        self._finish(run)
+        self._finish(run, since)
 
     def _progress(self, run: SyncRun, at: datetime | None) -> None:
         start, end = run.window_start, run.window_end
@@ -83,9 +90,20 @@ class Command(BaseCommand):
         else:
             self.stdout.write(line)
 
-    def _finish(self, run: SyncRun) -> None:
+    def _finish(self, run: SyncRun, since: datetime | None) -> None:
         if self._interactive:
             self.stdout.write("")
+        if since is not None and run.window_start is not None and run.window_start > since:
+            self.stdout.write(
+                f"Continued an unfinished backfill from {run.window_start:%Y-%m-%d %H:%M} UTC."
+            )
+        if run.quarantined:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"{run.quarantined} meetings could not be stored and were set aside; "
+                    "the sync page lists them."
+                )
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Synced {run.team}: window {run.window_start:%Y-%m-%d %H:%M} to "
