@@ -11,6 +11,7 @@ from attendance.models import Attendance, Meeting, SyncState
 from attendance.reports import known
 from daily import Capability, DailyError, Dialect
 from daily.enums import CAPABILITIES
+from rooms import mirror as rooms_mirror
 from rooms import services as rooms_services
 from teams.models import Team
 from teams.services.errors import describe
@@ -97,14 +98,19 @@ def build(team: Team, *, now: datetime | None = None) -> Overview:
     else:
         # The people REST teams know: stable identities (token user ids) seen in attendance.
         overview.users = known.people_count(team)
-    try:
-        if team.dialect == Dialect.DOMAINS:
-            info = rooms_services.get_team_info(team)
-            overview.rooms = len(info.rooms)
+    # Rooms, and a domains team's users and invite link, from the rooms mirror the worker
+    # keeps: no Daily call (a team may have 100,000 rooms). Unknown ("—") until its
+    # first fill, which this asks for.
+    mirrored = rooms_mirror.state(team)
+    if mirrored.state == "empty":
+        rooms_mirror.ensure_started(team)
+    else:
+        overview.rooms = rooms_mirror.rooms(team).count()
+    if team.dialect == Dialect.DOMAINS:
+        info = rooms_mirror.team_info(team)
+        if info is not None:
             overview.users = len(info.users)
             overview.invite_link = info.invite_link
-        else:
-            overview.rooms = rooms_services.count_rooms(team)  # live: `live_now`
-    except DailyError as exc:
-        overview.error = describe(exc, team)
+    if overview.rooms is None and mirrored.last_error:
+        overview.error = mirrored.last_error
     return overview

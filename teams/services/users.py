@@ -22,6 +22,7 @@ from daily import (
     Unsupported,
 )
 from daily.enums import CAPABILITIES
+from rooms import mirror as rooms_mirror
 from rooms import services as rooms_services
 from teams.audit import Refused, User, perform
 from teams.models import AuditAction, Team
@@ -29,6 +30,10 @@ from teams.permissions import Permission
 from teams.services.errors import describe
 
 PER_PAGE = 50
+NOT_LOADED = (
+    "The team's users have not been loaded from Daily yet: the background worker is "
+    "loading them. Try again in a minute."
+)
 LAST_DAILY_OWNER = (
     "{who} is the last owner of the Daily team {team}. Daily needs at least one owner: "
     "make someone else an owner in Daily first."
@@ -108,10 +113,9 @@ def users_page(team: Team, *, query: str = "", page: int | str = 1) -> UsersPage
         result.known = _known_people(team, query, page)
         result.total = result.known.paginator.count
         return result
-    try:
-        info = rooms_services.get_team_info(team)
-    except DailyError as exc:
-        result.error = describe(exc, team)
+    info = _mirrored_info(team)
+    if info is None:
+        result.error = NOT_LOADED
         return result
     rows = sorted(
         (to_row(u) for u in info.users), key=lambda r: (not r.is_owner, r.name.casefold())
@@ -177,10 +181,9 @@ def removal(team: Team, email: str) -> Removal:
     reason = _cannot_remove(team)
     if reason:
         return Removal(email=email, error=reason, refused=True)
-    try:
-        info = rooms_services.get_team_info(team)
-    except DailyError as exc:
-        return Removal(email=email, error=describe(exc, team))
+    info = _mirrored_info(team)
+    if info is None:
+        return Removal(email=email, error=NOT_LOADED)
     user = _find(info, email)
     return Removal(email=email, user=to_row(user) if user else None, owner_count=_owners(info))
 
@@ -224,4 +227,26 @@ def remove_user(*, actor: User, team: Team, email: str, request_id: str = "") ->
         return Removal(email=email, user=seen.get("user"), error=describe(exc, team))
     finally:
         rooms_services.invalidate(team)
+    _forget_user(team, email)
     return Removal(email=email, user=seen["user"], removed=True)
+
+
+def _mirrored_info(team: Team) -> TeamInfo | None:
+    """The team info (users, invite link) as the rooms mirror last stored it: no Daily
+    call. None before the worker's first refresh, which this asks for."""
+    info = rooms_mirror.team_info(team)
+    if info is None:
+        rooms_mirror.ensure_started(team)
+    return info
+
+
+def _forget_user(team: Team, email: str) -> None:
+    """Write-through of a removal Daily confirmed: the mirrored team info no longer lists
+    the user, so the users page shows the change at once."""
+    state = rooms_mirror.state(team)
+    if not state.team_info:
+        return
+    wanted = email.casefold()
+    users = [u for u in state.team_info.get("users", []) if u["email"].casefold() != wanted]
+    state.team_info = {**state.team_info, "users": users}
+    state.save(update_fields=["team_info"])

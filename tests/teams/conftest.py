@@ -26,3 +26,15 @@ def domains_team(sim: SimulatorProcess) -> Team:
 @pytest.fixture
 def rest_team(sim: SimulatorProcess) -> Team:
     return team_on(sim, Dialect.REST, time_zone="America/New_York")
+
+
+@pytest.fixture
+def mirrored(request: pytest.FixtureRequest, sim: SimulatorProcess) -> None:
+    """Fill the rooms mirror (rooms, and a domains team's users and invite link) of the
+    simulator teams the test uses, as the worker does; the calls it made are forgotten."""
+    from rooms import mirror
+
+    for name in ("rest_team", "domains_team"):
+        if name in request.fixturenames:
+            assert mirror.fill(request.getfixturevalue(name))
+    sim.clear_request_counts()
