@@ -5,8 +5,8 @@ documented "20 requests per second, or 100 requests over a 5 second window"), a 
 team on it, and `rooms.mirror.fill` run in this process as the worker runs it (the
 background client, paced with the file store the embedded set-up uses). Daily lists at
 most 100 rooms per call, so the fastest a whole list can be read is 100 x 20 = 2,000
-rooms a second: a list of N rooms is `N // 100 + 1` calls (the last page short, or an
-empty one after a full last page), and the floor is their spacing at 20 calls a second,
+rooms a second: a walk of N rooms is `ceil(N / 100) + 1` calls (the empty page that
+ends it included), and the floor is their spacing at 20 calls a second,
 `(calls - 1) / 20` s. The figure is the fill's rooms per second as a ratio of the rate
 that floor allows (target >= 0.9; the pacing itself uses 95% of the limit). Calls beyond
 one per page (a 429 retried, a page read twice) are counted too: there should be none.
@@ -14,6 +14,7 @@ one per page (a 429 retried, a page read twice) are counted too: there should be
 
 from __future__ import annotations
 
+import math
 import time
 
 from bench.harness import SIM_NOW, SIM_SEED, Harness, HarnessError, say
@@ -56,7 +57,7 @@ def run(h: Harness) -> list[Row]:
     if state.state != MirrorState.READY or not loaded:
         raise HarnessError(f"the fill did not finish: {state.state}, {loaded} rooms")
     calls = sum(n for route, n in counts.items() if route.endswith("/rooms"))
-    pages = loaded // PER_PAGE + 1
+    pages = math.ceil(loaded / PER_PAGE) + 1
     floor = max(pages - 1, 1) / CALLS_PER_SECOND
     say(f"mirror fill: {loaded} rooms, {calls} calls in {seconds:.1f} s (floor {floor:.1f} s)")
     return [

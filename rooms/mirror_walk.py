@@ -158,7 +158,9 @@ def _walk_with(team: Team, kind: WalkKind, client: DailyClient, lease: Lease) ->
             log.info("rooms mirror of %s: the walk's cursor is gone; starting over", team)
             state.walk_cursor = ""
             continue
-        done = page.last or not page.rooms
+        # Only an empty page ends a walk, even after a short one: the end of a walk drops
+        # every room it did not see, so it must not trust a page that came up short.
+        done = not page.rooms
         with transaction.atomic():
             lease.renew()
             mirror.upsert(team, page.rooms)

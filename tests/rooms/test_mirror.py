@@ -3,6 +3,7 @@ its resumption after a kill, the lease, the refresh and the full reconcile."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -62,6 +63,11 @@ def list_calls(sim: SimulatorProcess) -> int:
     return sum(n for route, n in sim.request_counts().items() if route.endswith("/rooms"))
 
 
+def pages(rooms: int) -> int:
+    """The list calls a walk of `rooms` rooms makes: the pages, then an empty one."""
+    return math.ceil(rooms / 100) + 1
+
+
 def mirrored(team: Team) -> list[str]:
     return list(mirror.rooms(team).values_list("name", flat=True))
 
@@ -87,8 +93,8 @@ def test_first_fill_stores_every_room_paced_page_by_page(bsim, team) -> None:
     assert state.filled_at is not None and state.refreshed_at is not None
     assert state.lease_until is None  # released
     assert mirror.progress(team) == (len(truth), len(truth))
-    # One call per 100 rooms, and one more only when the last page was full.
-    assert list_calls(bsim) == len(truth) // 100 + 1
+    # One call per 100 rooms, and the empty page that ends the walk.
+    assert list_calls(bsim) == pages(len(truth))
 
 
 def test_a_killed_fill_resumes_at_the_next_page_without_starting_over(
@@ -97,11 +103,11 @@ def test_a_killed_fill_resumes_at_the_next_page_without_starting_over(
     truth = daily_names(bsim)
     bsim.clear_request_counts()
     real_page = RestClient.room_page
-    pages = {"n": 0}
+    calls = {"n": 0}
 
     def dies_after_four(self, *args, **kwargs):
-        pages["n"] += 1
-        if pages["n"] == 5:
+        calls["n"] += 1
+        if calls["n"] == 5:
             raise Killed
         return real_page(self, *args, **kwargs)
 
@@ -124,9 +130,9 @@ def test_a_killed_fill_resumes_at_the_next_page_without_starting_over(
     names = mirrored(team)
     assert len(names) == len(set(names)) and set(names) == truth
     assert mirror.state(team).state == MirrorState.READY
-    # It went on from page 5: the pages left, and the empty page after a full last one.
+    # It went on from page 5: the pages left, and the empty page that ends the walk.
     resumed_calls = list_calls(bsim) - calls_before
-    assert resumed_calls == (len(truth) - 400) // 100 + 1
+    assert resumed_calls == pages(len(truth) - 400)
 
 
 def test_a_fill_while_another_worker_holds_the_mirror_skips_without_calling_daily(
@@ -206,11 +212,11 @@ def test_a_killed_reconcile_keeps_the_rooms_seen_before_its_start(bsim, team, mo
     mirror.fill(team)
     count = mirror.rooms(team).count()
     real_page = RestClient.room_page
-    pages = {"n": 0}
+    calls = {"n": 0}
 
     def dies_after_three(self, *args, **kwargs):
-        pages["n"] += 1
-        if pages["n"] == 4:
+        calls["n"] += 1
+        if calls["n"] == 4:
             raise Killed
         return real_page(self, *args, **kwargs)
 
@@ -224,6 +230,6 @@ def test_a_killed_reconcile_keeps_the_rooms_seen_before_its_start(bsim, team, mo
     monkeypatch.setattr(RestClient, "room_page", real_page)
     bsim.clear_request_counts()
     assert mirror.reconcile(team) is True
-    assert list_calls(bsim) == (count - 300) // 100 + 1
+    assert list_calls(bsim) == pages(count - 300)
     assert set(mirrored(team)) == daily_names(bsim)
     assert mirror.state(team).walk == WalkKind.NONE
