@@ -26,7 +26,9 @@ def run_bulk_job(self, job_id: int) -> str:
     """Run a slice of the job; queue the next slice, or wait for a dead runner's lease."""
     outcome = bulk.run_job(job_id)
     if outcome is bulk.Run.MORE:
-        run_bulk_job.delay(job_id)
+        # The next slice goes to the queue this one came from.
+        queue = (self.request.delivery_info or {}).get("routing_key")
+        run_bulk_job.apply_async(args=[job_id], **({"queue": queue} if queue else {}))
     elif outcome is bulk.Run.BUSY:
         # Another runner holds the lease: alive, it finishes the job and this ends after a
         # few tries; dead (its worker was killed), the lease lapses and this takes over.
