@@ -234,7 +234,8 @@ def _refresh_rest(team: Team, client: DailyClient) -> None:
     started = timezone.now()
     cursor: str | None = None
     total: int | None = None
-    while True:
+    updates: dict[str, Any] = {"refreshed_at": started, **_clear_error()}
+    for _ in range(settings.ROOMS_MIRROR_REFRESH_MAX_PAGES):
         page: RoomPage = client.room_page(cursor, PAGE)
         if page.total_count is not None and total is None:
             total = page.total_count
@@ -243,7 +244,12 @@ def _refresh_rest(team: Team, client: DailyClient) -> None:
         if reached_known or page.last or not page.rooms:
             break
         cursor = page.rooms[-1].id
-    updates: dict[str, Any] = {"refreshed_at": started, **_clear_error()}
+    else:
+        # More new or changed rooms than a refresh reads (a script made thousands): the
+        # next refresh would stop at the ones stored now, so the rest is left to a full
+        # reconcile, which the dispatcher queues at its next round.
+        log.info("rooms mirror of %s: too many new rooms for a refresh; reconciling", team)
+        updates["reconciled_at"] = None
     if total is not None:
         updates["total_count"] = total
     RoomMirror.objects.filter(team=team).update(**updates)

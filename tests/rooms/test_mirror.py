@@ -12,7 +12,7 @@ import requests
 from django.utils import timezone
 
 from daily import RestClient
-from rooms import mirror
+from rooms import mirror, tasks
 from rooms.mirror_walk import Lease
 from rooms.models import MirrorState, RoomMirror, WalkKind
 from teams.models import Dialect, Team
@@ -169,6 +169,28 @@ def test_refresh_picks_up_a_room_created_at_daily_reading_only_the_newest_page(b
     state = mirror.state(team)
     assert state.refreshed_at > before
     assert state.total_count == len(daily_names(bsim))
+
+
+def test_a_refresh_with_more_new_rooms_than_it_reads_asks_for_a_reconcile(
+    bsim, team, settings, monkeypatch
+) -> None:
+    sent: list[int] = []
+    monkeypatch.setattr(tasks.reconcile_task, "delay", sent.append)
+    monkeypatch.setattr(tasks.refresh_task, "delay", lambda team_id: None)
+    mirror.fill(team)
+    settings.ROOMS_MIRROR_REFRESH_MAX_PAGES = 2
+    newest = mirror.rooms(team).order_by("-created_at")[:250]
+    mirror.rooms(team).filter(pk__in=[r.pk for r in newest]).delete()  # as if made elsewhere
+    bsim.clear_request_counts()
+
+    assert mirror.refresh(team) is True
+
+    assert list_calls(bsim) == 2
+    assert mirror.rooms(team).count() == len(daily_names(bsim)) - 50
+    state = mirror.state(team)
+    assert state.reconciled_at is None
+    assert team.pk in tasks.dispatch_mirror_work()["reconcile"]
+    assert sent == [team.pk]
 
 
 def test_refresh_before_the_fill_leaves_it_to_the_fill(bsim, team) -> None:
