@@ -143,11 +143,3 @@ def search(team: Team, query: RoomQuery) -> RoomPage:
     rooms = [ListedRoom(name, _privacy(privacy), created) for name, privacy, created in page]
     page.object_list = rooms
     return RoomPage(page=page, rooms=rooms, total=total, matched=matched)
-
-
-def named_like(rooms, q: str) -> list:
-    """Rooms (objects with a `name`) whose name contains `q` case-insensitively, every room
-    for no `q`. In memory, for a list already at hand (a bulk job's rooms); the list
-    itself searches with `matching`."""
-    needle = clean_query(q).casefold()
-    return [r for r in rooms if needle in r.name.casefold()] if needle else list(rooms)

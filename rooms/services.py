@@ -1,13 +1,13 @@
-"""Rooms: the reads (cached per team) and the mutations (each through `teams.audit.perform`).
+"""Rooms: the mutations (each through `teams.audit.perform`), and presence.
 
-Reads. A team's room list is one Daily call (domains: the team-info call, which also
-carries the users and the invite link; rest: the paged room list), cached in Django's cache
-for `settings.DAILY_ROOMS_CACHE_SECONDS`. Other pages (the team overview, the users page)
-call `get_team_info` and share the same cached answer on domains teams.
+Reads of a team's rooms (and a domains team's users and invite link) come from the
+mirror the worker keeps (`rooms.mirror`, read with SQL by `rooms.listing`), never from
+Daily in a page view. Presence (who is in a room now) is one Daily call per team, cached
+for `settings.DAILY_PRESENCE_CACHE_SECONDS`.
 
 Invalidation. Every mutation calls `invalidate(team)`, which moves the team to a new cache
 generation. A slow read that started before the mutation writes its (stale) answer under
-the old generation, where nobody looks, so it cannot resurrect a deleted room.
+the old generation, where nobody looks, so it cannot bring back what the mutation changed.
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ from daily import (
     Privacy,
     Room,
     RoomProperties,
-    TeamInfo,
 )
 from daily import Dialect as DailyDialect
 from daily import validation as daily_validation
@@ -89,34 +88,6 @@ def _key(team: Team, what: str) -> str:
     return f"{_PREFIX}:{team.pk}:{_generation(team)}:{stamp}:{what}"
 
 
-def _cached_answer(team: Team, what: str, compute: Callable[[], T]) -> tuple[T, float]:
-    """Daily's answer, cached per team, and the unix time until which the cache keeps it
-    (what is made from it must not outlive it)."""
-    key = _key(team, f"{what}+expiry")
-    entry = cache.get(key)
-    if entry is None:
-        entry = (compute(), time.time() + settings.DAILY_ROOMS_CACHE_SECONDS)
-        cache.set(key, entry, settings.DAILY_ROOMS_CACHE_SECONDS)
-    return entry
-
-
-def _cached(team: Team, what: str, compute: Callable[[], T]) -> T:
-    return _cached_answer(team, what, compute)[0]
-
-
-def cached_until(team: Team, what: str, compute: Callable[[], tuple[T, float]]) -> T:
-    """A value made from the team's cached Daily answers (a light copy of the room list, a
-    rendered table), cached with them: `invalidate(team)` forgets it too, so it is never
-    served after a mutation. `compute` answers the value and the unix time until which it
-    may be served, that of the answers it was made from."""
-    key = _key(team, what)
-    value = cache.get(key)
-    if value is None:
-        value, expires = compute()
-        cache.set(key, value, max(0.0, expires - time.time()))
-    return value
-
-
 def invalidate(team: Team) -> None:
     """Forget the team's cached Daily answers. Every mutation calls this."""
     cache.set(f"{_PREFIX}:{team.pk}:generation", str(time.time_ns()), None)
@@ -128,50 +99,6 @@ def invalidate(team: Team) -> None:
 def _fetch(team: Team, call: Callable[[DailyClient], T]) -> T:
     with client_for(team) as client:
         return call(client)
-
-
-def get_team_info(team: Team) -> TeamInfo:
-    """The team (domains) or domain (rest) with its rooms; cached per team."""
-    if dialect_of(team) is DailyDialect.DOMAINS:
-        return _cached(team, "info", lambda: _fetch(team, lambda c: c.team_info()))
-
-    def compute() -> TeamInfo:
-        # Built from the cached room list, so the rooms page and the overview share it.
-        name = _fetch(team, lambda c: c.domain_config().domain_name)
-        return TeamInfo(name=name, invite_link=None, rooms=get_rooms(team), users=[])
-
-    return _cached(team, "info", compute)
-
-
-def get_rooms(team: Team) -> list[Room]:
-    """Every room of the team, as Daily lists them; cached per team (one Daily call)."""
-    return rooms_until(team)[0]
-
-
-def rooms_until(team: Team) -> tuple[list[Room], float]:
-    """`get_rooms`, and the unix time until which the cache keeps that answer."""
-    if dialect_of(team) is DailyDialect.DOMAINS:
-        info, expires = _cached_answer(team, "info", lambda: _fetch(team, lambda c: c.team_info()))
-        return info.rooms, expires
-    return _cached_answer(team, "rooms", lambda: _fetch(team, lambda c: c.list_rooms()))
-
-
-def count_rooms(team: Team) -> int:
-    """How many rooms the team has: from the cached list when there is one, else in one
-    Daily call (a REST list takes one per 100 rooms), cached alike."""
-    if dialect_of(team) is DailyDialect.DOMAINS:
-        return len(get_team_info(team).rooms)
-    listed = cache.get(_key(team, "rooms+expiry"))
-    if listed is not None:
-        return len(listed[0])
-    return _cached(team, "count", lambda: _fetch(team, lambda c: c.count_rooms()))
-
-
-def find_room(team: Team, name: str) -> Room | None:
-    for room in get_rooms(team):
-        if room.name == name:
-            return room
-    return None
 
 
 def team_presence(team: Team) -> list[PresenceParticipant]:

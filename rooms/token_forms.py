@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Container
 from datetime import datetime
 from typing import Any
 
@@ -62,7 +63,7 @@ class MeetingTokenForm(TeamTimeZoneForm):
     )
 
     def __init__(
-        self, *args: Any, team: Team, room_names: frozenset[str] = frozenset(), **kwargs: Any
+        self, *args: Any, team: Team, room_names: Container[str] = frozenset(), **kwargs: Any
     ) -> None:
         self.room_names = room_names
         super().__init__(*args, team=team, **kwargs)

@@ -46,21 +46,6 @@ def domains_privacy(sim: SimulatorProcess) -> dict[str, str]:
     return {room["name"]: room["privacy"] for room in team["rooms"]}
 
 
-def serve_rooms(monkeypatch: pytest.MonkeyPatch, rooms) -> None:
-    """Make `rooms(team)` the team's room list, as Daily's answer cached just now."""
-    import time
-
-    from django.conf import settings
-
-    from rooms import services
-
-    monkeypatch.setattr(
-        services,
-        "rooms_until",
-        lambda team: (rooms(team), time.time() + settings.DAILY_ROOMS_CACHE_SECONDS),
-    )
-
-
 @pytest.fixture
 def mirrored(request: pytest.FixtureRequest, fast_sim: SimulatorProcess) -> None:
     """Fill the mirror of the simulator teams the test uses (the worker's real first fill),

@@ -149,11 +149,47 @@ def test_properties_are_a_rest_feature(domains_team, login):
 
 
 def test_a_room_url_that_is_not_http_is_never_a_link(rest_team, login, monkeypatch):
+    from rooms.views import common
+
     room = Room(name="odd", privacy=Privacy.PUBLIC, url="javascript:alert(1)")
-    monkeypatch.setattr(services, "get_rooms", lambda team: [room])
-    body = (
-        login(rest_team, Role.MANAGER)
-        .get(reverse("rooms:detail", args=[rest_team.slug, "odd"]))
-        .content.decode()
+    monkeypatch.setattr(common, "client_for", lambda team: _Answering(room))
+    response = login(rest_team, Role.MANAGER).get(
+        reverse("rooms:detail", args=[rest_team.slug, "odd"])
     )
+    body = response.content.decode()
+    assert response.status_code == 200 and "<h1>odd " in body
     assert 'href="javascript:' not in body and ">Open</a>" not in body
+
+
+class _Answering:
+    """A client whose Daily has this one room."""
+
+    def __init__(self, room: Room) -> None:
+        self.room = room
+
+    def __enter__(self) -> _Answering:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+    def get_room(self, name: str) -> Room:
+        return self.room
+
+
+def test_the_detail_page_reads_the_room_fresh_and_brings_the_mirror_in_step(
+    rest_team, login, fast_sim
+):
+    from rooms import mirror
+    from tests.rooms.conftest import daily_calls, rest_api
+
+    assert mirror.rooms(rest_team).get(name="standup").privacy == "private"
+    rest_api(fast_sim, "POST", "/rooms/standup", json={"privacy": "public"})  # changed elsewhere
+    fast_sim.clear_request_counts()
+    client = login(rest_team, Role.MANAGER)
+    assert client.get(reverse("rooms:detail", args=[rest_team.slug, "standup"])).status_code == 200
+    assert daily_calls(fast_sim) == 2  # the room, and who is in it now
+    assert mirror.rooms(rest_team).get(name="standup").privacy == "public"
+    rest_api(fast_sim, "DELETE", "/rooms/standup")  # deleted elsewhere
+    assert client.get(reverse("rooms:detail", args=[rest_team.slug, "standup"])).status_code == 404
+    assert not mirror.rooms(rest_team).filter(name="standup").exists()

@@ -12,7 +12,7 @@ from teams.daily_client import client_for
 from teams.models import AuditAction, AuditEvent, Outcome, Role
 from tests.rooms.conftest import HTMX
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mirrored")]
 
 
 def _form(team, **extra):
