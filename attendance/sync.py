@@ -69,6 +69,10 @@ BATCH_MEETINGS = 500
 # asks at least once per window): 4 calls a day, 340 for an 85-day backfill, about 17 s
 # at Daily's 20 requests/s. Whole hours keep domains windows on whole minutes.
 SUB_WINDOW = timedelta(hours=6)
+# A sub-window whose listing fails for a passing reason is asked again this many times in
+# all, after a pause that grows (seconds), before the run fails.
+SUB_WINDOW_ATTEMPTS = 3
+SUB_WINDOW_PAUSE = 2.0
 
 # Columns written by the upsert, in the order of the rows built below. On a conflict
 # every column but the key is overwritten with Daily's latest figures.
@@ -454,12 +458,25 @@ def _fetched(client: daily.DailyClient, window: Window, stop: threading.Event, o
 
     try:
         for sub in sub_windows(window):
-            if not put((sub, list(client.meetings(sub.start, sub.end)))) or stop.is_set():
+            if not put((sub, _listing(client, sub, stop))) or stop.is_set():
                 return
     except BaseException as exc:  # handed to the caller, which raises it
         put(exc)
         return
     put(_DONE)
+
+
+def _listing(client: daily.DailyClient, sub: Window, stop: threading.Event) -> list[daily.Meeting]:
+    """The meetings of `sub`. A listing that fails for a passing reason (the transport
+    has retried each request already) is asked again whole: it is a read, and a run that
+    gives up loses the rest of its window until the next run."""
+    for attempt in range(1, SUB_WINDOW_ATTEMPTS + 1):
+        try:
+            return list(client.meetings(sub.start, sub.end))
+        except daily.Unavailable:
+            if attempt == SUB_WINDOW_ATTEMPTS or stop.wait(SUB_WINDOW_PAUSE * attempt):
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _fetch_and_write(

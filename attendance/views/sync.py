@@ -19,7 +19,13 @@ from django_htmx.http import HttpResponseClientRedirect
 import daily
 from attendance import webhooks
 from attendance.freshness import freshness
-from attendance.models import SyncOutcome, SyncRun, SyncTrigger, WebhookEndpoint
+from attendance.models import (
+    QuarantinedMeeting,
+    SyncOutcome,
+    SyncRun,
+    SyncTrigger,
+    WebhookEndpoint,
+)
 from attendance.tasks import sync_team_task
 from teams.audit import perform_local
 from teams.models import AuditAction, Dialect, Team
@@ -27,6 +33,8 @@ from teams.permissions import Permission, has_permission, team_view
 from teams.services.errors import describe
 
 RUNS_PER_PAGE = 25
+# Meetings the sync could not store, newest first (one query, whatever their number).
+QUARANTINE_SHOWN = 50
 # A progress poll asks about a sync started moments ago; a week is more than enough.
 MAX_POLL_AGE = timedelta(days=7)
 
@@ -39,6 +47,7 @@ def history(request: HttpRequest, team: Team, role) -> HttpResponse:
     endpoint = WebhookEndpoint.objects.filter(team=team).first()
     context = {
         "page": page,
+        "quarantine": QuarantinedMeeting.objects.filter(team=team)[:QUARANTINE_SHOWN],
         "freshness": freshness(team),
         "endpoint": endpoint,
         "webhooks_supported": team.dialect == Dialect.REST,
