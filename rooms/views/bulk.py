@@ -77,11 +77,7 @@ def _valid_names(team: Team, values: Iterable[object]) -> list[str]:
 
 def _matching(team: Team, q: str) -> QuerySet[MirroredRoom]:
     """Every room of the mirror whose name contains `q` (the list's own search)."""
-    search = getattr(listing, "matching", None)
-    if search is not None:
-        return search(team, q)
-    rooms = mirror.rooms(team)
-    return rooms.filter(name__icontains=q) if q else rooms
+    return listing.matching(team, q)
 
 
 def _back_to_list(team: Team, q: str = "") -> HttpResponse:
