@@ -19,7 +19,16 @@ from bench import load
 from bench.harness import FULL, REPO, SHORT, Harness, HarnessError, say
 from bench.results import Row, machine, markdown_table, table
 
-BENCHMARKS = ("ingest", "queries", "pages", "client", "upstream", "mirror_fill", "rooms_page")
+BENCHMARKS = (
+    "ingest",
+    "queries",
+    "pages",
+    "client",
+    "upstream",
+    "mirror_fill",
+    "rooms_page",
+    "backfill",
+)
 DOC = REPO / "docs" / "benchmarks.md"
 COMMAND = "make bench   # = .venv/bin/python -m bench"
 # Everything after this line in docs/benchmarks.md is written by hand and kept.
