@@ -14,7 +14,16 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-BENCHMARKS = ("ingest", "queries", "pages", "client", "upstream", "mirror_fill", "rooms_page")
+BENCHMARKS = (
+    "ingest",
+    "queries",
+    "pages",
+    "client",
+    "upstream",
+    "mirror_fill",
+    "rooms_page",
+    "backfill",
+)
 
 
 @pytest.mark.postgres
