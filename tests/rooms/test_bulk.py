@@ -3,6 +3,8 @@ called directly, as the task does), resuming, cancelling, and the pages that fol
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -385,3 +387,23 @@ def test_the_job_of_another_team_is_not_found_through_ones_own(login):
     client = login(team, Role.OWNER)
     url = reverse("rooms:bulk-job", args=[team.slug, job.pk])
     assert client.get(url).status_code == 404
+
+
+def test_the_beat_dispatcher_queues_the_jobs_no_runner_holds(login, monkeypatch):
+    from rooms import bulk_tasks
+
+    team = make_team("bigteam")
+    user = login(team, Role.OWNER).user
+    jobs = [
+        bulk.create_job(team=team, user_id=user.pk, action="delete", privacy=None, rooms=[])
+        for _ in range(3)
+    ]
+    old = timezone.now() - timedelta(hours=1)
+    BulkJob.objects.filter(pk=jobs[0].pk).update(created_at=old)  # its message was lost
+    BulkJob.objects.filter(pk=jobs[1].pk).update(  # its runner is alive
+        state=BulkJobState.RUNNING, lease_until=timezone.now() + timedelta(minutes=1)
+    )
+    # jobs[2] was just created: its own message is on its way.
+    queued = []
+    monkeypatch.setattr(bulk_tasks.run_bulk_job, "delay", queued.append)
+    assert bulk_tasks.dispatch_bulk_jobs() == [jobs[0].pk] == queued
