@@ -235,16 +235,26 @@ def row_of(team: Team, room: Room, seen_at: datetime) -> MirroredRoom:
     )
 
 
-def upsert(team: Team, listed: Iterable[Room], seen_at: datetime | None = None) -> int:
-    """Insert or update these rooms (by team and name) in one statement; how many."""
+def upsert(
+    team: Team,
+    listed: Iterable[Room],
+    seen_at: datetime | None = None,
+    *,
+    keep_privacy: bool = False,
+) -> int:
+    """Insert or update these rooms (by team and name) in one statement; how many.
+
+    `keep_privacy`: the answer did not say (domains team info), so a known privacy (the
+    dashboard's own change, written through) is kept."""
     when = seen_at or timezone.now()
     by_name = {room.name: row_of(team, room, when) for room in listed}
+    columns = [f for f in ROOM_FIELDS if not (keep_privacy and f == "privacy")]
     if by_name:
         MirroredRoom.objects.bulk_create(
             list(by_name.values()),
             update_conflicts=True,
             unique_fields=["team", "name"],
-            update_fields=list(ROOM_FIELDS),
+            update_fields=columns,
             batch_size=500,
         )
     return len(by_name)

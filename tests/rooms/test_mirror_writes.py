@@ -122,9 +122,13 @@ def test_domains_refresh_replaces_rooms_and_team_info_in_one_go(domains_team, fa
         timeout=10,
     )
     assert deleted.status_code == 200, deleted.text
+    fast_sim.clear_request_counts()
     assert mirror.refresh(domains_team)
+    assert sum(fast_sim.request_counts().values()) == 1  # the team-info call
     assert not mirror.rooms(domains_team).filter(name=gone).exists()
     assert mirror.rooms(domains_team).count() == len(info.rooms) - 2
+    # The privacy the dashboard set stays: team info does not report it.
+    assert mirror.rooms(domains_team).get(name=info.rooms[0].name).privacy == "public"
 
 
 def test_request_refresh_queues_one_refresh_for_many_clicks(rest_team, queued):
