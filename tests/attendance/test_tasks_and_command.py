@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+import daily
 from attendance.models import SyncOutcome, SyncRun, SyncState, SyncTrigger
 from attendance.tasks import dispatch_due_syncs, sync_team_task
 from teams.models import Dialect
@@ -106,3 +107,33 @@ def test_the_command_reports_an_upstream_failure_plainly():
     make_team("down", base_url="http://127.0.0.1:9/v1")
     with pytest.raises(CommandError, match="The sync failed"):
         call_command("sync_attendance", "--team", "down", "--since", "2026-01-01")
+
+
+def test_a_failed_backfill_says_what_is_kept_and_the_same_command_continues(fast_sim, monkeypatch):
+    from attendance import sync
+
+    team = team_on(fast_sim, Dialect.REST)
+    now = at(fast_sim.now())
+    until = (now - timedelta(days=1)).replace(second=0, microsecond=0)
+    since = until - timedelta(days=2)
+    args = ["--team", team.slug, "--since", since.isoformat(), "--until", until.isoformat()]
+    real = sync._checkpoint
+    calls = []
+
+    def second_fails(state, run, sub, *, backfill):
+        calls.append(sub)
+        if len(calls) == 2:
+            raise daily.Unavailable("Daily could not be reached.")
+        real(state, run, sub, backfill=backfill)
+
+    monkeypatch.setattr(sync, "_checkpoint", second_fails)
+    with pytest.raises(CommandError, match="run the same command again to continue") as failed:
+        call_command("sync_attendance", *args, stdout=StringIO())
+    kept = since + sync.SUB_WINDOW
+    assert f"Everything up to {kept:%Y-%m-%d %H:%M} UTC is written" in str(failed.value)
+    monkeypatch.setattr(sync, "_checkpoint", real)
+    out = StringIO()
+    call_command("sync_attendance", *args, stdout=out)
+    assert f"Continued an unfinished backfill from {kept:%Y-%m-%d %H:%M} UTC." in out.getvalue()
+    assert SyncRun.objects.filter(team=team).first().window_start == kept
+    assert_matches_truth(fast_sim, team, since, until)
