@@ -19,8 +19,10 @@ _set_attribute = object.__setattr__
 def pin(value: object) -> str | None:
     if isinstance(value, str) and value:
         return value
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        # The 2018 OpenAPI file types dialInPIN as a string of 6 digits ('^\\d{6}'): a PIN
+        # sent as a number has lost its leading zeros, which are part of what people dial.
+        return f"{value:06d}"
     return None
 
 

@@ -140,3 +140,31 @@ class Unsupported(DailyError):
     def __init__(self, message: str, *, capability: str | None = None) -> None:
         self.capability = capability
         super().__init__(message)
+
+
+# Reference: docs.daily.co/docs/rest-api/errors, whose example is exactly this answer:
+# `{"error": "invalid-request-error", "info": "bad Authorization header format"}`. Daily
+# types a malformed header as a bad request, yet for the person it is the credentials
+# that are wrong, so it becomes an AuthError. The one place `info` is read: the type
+# alone cannot tell this answer from any other refused request.
+BAD_AUTHORIZATION_HEADER = "bad Authorization header format"
+
+
+def bad_authorization_header(error: DailyError) -> bool:
+    return (
+        isinstance(error, InvalidRequest)
+        and error.status == 400
+        and error.error_type == "invalid-request-error"
+        and error.message.strip().lower() == BAD_AUTHORIZATION_HEADER.lower()
+    )
+
+
+def as_auth_error(error: DailyError) -> AuthError:
+    """The same answer, as the credentials problem it is (status, type and path kept)."""
+    return AuthError(
+        error.message,
+        status=error.status,
+        error_type=error.error_type,
+        method=error.method,
+        path=error.path,
+    )

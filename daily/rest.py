@@ -17,7 +17,13 @@ from urllib.parse import quote
 from daily import rest_parse, validation
 from daily.base import DailyClient, RoomPage
 from daily.enums import Dialect, Privacy
-from daily.errors import InvalidInput, ParseError
+from daily.errors import (
+    InvalidInput,
+    InvalidRequest,
+    ParseError,
+    as_auth_error,
+    bad_authorization_header,
+)
 from daily.http import Reply, Transport
 from daily.properties import RoomProperties
 from daily.rest_extras import RestExtras
@@ -65,15 +71,22 @@ class RestClient(RestExtras, DailyClient):
         accept: Sequence[int] = (),
         secrets: Sequence[str] = (),
     ) -> Reply:
-        return self._transport.request(
-            method,
-            path,
-            params=params,
-            json_body=body,
-            display_path=display_path,
-            accept=accept,
-            secrets=secrets,
-        )
+        try:
+            return self._transport.request(
+                method,
+                path,
+                params=params,
+                json_body=body,
+                display_path=display_path,
+                accept=accept,
+                secrets=secrets,
+            )
+        except InvalidRequest as exc:
+            # A malformed Authorization header is a credentials problem, though Daily
+            # types it `invalid-request-error` (see errors.bad_authorization_header).
+            if bad_authorization_header(exc):
+                raise as_auth_error(exc) from None
+            raise
 
     def _domain(self) -> str:
         if self._domain_name is None:
@@ -334,12 +347,23 @@ class RestClient(RestExtras, DailyClient):
                     continue
                 seen.add(meeting.key)
                 if meeting.key in truncated:
-                    meeting = replace(meeting, participants=self.meeting_participants(meeting.key))
+                    everyone = self.meeting_participants(meeting.key)
+                    meeting = replace(meeting, participants=rest_parse.still_in(meeting, everyone))
                 yield meeting
             cursor = self._next_cursor(meetings[-1].key, cursor, "GET", "/meetings")
 
-    # Reference: docs.daily.co/reference/rest-api/meetings/get-participants
+    # Reference: docs.daily.co/reference/rest-api/meetings/get-meeting-participants
     def meeting_participants(self, meeting_id: str) -> list[Participant]:
+        """Every participant session, `joined_after` the last one until Daily says 404.
+
+        "Once there are no more users remaining, you'll receive a 404" (the page above):
+        a 404 after the first page is the end of the list. On the first page it cannot
+        be, since a meeting session always has someone in it (docs.daily.co/reference/
+        rest-api/meetings: "a set of one or more people"), so there it is NotFound: no
+        such meeting. Daily's figures as they are: someone still in has `leave` set to
+        their time so far, as only the meeting tells whether it is ongoing (`meetings()`
+        settles that).
+        """
         meeting_id = validation.identifier(meeting_id, field="meeting_id")
         path = f"/meetings/{validation.segment(meeting_id, field='meeting_id')}/participants"
         result: list[Participant] = []
@@ -350,7 +374,10 @@ class RestClient(RestExtras, DailyClient):
             params: dict[str, Any] = {"limit": PAGE_LIMIT}
             if cursor is not None:
                 params["joined_after"] = cursor
-            data = self._request("GET", path, params=params).data
+            reply = self._request("GET", path, params=params, accept=(404,) if result else ())
+            if reply.status == 404:
+                return result
+            data = reply.data
             with self._parsing("GET", path):
                 raw = listing(data, "participants", "data")
                 page = rest_parse.participant_list(raw, times)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,6 +26,7 @@ from daily.timeutil import (
     parse_time,
 )
 from daily.types import (
+    HIPAA_USER_ID,
     DomainConfig,
     Meeting,
     Participant,
@@ -169,6 +171,8 @@ def participant_list(
             join = parse_time(raw_join, field="join_time")
             leave = None if duration is None else add_seconds(join, duration, field="duration")
         user_id = data.get("user_id")
+        if user_id == HIPAA_USER_ID:
+            user_id = None  # a HIPAA domain's mask, nobody in particular (daily/types.py)
         user_name = data.get("user_name")
         instance = new_object(Participant)
         set_dict(
@@ -222,6 +226,8 @@ def meeting(
         if not isinstance(raw, list):
             raise ParseError("participants is not a list")
         participants = participant_list(raw, times)
+    if ongoing:
+        participants = still_in_at(start, duration, participants)
     if ongoing or duration is None:
         end = None
     elif raw_start is not None and EPOCH_EARLIEST <= raw_start + duration <= EPOCH_LATEST:
@@ -253,6 +259,39 @@ def meeting(
     return instance
 
 
+def still_in(meeting: Meeting, participants: list[Participant]) -> list[Participant]:
+    """`participants` as they stand in `meeting`: see `still_in_at`."""
+    if not meeting.ongoing:
+        return participants
+    return still_in_at(meeting.start, meeting.duration, participants)
+
+
+def still_in_at(
+    start: datetime, duration: int | None, participants: list[Participant]
+) -> list[Participant]:
+    """Mark who is still in an ongoing meeting: their `leave` becomes None.
+
+    Reference: docs.daily.co/reference/rest-api/meetings: `duration` "will always contain
+    valid data", so someone still in has the time so far, not null, and join + duration is
+    no leave time. "Still in" is the meeting being ongoing and the participant present,
+    i.e. their time reaching the meeting's time so far (start + its duration; a later
+    answer of the participants endpoint only reaches further); someone whose time stops
+    earlier has left. Without the meeting's duration, everyone counts as
+    present (the next sync, once the meeting ended, has the real leaves).
+
+    Times lie on a ~15 s grid, so someone who left within the current step cannot be told
+    from someone still in; the sync revisits an ongoing meeting until it ends, and then
+    sees that leave.
+    """
+    now = None if duration is None else start.timestamp() + duration
+    result = []
+    for p in participants:
+        if p.leave is not None and (now is None or p.leave.timestamp() >= now):
+            p = replace(p, leave=None)
+        result.append(p)
+    return result
+
+
 def presence(data: object) -> list[PresenceParticipant]:
     body = obj(data, "presence")
     # Tolerate a `{total_count, data: {...}}` wrapper. A room named "data" holds a list,
@@ -275,7 +314,7 @@ def presence(data: object) -> list[PresenceParticipant]:
                     {
                         "room": room_value or str(room_name),
                         "session_id": session,
-                        "user_id": opt_text(first(item, "userId", "user_id")),
+                        "user_id": _not_hipaa(opt_text(first(item, "userId", "user_id"))),
                         "user_name": opt_text(first(item, "userName", "user_name")),
                         "join_time": parse_time(
                             first(item, "joinTime", "join_time"), field="joinTime"
@@ -320,3 +359,7 @@ def domain(data: object) -> DomainConfig:
         ),
         config=dict(config) if isinstance(config, dict) else {},
     )
+
+
+def _not_hipaa(user_id: str | None) -> str | None:
+    return None if user_id == HIPAA_USER_ID else user_id

@@ -11,6 +11,10 @@ from daily.properties import RoomProperties
 
 # Logged-out participants on the domains API carry one of these instead of an email.
 DOMAINS_GUEST_EMAILS = frozenset({"guest", "Daily.co TV"})
+# Reference: docs.daily.co/reference/rest-api/meeting-tokens/config, `user_id`: on a domain
+# configured for HIPAA, a user_id that is not a UUID comes back from /meetings as the
+# string "hipaa". It names nobody: such a session counts as a guest, never as one person.
+HIPAA_USER_ID = "hipaa"
 
 
 @dataclass(frozen=True)
@@ -67,8 +71,11 @@ class Participant:
 
     domains: `email` is set (an address, "guest" or "Daily.co TV"); `session_key` is
     f"{email}|{join isoformat}", the natural key (meeting, email, mtgJoin).
-    rest: `email` is None; `session_key` is Daily's `participant_id` (the session id).
-    `leave` and `duration` are None for someone still in the meeting.
+    rest: `email` is None; `session_key` is Daily's `participant_id` (the session id);
+    `user_id` is None when no meeting token set one (Daily sends null, the session id, or
+    "hipaa" then: all three read as None here, so `identity` is the session).
+    `leave` is None for someone still in an ongoing meeting (`still_in`). `duration` is
+    then the time so far on rest (Daily always sends a number) and None on domains.
     """
 
     session_key: str
@@ -80,19 +87,24 @@ class Participant:
     duration: int | None
 
     @property
+    def still_in(self) -> bool:
+        """In the meeting now: the meeting is ongoing and this session has not left."""
+        return self.leave is None
+
+    @property
     def is_guest(self) -> bool:
         if self.email is not None:
             return self.email in DOMAINS_GUEST_EMAILS
         # REST: user_id is stable only when the meeting token carried one; otherwise
-        # Daily reports the session id in its place.
-        return not self.user_id or self.user_id == self.session_key
+        # Daily reports null or the session id in its place ("hipaa" on HIPAA domains).
+        return not self.user_id or self.user_id == self.session_key or self.user_id == HIPAA_USER_ID
 
     @property
     def identity(self) -> str:
         """Who this is across meetings: the email (domains), the user id, or the session."""
         if self.email is not None:
             return self.email
-        if self.user_id and self.user_id != self.session_key:
+        if not self.is_guest and self.user_id:
             return self.user_id
         return f"session:{self.session_key}"
 

@@ -12,6 +12,11 @@ Times are unix-second ints; null where not applicable (ongoing, or a field
 the dialect does not have). `key` is the rest meeting id, or `room@mtgStart`
 on domains; `session_key` is the participant_id, or `email|mtgJoin`.
 Meetings come oldest first. `GET /_sim/truth/counts` gives only the counts.
+
+`POST /_sim/domain-config {"hipaa": true|false}` switches the rest domain's `hipaa`
+config flag (shown by `GET /v1/`): with it on, the meetings endpoints report a non-UUID
+`user_id` as the string "hipaa" (docs.daily.co/reference/rest-api/meeting-tokens/config,
+`user_id`). Real Daily sets this flag per domain on request; `reset` turns it off.
 """
 
 from __future__ import annotations
@@ -71,7 +76,8 @@ def truth(sim: Simulator, req: Request) -> Response:
     for plan in world.plans(team, start, end, room=room, key_minute=dialect == "domains"):
         seen = world.observe(plan)
         if seen is not None:
-            meetings.append(truth_meeting(seen, dialect, world.now))
+            hipaa = sim.state.teams[team].hipaa
+            meetings.append(truth_meeting(seen, dialect, world.now, hipaa))
     return Response(
         body={
             "team": team,
@@ -126,6 +132,18 @@ def set_faults(sim: Simulator, req: Request) -> Response:
 def clear_faults(sim: Simulator, req: Request) -> Response:
     sim.faults.clear()
     return Response(body=sim.faults.to_dict())
+
+
+def set_domain_config(sim: Simulator, req: Request) -> Response:
+    body = req.json_object()
+    unknown = sorted(set(body) - {"hipaa"})
+    if unknown:
+        return _error(400, f"unknown domain config: {', '.join(unknown)}")
+    if "hipaa" in body:
+        if not isinstance(body["hipaa"], bool):
+            return _error(400, "hipaa must be a boolean")
+        sim.rest.hipaa = body["hipaa"]
+    return Response(body={"hipaa": sim.rest.hipaa})
 
 
 def reset(sim: Simulator, req: Request) -> Response:
@@ -200,6 +218,7 @@ ROUTES = [
     Route("POST", "/_sim/faults", set_faults, "control"),
     Route("POST", "/_sim/faults/clear", clear_faults, "control"),
     Route("POST", "/_sim/reset", reset, "control"),
+    Route("POST", "/_sim/domain-config", set_domain_config, "control"),
     Route("GET", "/_sim/clock", get_clock, "control"),
     Route("POST", "/_sim/clock", set_clock, "control"),
     Route("POST", "/_sim/save", save, "control"),

@@ -110,7 +110,7 @@ def create_room(sim: Simulator, req: Request) -> Response:
         privacy=privacy,
         created_at=sim.now(),
         seq=sim.state.next_seq(),
-        dial_in_pin=f"{rng.randrange(10**7, 10**8)}",
+        dial_in_pin=f"{rng.randrange(10**5, 10**6)}",
     )
     return Response(body={"name": name, "dialInPIN": team.rooms[name].dial_in_pin})
 

@@ -16,6 +16,16 @@ Shape of a day, per team:
 A meeting starts and ends within its UTC day; meetings of one room never
 overlap, and no two start in the same minute (the domains natural key).
 
+Domains meetings follow the 2018 OpenAPI file of the original API
+(kwindla/dailyco-api, MeetingsInfo): "mtgStart: time when second participant
+joined the meeting (so not the first, alone, participant)" and "mtgEnd: time
+when next to last participant left the meeting (so not the last, alone,
+participant)". So a domains meeting has at least two people; `Plan.start` is
+the second join and `Plan.end` the next-to-last leave; where the room is free
+around it, the first person joins `lead` seconds before and stays `tail`
+seconds after, alone (a lone participant is no meeting, and a join can
+precede mtgStart).
+
 Times are multiples of 15 seconds (the rest dialect's granularity); the
 domains dialect truncates them to the minute when it shows them.
 """
@@ -47,6 +57,7 @@ GUEST = "guest"
 TV = "Daily.co TV"
 GUEST_NAMES = ("Guest", "Visitor", "iPhone", "Pat", "Alex", "Sam", "Max", "Jordan", "Kim")
 ID_BITS = 28  # meeting index bits in the encoded id tail (the day takes the rest)
+ALONE_GAP = 6 * 60  # domains: free room needed around a meeting for a lone first/last person
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +73,13 @@ class Plan:
     id: str
     seed: int
     size: int
+    lead: int = 0  # domains: the first person is alone this long before `start`
+    tail: int = 0  # domains: the last person stays alone this long after `end`
+
+    @property
+    def last_leave(self) -> int:
+        """When the room empties (domains: after the last, alone, participant)."""
+        return self.end + self.tail
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,9 +210,28 @@ class History:
                 entries.append((start, room, end, size))
         entries.sort()
         mask = self._masks[team]
+        domains = prof.dialect == "domains"
+        spans: dict[str, list[tuple[int, int]]] = {}
+        for start, room, end, _ in entries:
+            spans.setdefault(room, []).append((start, end))
+        position: dict[str, int] = {}
         plans = []
         for index, (start, room, end, size) in enumerate(entries):
-            tail = ((day << ID_BITS) | index) ^ mask
+            id_tail = ((day << ID_BITS) | index) ^ mask
+            head = _uuid_head(rng)
+            seed = rng.getrandbits(64)
+            lead = tail = 0
+            if domains:
+                size = max(size, 2)  # one person alone is no meeting
+                k = position[room] = position.get(room, -1) + 1
+                before = spans[room][k - 1][1] if k > 0 else day_start
+                after = spans[room][k + 1][0] if k + 1 < len(spans[room]) else day_start + DAY
+                # Alone for 1-3 minutes, only where the room is free for twice that long,
+                # so the lone stays of neighbouring meetings never meet.
+                if start - before >= ALONE_GAP:
+                    lead = 60 * (1 + seed % 3)
+                if after - end >= ALONE_GAP:
+                    tail = 60 * (1 + seed // 3 % 3)
             plans.append(
                 Plan(
                     team=team,
@@ -203,9 +240,11 @@ class History:
                     room=room,
                     start=start,
                     end=end,
-                    id=f"{_uuid_head(rng)}-{tail:012x}",
-                    seed=rng.getrandbits(64),
+                    id=f"{head}-{id_tail:012x}",
+                    seed=seed,
                     size=size,
+                    lead=lead,
+                    tail=tail,
                 )
             )
         return tuple(plans)
@@ -258,9 +297,23 @@ class History:
 
         raw: list[tuple[int, int, str | None, str | None, str | None, bool]] = []
         email, user_id, name = identity()
-        raw.append((start, end, email, user_id, name, user_id is not None))  # the host
+        # The host: on domains alone from `start - lead` to `end + tail` (see the module doc).
+        raw.append((start - plan.lead, end + plan.tail, email, user_id, name, user_id is not None))
+        others = plan.size - 1
+        if domains:
+            # The second person joins at mtgStart and is the next-to-last to leave, at
+            # mtgEnd. A known user when any is left, so that the (email, minute) key can
+            # never collide with the host's and move this join.
+            if known:
+                i = rng.randrange(len(known))
+                known[i], known[-1] = known[-1], known[i]
+                second: str | None = str(known.pop())
+            else:
+                second = TV if email == GUEST else GUEST
+            raw.append((start, end, second, None, None, False))
+            others -= 1
         slots = span // 15
-        for _ in range(plan.size - 1):
+        for _ in range(others):
             email, user_id, name = identity()
             if rng.random() < 0.7:
                 join = start + rng.randrange(0, max(1, min(slots, 40))) * 15
@@ -304,5 +357,7 @@ def _unique_domains_keys(
         if join + 15 > end:
             continue
         seen.add((email, join // 60))
-        out.append((join, min(max(leave, join + 15), end), email, user_id, name, owner))
+        # Only the host stays past `end` (alone, after mtgEnd); every other leave is cut there.
+        leave = leave if leave > end else min(max(leave, join + 15), end)
+        out.append((join, leave, email, user_id, name, owner))
     return out

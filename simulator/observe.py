@@ -3,6 +3,7 @@
 Rules applied on top of the pure history (simulator/history.py):
 - a meeting or session that has not started at `now` does not exist yet;
 - one in progress is ongoing (its end, or a session's leave, is unknown);
+  a domains meeting stays ongoing while its last, alone, participant is in;
 - a deleted room is closed from that instant: no meeting starts after it,
   sessions in progress end then, later joins never happen; its earlier
   history stays. A seeded rest room whose `exp` passed takes no new joins;
@@ -116,15 +117,15 @@ class World:
     def _touched(self, plan: Plan) -> bool:
         no_join, eject = self.closure(plan.team, plan.room)
         return (
-            (no_join is not None and no_join < plan.end)
-            or (eject is not None and eject < plan.end)
+            (no_join is not None and no_join < plan.last_leave)
+            or (eject is not None and eject < plan.last_leave)
             or plan.id in self.state.ejections
             or plan.id in self.state.bans
         )
 
     def is_ongoing(self, plan: Plan) -> bool:
         if not self._touched(plan):
-            return plan.end > self.now
+            return plan.last_leave >= _grid(self.now)
         seen = self.observe(plan)
         return seen is not None and seen.ongoing
 
@@ -136,6 +137,7 @@ class World:
         ejected = self.state.ejections.get(plan.id, {})
         banned = self.state.bans.get(plan.id, {})
         seen: list[SeenSession] = []
+        in_from = _grid(now)
         last_leave = plan.start
         ongoing = False
         for s in self.history.sessions(plan):
@@ -144,18 +146,31 @@ class World:
             if s.user_id is not None and s.user_id in banned and s.join >= banned[s.user_id]:
                 continue
             leave = s.leave
+            cut = False
             # Ejections land on the 15-second grid the rest dialect reports.
             if eject is not None and eject < leave:
-                leave = max(s.join, _grid(eject))
+                leave, cut = max(s.join, _grid(eject)), True
             if s.pid in ejected and ejected[s.pid] < leave:
-                leave = max(s.join, _grid(ejected[s.pid]))
-            if leave > now:
+                leave, cut = max(s.join, _grid(ejected[s.pid])), True
+            # Daily's times lie on a ~15-second grid (docs.daily.co/reference/rest-api/
+            # meetings): a session that reaches the current step is still in, its duration
+            # so far equal to the meeting's; one that ended before that step has left. An
+            # ejection or a deletion ends it at once: the API did that itself.
+            if leave > now or (leave >= in_from and not cut):
                 ongoing = True
                 seen.append(SeenSession(s, None))
             else:
                 last_leave = max(last_leave, leave)
                 seen.append(SeenSession(s, leave))
-        return SeenMeeting(plan, seen, None if ongoing else last_leave)
+        if ongoing:
+            return SeenMeeting(plan, seen, None)
+        if self.history.profiles[plan.team].dialect == "domains" and len(seen) >= 2:
+            # mtgEnd: when the next-to-last participant left (history.py's module doc).
+            # The meeting is reported ongoing until the last one leaves too: until then
+            # Daily cannot tell a lone stay from a pause before someone rejoins.
+            leaves = sorted(ss.leave for ss in seen if ss.leave is not None)
+            return SeenMeeting(plan, seen, leaves[-2])
+        return SeenMeeting(plan, seen, last_leave)
 
     def _bounds(self, start: float, end: float, key_minute: bool) -> tuple[float, float]:
         """Bounds on the generated start, given a window on the *shown* start.

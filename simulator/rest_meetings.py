@@ -10,9 +10,12 @@
   join_time: use `/meetings/<id>/participants` for the rest.
 - `GET /meetings/<id>/participants`: join_time ascending (then
   participant_id), `joined_after` / `joined_before` take a participant_id
-  as cursor, empty `data` means done.
-- A participant still in the meeting has `duration: null`; an ongoing
-  meeting's `duration` is the time so far.
+  as cursor; past the last participant the answer is a 404 (not-found), as
+  Daily documents, never an empty `data`.
+- A participant still in the meeting has the time so far as `duration`, like
+  an ongoing meeting's `duration`: "still in" is `ongoing` plus presence.
+- `user_id`: a token's user id, else null or the session id; with the
+  domain's `hipaa` flag on, a non-UUID user id reads `"hipaa"`.
 """
 
 from __future__ import annotations
@@ -96,7 +99,9 @@ def list_meetings(sim: Simulator, req: Request) -> Response:
     for plan in page:
         seen = world.observe(plan)
         if seen is not None:
-            data.append(rest_meeting(seen, world.now, participants=with_participants))
+            data.append(
+                rest_meeting(seen, world.now, participants=with_participants, hipaa=sim.rest.hipaa)
+            )
     return Response(body={"total_count": total, "data": data})
 
 
@@ -112,12 +117,16 @@ def _seen(sim: Simulator, meeting_id: str) -> tuple[World, SeenMeeting]:
 def get_meeting(sim: Simulator, req: Request) -> Response:
     # Reference: docs.daily.co/reference/rest-api/meetings/get-meeting-information
     world, seen = _seen(sim, req.params["id"])
-    return Response(body=rest_meeting(seen, world.now))
+    return Response(body=rest_meeting(seen, world.now, hipaa=sim.rest.hipaa))
 
 
 def participants(sim: Simulator, req: Request) -> Response:
-    # Reference: docs.daily.co/reference/rest-api/meetings/get-participants
-    _, seen = _seen(sim, req.params["id"])
+    # Reference: docs.daily.co/reference/rest-api/meetings/get-meeting-participants
+    # "In order to paginate, you can use the `joined_after` field using the last
+    # participant id in the list. Once there are no more users remaining, you'll receive a
+    # `404` from the endpoint." So a page past the last participant is a 404, never an
+    # empty `data`; `joined_before` past the first one likewise.
+    world, seen = _seen(sim, req.params["id"])
     limit = page_limit(req)
     ordered = seen.sessions  # already join_time ascending, then participant_id
     ids = [ss.s.pid for ss in ordered]
@@ -131,7 +140,10 @@ def participants(sim: Simulator, req: Request) -> Response:
         chosen = ordered[: ids.index(before)][-limit:]
     else:
         chosen = ordered[:limit]
-    return Response(body={"data": [rest_participant(ss) for ss in chosen]})
+    if not chosen:
+        raise not_found("no more participants in this meeting")
+    hipaa = sim.rest.hipaa
+    return Response(body={"data": [rest_participant(ss, world.now, hipaa) for ss in chosen]})
 
 
 def _live_sessions(world: World, team: str, room: str | None = None) -> list[SeenMeeting]:

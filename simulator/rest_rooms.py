@@ -76,7 +76,7 @@ def domain(sim: Simulator, req: Request) -> Response:
             "config": {
                 "hide_daily_branding": False,
                 "redirect_on_meeting_exit": "",
-                "hipaa": False,
+                "hipaa": team.hipaa,
                 "intercom_auto_record": False,
                 "lang": "en",
                 "max_api_rooms": None,

@@ -209,7 +209,7 @@ def initial_state(cfg: SimConfig, start_now: float, history_start_day: int) -> S
                 seq=state.seq,
                 api_created=rng.random() < 0.8,
                 config=config,
-                dial_in_pin=f"{rng.randrange(10**7, 10**8)}",
+                dial_in_pin=f"{rng.randrange(10**5, 10**6)}",
                 seeded=True,
             )
         if prof.dialect == "domains":

@@ -92,11 +92,15 @@ def _auth(sim: Simulator, area: str, headers: dict[str, str]) -> tuple[str | Non
         if bearer != sim.cfg.domains_token:
             return None, domains_error(domains_api.UNAUTHORIZED)
         return bearer, None
+    # Reference: docs.daily.co/reference/rest-api (Authentication): "If an API call
+    # requires authentication, but no Authorization: Bearer header is present, we return an
+    # HTTP 400 error, with ... "authorization-header-error"". A header that is there but
+    # not `Bearer <key>` is docs.daily.co/docs/rest-api/errors' own example:
+    # `{"error": "invalid-request-error", "info": "bad Authorization header format"}`.
     if header is None:
         return None, rest_error(400, "authorization-header-error", "missing Authorization header")
-    if not bearer:
-        info = "Authorization header must be 'Bearer <api key>'"
-        return None, rest_error(400, "authorization-header-error", info)
+    if not bearer or " " in bearer:
+        return None, rest_error(400, "invalid-request-error", "bad Authorization header format")
     if bearer != sim.cfg.rest_token:
         return None, rest_error(401, "authentication-error", "invalid API key")
     return bearer, None

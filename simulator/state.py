@@ -49,6 +49,8 @@ class TeamState:
     # seeded rest rooms deleted after their exp: name -> [exp, eject_at_room_exp]
     expired: dict[str, list[Any]] = field(default_factory=dict)
     tombstones: dict[str, list[float]] = field(default_factory=dict)  # id -> [created_at, seq]
+    # rest: the domain's `hipaa` config flag (set through POST /_sim/domain-config)
+    hipaa: bool = False
 
 
 @dataclass

@@ -121,8 +121,10 @@ def test_ongoing_meetings_have_no_end_and_present_participants_no_leave(
     assert ongoing, "the chained rooms are always mid-meeting"
     for m in ongoing:
         assert m.end is None and m.duration is not None
-        assert any(p.leave is None and p.duration is None for p in m.participants)
-    # user_id is stable only with a token user_id; otherwise it is the session id
+        # Still in: no leave, and Daily's duration is the time so far (never null).
+        assert any(p.still_in and p.leave is None for p in m.participants)
+        assert all(p.duration is not None for p in m.participants)
+    # user_id is stable only with a token user_id; otherwise null or the session id
     guests = [p for m in meetings for p in m.participants if p.is_guest]
     assert guests and all(p.user_id in (None, p.session_key) for p in guests)
     assert any(p.user_name is None for m in meetings for p in m.participants)

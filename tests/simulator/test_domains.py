@@ -220,3 +220,48 @@ def test_room_filter_and_deleted_rooms_keep_their_history(sim: SimulatorProcess)
     sim.clock(advance=2 * 3600)
     later = meetings(sim, now, sim.now(), room="lobby")["meetings"]
     assert later == [], "no meeting starts in a deleted room"
+
+
+def test_dial_in_pins_have_six_digits(sim: SimulatorProcess) -> None:
+    # The 2018 OpenAPI file (kwindla/dailyco-api), RoomInfo.dialInPIN: pattern '^\d{6}'.
+    created = ok(sim, "POST", "/room", json={"name": "pin-check"})
+    pins = [r["dialInPIN"] for r in ok(sim, "GET")["rooms"]]
+    assert created["dialInPIN"] in pins
+    assert all(isinstance(p, str) and len(p) == 6 and p.isdigit() for p in pins)
+
+
+def test_mtg_start_is_the_second_join_and_mtg_end_the_next_to_last_leave(
+    sim: SimulatorProcess, now: int
+) -> None:
+    # The 2018 OpenAPI file, MeetingsInfo: "mtgStart: time when second participant joined
+    # the meeting (so not the first, alone, participant)"; "mtgEnd: time when next to last
+    # participant left the meeting (so not the last, alone, participant)".
+    served = [m for m in _all_in_window(sim, now - 2 * DAY, now - 3600) if m["mtgEnd"]]
+    assert served
+    early = late = 0
+    for m in served:
+        joins = sorted(unix(p["mtgJoin"]) for p in m["participants"])
+        leaves = sorted(unix(p["mtgLeave"]) for p in m["participants"])
+        assert len(joins) >= 2, "one person alone is no meeting"
+        assert joins[1] == unix(m["mtgStart"])
+        assert leaves[-2] == unix(m["mtgEnd"])
+        early += joins[0] < unix(m["mtgStart"])
+        late += leaves[-1] > unix(m["mtgEnd"])
+    assert early and late, "a join can precede mtgStart and a leave follow mtgEnd"
+
+
+def test_a_meeting_stays_ongoing_while_its_last_person_is_alone_in_it(
+    sim: SimulatorProcess, now: int
+) -> None:
+    truth = sim.truth("demo-team", now - DAY, now - 3600)["meetings"]
+    meeting = next(t for t in truth if max(p["leave"] for p in t["participants"]) > t["end"] + 60)
+    last = max(p["leave"] for p in meeting["participants"])
+    sim.clock(set=last - 30)  # after mtgEnd, the last person still in, alone
+    during = sim.truth("demo-team", meeting["start"], meeting["start"] + 60,
+                       room=meeting["room"])["meetings"][0]  # fmt: skip
+    assert during["ongoing"] and during["end"] is None
+    assert [p["leave"] for p in during["participants"]].count(None) == 1
+    sim.clock(set=last + 60)
+    after = sim.truth("demo-team", meeting["start"], meeting["start"] + 60,
+                      room=meeting["room"])["meetings"][0]  # fmt: skip
+    assert after["end"] == meeting["end"] and not after["ongoing"]

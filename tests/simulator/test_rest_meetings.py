@@ -33,12 +33,18 @@ def all_meetings(sim: SimulatorProcess, **params: Any) -> list[dict[str, Any]]:
 
 
 def all_participants(sim: SimulatorProcess, meeting_id: str, limit: int = 100) -> list[Any]:
+    """Page with joined_after until the 404 Daily documents past the last participant."""
     out: list[dict[str, Any]] = []
     params: dict[str, Any] = {"limit": limit}
+    url = f"{sim.rest_base_url}/meetings/{meeting_id}/participants"
     while True:
-        page = ok(sim, "GET", f"/meetings/{meeting_id}/participants", params=params)["data"]
-        if not page:
+        response = requests.get(url, headers=sim.rest_headers, params=params, timeout=30)
+        if response.status_code == 404:
+            assert response.json()["error"] == "not-found"
             return out
+        assert response.status_code == 200, response.text
+        page = response.json()["data"]
+        assert page, "an empty page is never served: the end is a 404"
         out += page
         params["joined_after"] = page[-1]["participant_id"]
 
@@ -70,30 +76,78 @@ def test_times_have_15_second_granularity_and_sessions_their_ids(
     sim: SimulatorProcess, now: int
 ) -> None:
     data = ok(sim, "GET", "/meetings", params={"timeframe_start": now - 3 * 3600})["data"]
-    named_by_token = anonymous = 0
+    named_by_token = anonymous = unset = 0
     for meeting in data:
         assert meeting["start_time"] % 15 == 0 and meeting["duration"] % 15 == 0
         for p in meeting["participants"]:
             assert p["join_time"] % 15 == 0
-            assert p["duration"] is None or p["duration"] % 15 == 0
-            if p["user_id"] == p["participant_id"]:
+            assert isinstance(p["duration"], int) and p["duration"] % 15 == 0
+            if p["user_id"] is None:
+                unset += 1
+            elif p["user_id"] == p["participant_id"]:
                 anonymous += 1
             else:
                 assert p["user_id"].startswith("u-")
                 named_by_token += 1
-    assert named_by_token and anonymous
+    # Without a token user id, Daily reports null or the session id: both appear.
+    assert named_by_token and anonymous and unset
 
 
-def test_an_ongoing_meeting_reports_duration_so_far_and_null_participant_durations(
+def test_an_ongoing_meeting_reports_durations_so_far_for_it_and_everyone_still_in(
     sim: SimulatorProcess, now: int
 ) -> None:
+    # docs.daily.co/reference/rest-api/meetings: "`join_time`, `duration`, and
+    # `participant_id` will always contain valid data", also for someone still in.
     live = ok(sim, "GET", "/meetings", params={"ongoing": "true"})
     assert live["total_count"] >= 2
     for meeting in live["data"]:
         assert meeting["ongoing"] is True
         assert meeting["duration"] == (now - meeting["start_time"]) // 15 * 15
-        assert any(p["duration"] is None for p in meeting["participants"])
+        assert all(isinstance(p["duration"], int) for p in meeting["participants"])
+        truth = sim.truth("demo-rest", meeting["start_time"], meeting["start_time"] + 1,
+                          room=meeting["room"])["meetings"][0]  # fmt: skip
+        still_in = [p for p in truth["participants"] if p["leave"] is None]
+        assert still_in
+        served = {p["participant_id"]: p for p in meeting["participants"]}
+        for p in still_in:
+            if p["participant_id"] in served:
+                assert served[p["participant_id"]]["duration"] == (now - p["join"]) // 15 * 15
         assert meeting["max_participants"] >= 1
+
+
+def test_participants_past_the_last_page_are_a_404(sim: SimulatorProcess, now: int) -> None:
+    # docs.daily.co/reference/rest-api/meetings/get-meeting-participants: "Once there are
+    # no more users remaining, you'll receive a `404` from the endpoint."
+    truth = sim.truth("demo-rest", now - DAY, now, room="standup")["meetings"]
+    meeting = next(t for t in truth if len(t["participants"]) >= 2)
+    url = f"{sim.rest_base_url}/meetings/{meeting['id']}/participants"
+    last = meeting["participants"][-1]["participant_id"]
+    first = meeting["participants"][0]["participant_id"]
+    for params in ({"joined_after": last}, {"joined_before": first}):
+        response = requests.get(url, headers=sim.rest_headers, params=params, timeout=30)
+        assert response.status_code == 404 and response.json()["error"] == "not-found"
+    assert len(all_participants(sim, meeting["id"], limit=1)) == len(meeting["participants"])
+
+
+def test_a_hipaa_domain_reports_non_uuid_user_ids_as_hipaa(sim: SimulatorProcess, now: int) -> None:
+    # docs.daily.co/reference/rest-api/meeting-tokens/config, `user_id`: on HIPAA domains a
+    # UUID comes back as itself, anything else as the string "hipaa".
+    window = {"timeframe_start": now - 3 * 3600}
+    before = [p for m in ok(sim, "GET", "/meetings", params=window)["data"]
+              for p in m["participants"]]  # fmt: skip
+    assert sim.control("POST", "domain-config", json={"hipaa": True}) == {"hipaa": True}
+    assert ok(sim, "GET", "/")["config"]["hipaa"] is True
+    after = [p for m in ok(sim, "GET", "/meetings", params=window)["data"]
+             for p in m["participants"]]  # fmt: skip
+    assert [p["participant_id"] for p in after] == [p["participant_id"] for p in before]
+    for old, new in zip(before, after, strict=True):
+        if old["user_id"] is not None and old["user_id"].startswith("u-"):
+            assert new["user_id"] == "hipaa"
+        else:
+            assert new["user_id"] == old["user_id"]  # null, or the session id (a UUID)
+    assert any(p["user_id"] == "hipaa" for p in after)
+    sim.reset()
+    assert ok(sim, "GET", "/")["config"]["hipaa"] is False
 
 
 def test_big_meetings_cap_inline_participants_and_page_the_rest(

@@ -40,8 +40,11 @@ def test_domain_answers_name_id_and_config(sim: SimulatorProcess) -> None:
 
 def test_auth_errors_have_their_own_types(sim: SimulatorProcess) -> None:
     fails(call(sim, "GET", "/rooms", headers={}), 400, "authorization-header-error")
-    fails(call(sim, "GET", "/rooms", headers={"Authorization": "Token x"}), 400,
-          "authorization-header-error")  # fmt: skip
+    # docs.daily.co/docs/rest-api/errors: a header that is not `Bearer <key>`.
+    for malformed in ("Token x", "Bearer", "Bearer a b"):
+        body = fails(call(sim, "GET", "/rooms", headers={"Authorization": malformed}), 400,
+                     "invalid-request-error")  # fmt: skip
+        assert body["info"] == "bad Authorization header format"
     fails(call(sim, "GET", "/rooms", headers={"Authorization": "Bearer x"}), 401,
           "authentication-error")  # fmt: skip
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -71,9 +72,10 @@ def ref_rest_participant(data: object) -> Participant:
     session = text(item, "participant_id", "a participant")
     join = parse_time(item.get("join_time"), field="join_time")
     duration = opt_int(item.get("duration"))
+    user_id = opt_text(item.get("user_id"))
     return Participant(
         session_key=session,
-        user_id=opt_text(item.get("user_id")),
+        user_id=None if user_id == "hipaa" else user_id,
         user_name=opt_text(item.get("user_name")),
         email=None,
         join=join,
@@ -92,6 +94,15 @@ def ref_rest_meeting(data: object) -> Meeting:
     if not isinstance(raw, list):
         raise ParseError("participants is not a list")
     participants = [ref_rest_participant(p) for p in raw]
+    if ongoing:
+        # Still in: the session's time reaches the meeting's time so far.
+        participants = [
+            replace(p, leave=None)
+            if p.leave is not None
+            and (duration is None or p.leave.timestamp() >= start.timestamp() + duration)
+            else p
+            for p in participants
+        ]
     end = None if ongoing or duration is None else add_seconds(start, duration, field="duration")
     return Meeting(
         key=meeting_id,
@@ -162,8 +173,8 @@ def ref_domains_room(item: object, url_for: Callable[[str], str]) -> Room:
     pin = item.get("dialInPIN")
     if isinstance(pin, str) and pin:
         dial_in_pin: str | None = pin
-    elif isinstance(pin, int) and not isinstance(pin, bool):
-        dial_in_pin = str(pin)
+    elif isinstance(pin, int) and not isinstance(pin, bool) and pin >= 0:
+        dial_in_pin = f"{pin:06d}"
     else:
         dial_in_pin = None
     return Room(
