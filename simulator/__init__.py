@@ -26,15 +26,25 @@ Guarantees and decisions where the contract is silent:
   no two sessions of a meeting share (email, `mtgJoin` minute): a colliding
   session joins a minute later, or is dropped if the meeting is over by then.
   Rest: meeting ids and participant ids are unique UUIDs.
-- Domains: an ongoing meeting has `mtgEnd: null`; a participant still in has
-  `mtgLeave: null`. The window applies to the shown (minute) `mtgStart`.
+- Domains: `mtgStart` is the second join and `mtgEnd` the next-to-last
+  leave (the 2018 OpenAPI file): every meeting has two people or more, and
+  its first person may join before `mtgStart` and leave after `mtgEnd`,
+  alone. An ongoing meeting (anyone still in) has `mtgEnd: null`; a
+  participant still in has `mtgLeave: null`. The window applies to the
+  shown (minute) `mtgStart`. `dialInPIN` is 6 digits.
   Bad JSON gets the endpoint's own error message (e.g. "invalid time range").
   Unknown paths answer 404. No rate limits (only the 429 fault).
   A removed user's history keeps their email.
-- Rest: a participant still in a meeting has `duration: null`; an ongoing
-  meeting's `duration` is the time so far. Times lie on a 15-second grid
-  (ejections too). `user_id` is the participant_id unless a token set one;
-  presence's `userId` is null then (as Daily documents presence).
+- Rest: a participant still in a meeting has the time so far as `duration`
+  (Daily: it "will always contain valid data"), like an ongoing meeting's
+  `duration`. Times lie on a 15-second grid (ejections too). Without a token
+  user id, `user_id` is null for some sessions and the participant_id for
+  others (both happen); presence's `userId` is null then. With the domain's
+  `hipaa` flag (`POST /_sim/domain-config`), a non-UUID `user_id` reads
+  `"hipaa"`. The participants endpoint answers 404 past its last page.
+- Rest: a header other than `Bearer <key>` is a 400 `invalid-request-error`
+  "bad Authorization header format"; none at all a 400
+  `authorization-header-error`.
 - Rest meetings list at most 100 participants inline (first by join_time);
   the rest come from `/meetings/<id>/participants`. `no_participants=true`
   omits the key; `ongoing=true` keeps ongoing meetings only.
