@@ -129,6 +129,10 @@ PRIVACY_CHOICES: dict[Dialect, tuple[Privacy, ...]] = {
 
 
 class RecordingMode(StrEnum):
+    """`enable_recording`: docs.daily.co/reference/rest-api/recordings lists "local" and the
+    three cloud types "cloud", "cloud-audio-only" and "raw-tracks". Off is no value: the
+    property is left out (Daily's "<not set>")."""
+
     CLOUD = "cloud"
     CLOUD_AUDIO_ONLY = "cloud-audio-only"
     LOCAL = "local"

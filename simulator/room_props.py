@@ -13,6 +13,11 @@ from typing import Any
 
 from simulator.web import RestError, invalid
 
+# Reference: docs.daily.co/reference/rest-api/recordings: "We support "local" recording to a
+# participant's own device in addition to three cloud-based recording types: "cloud",
+# "cloud-audio-only", and "raw-tracks"" (also docs.daily.co/docs/guides/features/recording).
+# The older copy of rooms/config lists only "cloud", "local", "raw-tracks" and "<not set>";
+# not set is the missing key, never a value.
 RECORDING = ("cloud", "cloud-audio-only", "local", "raw-tracks")
 GEOS = (
     "af-south-1",

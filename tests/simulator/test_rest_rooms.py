@@ -101,6 +101,14 @@ def test_invalid_creates_are_400_invalid_request(sim: SimulatorProcess, body: An
     fails(call(sim, "POST", "/rooms", json=body), 400, "invalid-request-error")
 
 
+@pytest.mark.parametrize("mode", ["cloud", "cloud-audio-only", "local", "raw-tracks"])
+def test_enable_recording_takes_each_mode_daily_documents(sim: SimulatorProcess, mode: str) -> None:
+    # docs.daily.co/reference/rest-api/recordings: "local" and the cloud types "cloud",
+    # "cloud-audio-only", "raw-tracks".
+    room = ok(sim, "POST", "/rooms", json={"properties": {"enable_recording": mode}})
+    assert room["config"]["enable_recording"] == mode
+
+
 def test_a_bad_json_body_is_a_parsing_error(sim: SimulatorProcess) -> None:
     response = call(sim, "POST", "/rooms", data=b"{not json",
                     headers={**sim.rest_headers, "Content-Type": "application/json"})  # fmt: skip
