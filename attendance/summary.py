@@ -10,7 +10,7 @@ PersonDay sums per person and UTC day (whole days of the report read those).
 Invariant: a meeting has MeetingPresence rows exactly when `Meeting.summarised` is true,
 and they were computed from its current sessions; PersonDay is their sum per day.
 `summarise` keeps both (in the caller's transaction); every writer of sessions or of a
-meeting's end calls it: the sync (`attendance.sync.write_meetings`) and the webhook
+meeting's end calls it: the sync (`attendance.upsert.write_meetings`) and the webhook
 receiver. A meeting written any other way is simply not summarised, and the reports
 compute it from its sessions, as they do for ongoing meetings: a missing summary costs
 time, never a figure.

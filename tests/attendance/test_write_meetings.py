@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 import daily
-from attendance import sync
+from attendance import upsert
 from attendance.models import Attendance, Meeting
 from attendance.sync import write_meetings
 from tests.attendance.test_summary import computed, days, days_from_meetings, stored
@@ -80,7 +80,7 @@ def test_a_meeting_stored_by_another_writer_meanwhile_is_upserted(monkeypatch):
     may store one: the COPY's unique violation sends the batch through the upsert."""
     team = make_team("race", time_zone="UTC")
     write_meetings(team, [upstream("a", 2, ended=False)])
-    monkeypatch.setattr(sync, "_stored_ids", lambda cursor, team, keys: {})
+    monkeypatch.setattr(upsert, "_stored_ids", lambda cursor, team, keys: {})
     assert write_meetings(team, [upstream("a", 3), upstream("d", 2)]) == (2, 5)
     end = T0 + timedelta(hours=1)
     assert state(team) == {"a": (end, 3, True, 3), "d": (end, 2, True, 2)}
