@@ -63,8 +63,9 @@ Guarantees and decisions where the contract is silent:
   every room.
 - Eject acts on participants present now; `ban` keeps that user_id out for
   the rest of that meeting.
-- Webhooks: see webhooks.py and delivery.py (FAILED after 3 consecutive
-  failures, no retries, no verification request on creation).
+- Webhooks: see webhooks.py and delivery.py (a test request before every
+  create or update; `circuit-breaker` FAILED after 3 consecutive failures,
+  `exponential` retried up to 5 times over about 15 minutes).
 - Rate limits count accepted requests per API key in real time;
   `DELETE /rooms/<name>` has its own bucket. No Retry-After unless the
   `retry_after` fault switch sets one.
