@@ -202,7 +202,8 @@ def _query(request: HttpRequest) -> str:
 
 def _upto(request: HttpRequest) -> int:
     try:
-        return max(int(request.POST.get("upto", "")), 0)
+        # Within a database integer: a larger one would be an error, not a number.
+        return min(max(int(request.POST.get("upto", "")[:20]), 0), 2**62)
     except ValueError:
         raise InvalidInput("This confirmation is incomplete; preview again.") from None
 

@@ -368,6 +368,7 @@ def test_any_admin_of_the_team_follows_and_cancels_jobs_from_the_jobs_page(login
     other_admin = login(team, Role.ADMIN)  # another tab, another person: the same job
     listing = other_admin.get(reverse("rooms:bulk-jobs", args=[team.slug])).content.decode()
     assert _job_url(job) in listing and owner.user.get_username() in listing
+    assert 'class="active" aria-current="page">Bulk actions</a>' in listing  # the rooms tabs
     assert "Waiting for the worker" in other_admin.get(_job_url(job)).content.decode()
     cancel = reverse("rooms:bulk-cancel", args=[team.slug, job.pk])
     manager = login(team, Role.MANAGER)

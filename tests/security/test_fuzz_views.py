@@ -176,6 +176,12 @@ POSTS = {
         lambda w: ["action", "privacy", "rooms"],
         {"action": "privacy", "privacy": "public", "rooms": "standup"},
     ),
+    "rooms:bulk-start": (
+        OWNER,
+        [],
+        lambda w: ["action", "privacy", "rooms", "before", "matching", "q", "upto", "confirm"],
+        {"action": "delete", "matching": "1", "q": "st", "upto": "1000000", "confirm": ""},
+    ),
     "teams:settings": (
         OWNER,
         [],
