@@ -158,7 +158,13 @@ def _close(
     with transaction.atomic():
         skipped = 0
         if skip:
-            skipped = job.items.filter(state__in=OPEN_ITEMS).update(
+            # A room a killed worker had sent may be changed at Daily: say so, not "skipped".
+            skipped = job.items.filter(state=BulkItemState.SENDING).update(
+                state=BulkItemState.SKIPPED,
+                message="Stopped while Daily was being asked: check this room.",
+                finished_at=now,
+            )
+            skipped += job.items.filter(state=BulkItemState.PENDING).update(
                 state=BulkItemState.SKIPPED, message=skip[:500], finished_at=now
             )
         BulkJob.objects.filter(pk=job.pk, lease_owner=owner).update(

@@ -408,3 +408,16 @@ def test_the_beat_dispatcher_queues_the_jobs_no_runner_holds(login, monkeypatch)
     queued = []
     monkeypatch.setattr(bulk_tasks.run_bulk_job, "delay", queued.append)
     assert bulk_tasks.dispatch_bulk_jobs() == [jobs[0].pk] == queued
+
+
+def test_cancelling_after_a_killed_worker_flags_the_room_it_had_sent(rest_team, login, fast_sim):
+    _loaded(rest_team)
+    client = login(rest_team, Role.OWNER)
+    job = _start(client, rest_team, "delete", ["standup", "retro"])
+    item = _sending(job, "standup")
+    client.post(reverse("rooms:bulk-cancel", args=[rest_team.slug, job.pk]))
+    assert bulk.run_job(job.pk) is bulk.Run.FINISHED  # the next runner only cancels
+    item.refresh_from_db()
+    assert item.state == BulkItemState.SKIPPED and "check this room" in item.message
+    assert job.items.get(room="retro").message == "Cancelled before this room."
+    assert rest_api(fast_sim, "GET", "/rooms/retro").status_code == 200
