@@ -157,12 +157,22 @@ def ensure_started(team: Team) -> None:
     if not team.has_token:
         return
     mirror = state(team)
-    if mirror.state == MirrorState.READY:
+    if mirror.state == MirrorState.READY or blocked(team, mirror):
         return
     if mirror.lease_until is not None and mirror.lease_until > timezone.now():
         return  # a worker is on it
     if debounced(f"{team.pk}:fill", FILL_DEBOUNCE_SECONDS):
         tasks.fill_task.delay_on_commit(team.pk)
+
+
+def blocked(team: Team, mirror: RoomMirror) -> bool:
+    """Daily refused the team's token: nothing is tried again until the team changes (a
+    new token or address moves `updated_at`); the error shows on the rooms page."""
+    return (
+        mirror.last_error_type == "AuthError"
+        and mirror.last_error_at is not None
+        and mirror.last_error_at >= team.updated_at
+    )
 
 
 def restart(team: Team) -> None:

@@ -88,7 +88,7 @@ def dispatch_mirror_work() -> dict[str, list[int]]:
     reconcile_due = now - timedelta(seconds=settings.ROOMS_MIRROR_RECONCILE_SECONDS)
     for team in teams:
         state = known.get(team.pk)
-        if state is not None and _blocked(team, state):
+        if state is not None and mirror.blocked(team, state):
             continue
         if state is None or state.state != MirrorState.READY:
             before = state is None or state.lease_until is None or state.lease_until < now
@@ -107,12 +107,3 @@ def dispatch_mirror_work() -> dict[str, list[int]]:
             refresh_task.delay(team.pk)
             queued["refresh"].append(team.pk)
     return queued
-
-
-def _blocked(team: Team, state: RoomMirror) -> bool:
-    """A refused token waits for the owner to change the team (which moves updated_at)."""
-    return (
-        state.last_error_type == "AuthError"
-        and state.last_error_at is not None
-        and state.last_error_at >= team.updated_at
-    )

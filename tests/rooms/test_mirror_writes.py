@@ -12,12 +12,12 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 
-from daily import NotFound, Privacy, RoomProperties
+from daily import AuthError, NotFound, Privacy, RoomProperties
 from rooms import mirror, services, tasks
 from rooms.models import MirrorState, RoomMirror
 from teams.models import AuditAction, AuditEvent, Dialect, Role
 from teams.services import team_settings
-from tests.factories import make_member, make_user
+from tests.factories import make_member, make_user, team_on
 from tests.rooms.conftest import rest_api
 
 pytestmark = pytest.mark.django_db
@@ -189,6 +189,7 @@ def test_a_refused_token_is_not_retried_until_the_team_changes(rest_team, queued
         last_error_at=timezone.now() + timedelta(seconds=1),
     )
     assert tasks.dispatch_mirror_work()["fill"] == []
+    mirror.ensure_started(rest_team)
     assert queued == []
 
 
@@ -239,3 +240,15 @@ def test_the_add_team_command_starts_the_fill_and_a_move_starts_over(
     assert not mirror.rooms(rest_team).exists()
     assert mirror.state(rest_team).state == MirrorState.EMPTY
     assert queued == [("fill_task", rest_team.pk)]
+
+
+def test_a_refused_token_is_recorded_for_the_page_and_stops_the_retries(fast_sim, queued):
+    team = team_on(fast_sim, Dialect.REST, token="not-the-right-key-000000")
+    with pytest.raises(AuthError):
+        mirror.fill(team)
+    state = mirror.state(team)
+    assert state.last_error_type == "AuthError" and state.last_error
+    assert state.lease_until is None
+    mirror.ensure_started(team)
+    assert tasks.dispatch_mirror_work()["fill"] == []
+    assert queued == []
