@@ -81,10 +81,11 @@ def progress(team: Team) -> tuple[int, int | None]:
     return loaded, mirror.total_count
 
 
-def team_info(team: Team) -> TeamInfo | None:
-    """Domains teams: the team-info answer as the mirror last stored it (invite link,
-    users, rooms), None before the first refresh. REST teams: None (the REST API has no
-    team info; its rooms are `rooms(team)`)."""
+def team_info(team: Team, *, with_rooms: bool = False) -> TeamInfo | None:
+    """Domains teams: the team-info answer as the mirror last stored it (name, invite
+    link, users), None before the first refresh. Its `rooms` is empty unless `with_rooms`
+    (a domains team may have 100,000: query `rooms(team)` instead). REST teams: None (the
+    REST API has no team info; its rooms are `rooms(team)`)."""
     if team.dialect != "domains":
         return None
     mirror = state(team)
@@ -100,7 +101,7 @@ def team_info(team: Team) -> TeamInfo | None:
         )
         for u in info.get("users", [])
     ]
-    listed = [to_room(r) for r in rooms(team).order_by("name")]
+    listed = [to_room(r) for r in rooms(team).order_by("name")] if with_rooms else []
     return TeamInfo(
         name=info.get("name") or team.name,
         invite_link=info.get("invite_link"),

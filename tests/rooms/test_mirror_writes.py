@@ -100,8 +100,11 @@ def test_domains_refresh_replaces_rooms_and_team_info_in_one_go(domains_team, fa
         headers=fast_sim.domains_headers,
         timeout=10,
     ).json()
-    info = mirror.team_info(domains_team)
+    info = mirror.team_info(domains_team, with_rooms=True)
     assert info is not None
+    assert mirror.team_info(domains_team).rooms == []
+    assert mirror.team_info(domains_team).invite_link == info.invite_link
+    assert mirror.team_info(domains_team).users == info.users
     assert {r.name for r in info.rooms} == {r["name"] for r in truth["rooms"]}
     assert len(info.users) == len(truth["users"]) > 0
     assert mirror.state(domains_team).state == MirrorState.READY
