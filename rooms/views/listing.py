@@ -30,6 +30,11 @@ from teams.views.common import request_id, respond, wants_partial
 LIST = "rooms/list.html"
 logger = logging.getLogger(__name__)
 
+QUEUE_FAILED = "The background worker could not be reached. Try again in a moment."
+# How long a page polls for the refresh it asked for (a worker that is down never answers).
+REFRESH_WAIT_SECONDS = 120
+POLL_SECONDS = 3
+
 
 def _columns(context: dict[str, Any]) -> int:
     return 2 + 2 * context["can_manage"] + context["has_created"]
@@ -58,7 +63,7 @@ def room_list(request: HttpRequest, team: Team, role: Role) -> HttpResponse:
 @require_POST
 @team_view(Permission.VIEW_TEAM)
 def refresh(request: HttpRequest, team: Team, role: Role) -> HttpResponse:
-    """ "Refresh now": queue a read of the team's newest rooms at Daily (the worker's).
+    """Refresh now: queue a read of the team's newest rooms at Daily (the worker's).
 
     Not audited: it changes nothing at Daily or in the dashboard, and the queue is
     debounced per team (`rooms.mirror.request_refresh`), so clicks cannot add up."""
@@ -78,12 +83,6 @@ def refresh(request: HttpRequest, team: Team, role: Role) -> HttpResponse:
     if not queued:
         context["queue_error"] = QUEUE_FAILED
     return respond(request, LIST, "table", context)
-
-
-QUEUE_FAILED = "The background worker could not be reached. Try again in a moment."
-# How long a page polls for the refresh it asked for (a worker that is down never answers).
-REFRESH_WAIT_SECONDS = 120
-POLL_SECONDS = 3
 
 
 def _queue(ask: Callable[[], None]) -> bool:
