@@ -50,6 +50,9 @@ log = logging.getLogger(__name__)
 # Deletes of more rooms than this need the typed confirmation ("delete 1,234 rooms").
 CONFIRM_OVER = 100
 RATE_LIMITED_WAIT = 5.0
+# Daily's documented delete limit ("50 requests over a 30 second window"), at the share of
+# it the pacer plans to use: what the preview's time estimate assumes.
+DELETES_PER_SECOND = 50 / 30 * 0.95
 OPEN_ITEMS = (BulkItemState.PENDING, BulkItemState.SENDING)
 
 

@@ -159,8 +159,19 @@ def _loading(team: Team) -> tuple[int, int | None] | None:
     return mirror.progress(team)
 
 
+def _duration(count: int) -> str:
+    """How long deleting `count` rooms takes at Daily's delete rate (as the pacer plans it)."""
+    seconds = count / bulk.DELETES_PER_SECOND
+    if seconds < 90:
+        return f"about {max(round(seconds), 1)} seconds"
+    if seconds < 90 * 60:
+        return f"about {round(seconds / 60)} minutes"
+    return f"about {seconds / 3600:.1f} hours"
+
+
 def _confirmation(context: dict[str, Any]) -> None:
     count = context["change_count"]
+    context["duration"] = _duration(count)
     if bulk.needs_typed_confirmation(context["action"], count):
         context["phrase"] = bulk.confirmation_phrase(count)
 
