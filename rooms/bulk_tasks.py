@@ -13,6 +13,7 @@ from django.conf import settings
 from rooms import bulk
 
 log = logging.getLogger(__name__)
+BUSY_TRIES = 3
 
 
 @shared_task(
@@ -29,10 +30,10 @@ def run_bulk_job(self, job_id: int) -> str:
         # The next slice goes to the queue this one came from.
         queue = (self.request.delivery_info or {}).get("routing_key")
         run_bulk_job.apply_async(args=[job_id], **({"queue": queue} if queue else {}))
-    elif outcome is bulk.Run.BUSY:
-        # Another runner holds the lease: alive, it finishes the job and this ends after a
-        # few tries; dead (its worker was killed), the lease lapses and this takes over.
-        raise self.retry(countdown=settings.DAILY_BULK_LEASE_SECONDS + 1, max_retries=5)
+    elif outcome is bulk.Run.BUSY and self.request.retries < BUSY_TRIES:
+        # Another runner holds the lease: dead (its worker was killed), the lease lapses and
+        # this takes over; alive, it finishes the job and this ends quietly after a few tries.
+        raise self.retry(countdown=settings.DAILY_BULK_LEASE_SECONDS + 1, max_retries=BUSY_TRIES)
     return outcome.value
 
 
