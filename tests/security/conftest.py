@@ -10,6 +10,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from rooms import mirror
 from teams.models import Dialect, Role, Team
 from tests.factories import make_member, team_on
 from tests.support.simulator import SimulatorProcess
@@ -40,6 +41,9 @@ class World:
 def world(fast_sim: SimulatorProcess, db) -> World:
     team = team_on(fast_sim, Dialect.REST, time_zone="Europe/Paris")
     other = team_on(fast_sim, Dialect.DOMAINS)
+    # The rooms pages read the rooms mirror: filled as the worker fills it.
+    for filled in (team, other):
+        assert mirror.fill(filled)
     w = World(sim=fast_sim, team=team, other=other)
     for role in (OWNER, ADMIN, MANAGER):
         w.users[role] = make_member(team, Role(role))
