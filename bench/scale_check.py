@@ -1,0 +1,147 @@
+"""A team of many rooms, end to end, on the embedded defaults (SQLite, filesystem broker).
+
+    .venv/bin/python -m bench.scale_check [--rooms 100000] [--views 20]
+
+What a new user does: a simulator with `--rooms N` rooms per team and its rate limits on,
+a Celery worker and beat, then `manage.py add_team` of the simulator's REST domain. The
+check prints how long until the team's rooms page lists all N rooms (the mirror READY with
+N rooms), then stops the worker and beat and loads the rooms page (first page, a search,
+each sort, a deep page) `--views` times each, counting the simulator's requests (Daily
+calls per view) and timing each view against a minimal logged-in page with the same base
+template (the password change page), in this process, on the same database.
+
+Every process runs in a temporary folder of its own (DAILYADMIN_VAR_DIR); nothing of the
+developer's `var/` is touched. It stops by itself.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+PASSWORD = "scale-check-password"  # noqa: S105 (a throwaway user of a throwaway database)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.scale_check", description=__doc__)
+    parser.add_argument("--rooms", type=int, default=100_000)
+    parser.add_argument("--views", type=int, default=20)
+    parser.add_argument("--timeout", type=float, default=600.0, help="seconds to wait for the fill")
+    args = parser.parse_args(argv)
+
+    var = Path(tempfile.mkdtemp(prefix="dailyadmin-scale-"))
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(DAILYADMIN_VAR_DIR=str(var), DEBUG="1", PYTHONUNBUFFERED="1")
+    os.environ.clear()
+    os.environ.update(env)
+    sys.path.insert(0, str(REPO))
+
+    from tests.support.simulator import SimulatorProcess
+
+    procs: list[subprocess.Popen] = []
+    sim = SimulatorProcess().start("--rooms", str(args.rooms), rate_limits=True)
+    try:
+        manage = [sys.executable, str(REPO / "manage.py")]
+        subprocess.run([*manage, "migrate", "-v", "0"], check=True, env=env, cwd=REPO)
+        import django
+
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dailyadmin.settings")
+        django.setup()
+        from django.contrib.auth.models import User
+
+        User.objects.create_user("owner", password=PASSWORD)
+        celery = [sys.executable, "-m", "celery", "-A", "dailyadmin"]
+        log = open(var / "celery.log", "w")  # noqa: SIM115 (closed with the processes)
+        for cmd in (
+            [*celery, "worker", "--loglevel", "INFO", "-c", "2"],
+            [*celery, "beat", "--loglevel", "INFO", "-s", str(var / "celerybeat-schedule")],
+        ):
+            procs.append(subprocess.Popen(cmd, env=env, cwd=REPO, stdout=log, stderr=log))
+        time.sleep(3)  # the worker is listening before the team is added
+
+        started = time.monotonic()
+        subprocess.run(
+            [*manage, "add_team", sim.rest_domain, "--dialect", "rest", "--base-url",
+             sim.rest_base_url, "--token-env", "SCALE_TOKEN", "--owner", "owner"],
+            check=True, env={**env, "SCALE_TOKEN": sim.rest_token}, cwd=REPO,
+        )  # fmt: skip
+        from rooms.models import MirroredRoom, MirrorState, RoomMirror
+        from teams.models import Team
+
+        team = Team.objects.get(name=sim.rest_domain)
+        loaded, state = 0, ""
+        while time.monotonic() - started < args.timeout:
+            mirror = RoomMirror.objects.filter(team=team).first()
+            state = mirror.state if mirror else "none"
+            loaded = MirroredRoom.objects.filter(team=team).count()
+            if state == MirrorState.READY and loaded >= args.rooms:
+                break
+            time.sleep(1)
+        fill_seconds = time.monotonic() - started
+        print(f"rooms loaded: {loaded:,} of {args.rooms:,} ({state}) in {fill_seconds:.1f} s")
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            p.wait(timeout=30)
+        procs.clear()
+        if loaded < args.rooms:
+            print("the fill did not finish: see", var / "celery.log")
+            return 1
+        return _views(team, sim, args.views)
+    finally:
+        for p in procs:
+            p.kill()
+        sim.stop()
+
+
+def _views(team, sim, views: int) -> int:
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client(HTTP_HOST="localhost")
+    assert client.login(username="owner", password=PASSWORD)
+    rooms = reverse("rooms:list", kwargs={"team_slug": team.slug})
+    pages = {
+        "minimal page (password change)": reverse("password_change"),
+        "rooms, first page": rooms,
+        "rooms, search 'sun'": rooms + "?q=sun",
+        "rooms, newest first": rooms + "?sort=-created",
+        "rooms, by privacy": rooms + "?sort=privacy",
+        "rooms, by name descending": rooms + "?sort=-name",
+        "rooms, deep page (1,000)": rooms + "?page=1000",
+    }
+    sim.clear_request_counts()
+    timings: dict[str, list[float]] = {}
+    for what, url in pages.items():
+        client.get(url)  # warm
+        for _ in range(views):
+            t = time.perf_counter()
+            response = client.get(url)
+            timings.setdefault(what, []).append((time.perf_counter() - t) * 1000)
+            if response.status_code != 200:
+                print(f"{what}: HTTP {response.status_code}")
+                return 1
+    calls = sum(sim.request_counts().values())
+    base = statistics.median(timings["minimal page (password change)"])
+    print(f"{'view':34} {'p50 ms':>8} {'ratio':>6}")
+    worst = 0.0
+    for what, values in timings.items():
+        p50 = statistics.median(values)
+        ratio = p50 / base
+        if what.startswith("rooms"):
+            worst = max(worst, ratio)
+        print(f"{what:34} {p50:8.1f} {ratio:6.2f}x")
+    print(f"Daily calls during {views * len(pages) + len(pages)} views: {calls}")
+    print(f"worst rooms view: {worst:.2f}x the minimal page (target <= 3x)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
