@@ -1,7 +1,8 @@
 """The attendance sync: plain functions, testable without Celery.
 
 For one team, a run walks the window ``[watermark - overlap, now - settle]`` oldest
-first in sub-windows (SUB_WINDOW). Each sub-window is fetched through ``daily/``
+first in sub-windows (1 to 24 hours, sized by what they hold: `next_size`). Each
+sub-window is fetched through ``daily/``
 outside any transaction (by a thread of its own, one sub-window ahead, so that Daily's
 rate is used while the previous one is written), upserted in batches, then
 CHECKPOINTED: the watermark moves to its end and the run records it. A run that dies
@@ -23,7 +24,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -63,12 +64,18 @@ SETTLE = timedelta(seconds=60)
 # A meeting that claims to be ongoing for longer than this is not revisited.
 MAX_ONGOING_LOOKBACK = timedelta(days=2)
 BATCH_MEETINGS = 500
-# The unit of progress. A failure loses at most one sub-window (at the benchmark's busiest
-# team, ~300 meetings: seconds of requests), and a sub-window costs at most one listing
-# call more than one big window would (REST ends each listing on an empty page; domains
-# asks at least once per window): 4 calls a day, 340 for an 85-day backfill, about 17 s
-# at Daily's 20 requests/s. Whole hours keep domains windows on whole minutes.
+# The unit of progress. A failure loses at most one sub-window, and each sub-window costs
+# one listing call more than one big window would (REST ends each listing on an empty
+# page; domains asks at least once per window). So a sub-window is sized by what it
+# holds, not by the clock: the first is SUB_WINDOW long; one that held fewer than
+# FEW_MEETINGS (one REST page, one domains answer) makes the next twice as long, one that
+# held more than BATCH_MEETINGS halves it, within [SUB_WINDOW_MIN, SUB_WINDOW_MAX]. A
+# failure then costs a few seconds of requests at most, and a quiet team's backfill a call
+# a day. Half hours keep domains windows on whole minutes.
 SUB_WINDOW = timedelta(hours=6)
+SUB_WINDOW_MIN = timedelta(hours=1)
+SUB_WINDOW_MAX = timedelta(days=1)
+FEW_MEETINGS = 100
 # A sub-window whose listing fails for a passing reason is asked again this many times in
 # all, after a pause that grows (seconds), before the run fails.
 SUB_WINDOW_ATTEMPTS = 3
@@ -125,13 +132,13 @@ def resume_point(state: SyncState, since: datetime, end: datetime) -> datetime:
     return since
 
 
-def sub_windows(window: Window) -> Iterator[Window]:
-    """`window` cut into SUB_WINDOW pieces, oldest first."""
-    start = window.start
-    while start < window.end:
-        end = min(start + SUB_WINDOW, window.end)
-        yield Window(start, end)
-        start = end
+def next_size(size: timedelta, meetings: int) -> timedelta:
+    """The length of the sub-window after one of `size` that held `meetings`."""
+    if meetings < FEW_MEETINGS:
+        return min(size * 2, SUB_WINDOW_MAX)
+    if meetings > BATCH_MEETINGS:
+        return max(size / 2, SUB_WINDOW_MIN)
+    return size
 
 
 def sync_team(
@@ -210,9 +217,13 @@ def _fetched(client: daily.DailyClient, window: Window, stop: threading.Event, o
         return False
 
     try:
-        for sub in sub_windows(window):
-            if not put((sub, _listing(client, sub, stop))) or stop.is_set():
+        start, size = window.start, SUB_WINDOW
+        while start < window.end:
+            sub = Window(start, min(start + size, window.end))
+            meetings = _listing(client, sub, stop)
+            if not put((sub, meetings)) or stop.is_set():
                 return
+            start, size = sub.end, next_size(size, len(meetings))
     except BaseException as exc:  # handed to the caller, which raises it
         put(exc)
         return

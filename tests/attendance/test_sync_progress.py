@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import timedelta
 from io import StringIO
 
@@ -44,14 +45,23 @@ def fail_at_checkpoint(monkeypatch, n: int) -> list:
     return taken
 
 
-def test_a_window_is_cut_into_sub_windows_oldest_first():
-    start = at(0)
-    subs = list(sync.sub_windows(sync.Window(start, start + 2 * SUB_WINDOW + timedelta(hours=1))))
-    assert [(s.start, s.end) for s in subs] == [
-        (start, start + SUB_WINDOW),
-        (start + SUB_WINDOW, start + 2 * SUB_WINDOW),
-        (start + 2 * SUB_WINDOW, start + 2 * SUB_WINDOW + timedelta(hours=1)),
-    ]
+def test_a_sub_window_grows_after_a_quiet_one_and_shrinks_after_a_busy_one():
+    hours = timedelta(hours=1)
+    assert sync.next_size(6 * hours, 10) == 12 * hours
+    assert sync.next_size(16 * hours, 99) == sync.SUB_WINDOW_MAX == 24 * hours
+    assert sync.next_size(6 * hours, 300) == 6 * hours
+    assert sync.next_size(6 * hours, 501) == 3 * hours
+    assert sync.next_size(1.5 * hours, 800) == sync.SUB_WINDOW_MIN == hours
+
+
+def assert_contiguous_and_sized(team, start, subs) -> None:
+    """The sub-windows follow each other from `start`, each sized after what the one
+    before it held (the meetings stored now, which are what Daily listed)."""
+    assert subs[0].start == start and subs[0].end - subs[0].start == SUB_WINDOW
+    for before, after in itertools.pairwise(subs):
+        held = Meeting.objects.filter(team=team, start__gte=before.start, start__lt=before.end)
+        assert after.start == before.end
+        assert after.end - after.start == sync.next_size(before.end - before.start, held.count())
 
 
 @pytest.mark.parametrize("dialect", DIALECTS)
@@ -66,7 +76,9 @@ def test_a_failed_first_sync_keeps_its_checkpoints_and_the_next_run_continues(
         sync_team(team, now=now)
     failed = SyncRun.objects.get(team=team)
     assert failed.outcome == SyncOutcome.FAILED
-    assert failed.checkpoint == taken[-1].end == failed.window_start + 3 * SUB_WINDOW
+    assert len(taken) == 3 and failed.checkpoint == taken[-1].end
+    assert_contiguous_and_sized(team, failed.window_start, taken)
+    assert taken[1].end - taken[1].start > SUB_WINDOW  # a quiet seed: they grow
     assert SyncState.objects.get(team=team).watermark == failed.checkpoint
     monkeypatch.undo()
     monkeypatch.setattr(sync, "SUB_WINDOW_PAUSE", 0.0)
@@ -95,7 +107,7 @@ def test_a_backfill_of_an_older_window_resumes_at_its_own_checkpoint(
     monkeypatch.undo()
     monkeypatch.setattr(sync, "SUB_WINDOW_PAUSE", 0.0)
     again = sync_team(team, now=now, since=since, until=until)
-    assert again.window_start == since + 2 * SUB_WINDOW  # not from the start again
+    assert again.window_start == taken[-1].end  # not from the start again
     state.refresh_from_db()
     assert state.backfill_from is None and state.backfill_checkpoint is None
     assert state.watermark == watermark
