@@ -2,9 +2,9 @@
 
 For one team, a run walks the window ``[watermark - overlap, now - settle]`` oldest
 first in sub-windows (1 to 24 hours, sized by what they hold: `next_size`). Each
-sub-window is fetched through ``daily/``
-outside any transaction (by a thread of its own, one sub-window ahead, so that Daily's
-rate is used while the previous one is written), upserted in batches, then
+sub-window is fetched through ``daily/`` outside any transaction (by a thread of its
+own, one sub-window ahead, so that Daily's rate is used while the previous one is
+written), upserted in batches, then
 CHECKPOINTED: the watermark moves to its end and the run records it. A run that dies
 loses at most the sub-window it was in; the next run starts an overlap behind the
 watermark. The unique constraints make the second write of a row an update, never a
