@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from rooms import mirror
 from teams.demo import set_up_demo
 
 CHROMIUM = "/usr/bin/chromium"
@@ -53,8 +54,11 @@ def browser(django_db_setup):
 
 @pytest.fixture
 def demo(live_server, fast_sim):
-    """The demo teams, pointing at the simulator, and the three demo logins."""
-    set_up_demo(fast_sim.url)
+    """The demo teams, pointing at the simulator, and the three demo logins; their rooms
+    mirrors filled as the worker fills them (the rooms pages, the token page, the overview
+    and the users page read the mirror, never Daily's list)."""
+    for team in set_up_demo(fast_sim.url):
+        assert mirror.fill(team), f"the rooms mirror of {team} was not filled"
     return live_server.url
 
 
