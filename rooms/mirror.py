@@ -19,7 +19,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from daily import Privacy, Room, RoomProperties, TeamInfo, TeamUser
@@ -196,6 +196,7 @@ def restart(team: Team) -> None:
                 "last_error_at": None,
             },
         )
+        rooms_changed(team)
     clear_debounce(team, "fill")
     ensure_started(team)
 
@@ -268,6 +269,7 @@ def upsert(
             update_fields=columns,
             batch_size=500,
         )
+        rooms_changed(team)
     return len(by_name)
 
 
@@ -283,12 +285,14 @@ def store_rooms(team: Team, listed: Sequence[Room]) -> None:
 
 def store_privacy(team: Team, name: str, privacy: Privacy) -> None:
     """Write-through of a privacy change Daily confirmed without the room (domains)."""
-    rooms(team).filter(name=name).update(privacy=privacy.value, seen_at=timezone.now())
+    if rooms(team).filter(name=name).update(privacy=privacy.value, seen_at=timezone.now()):
+        rooms_changed(team)  # the privacy sort's marks
 
 
 def forget_room(team: Team, name: str) -> None:
     """Write-through of a room Daily just deleted."""
-    rooms(team).filter(name=name).delete()
+    if rooms(team).filter(name=name).delete()[0]:
+        rooms_changed(team)
 
 
 def forget_rooms(team: Team, names: Iterable[str]) -> None:
@@ -296,6 +300,15 @@ def forget_rooms(team: Team, names: Iterable[str]) -> None:
     names = list(names)
     for start in range(0, len(names), 500):
         rooms(team).filter(name__in=names[start : start + 500]).delete()
+    rooms_changed(team)
+
+
+def rooms_changed(team: Team) -> None:
+    """Rooms were added to or removed from the team's mirror, or changed where they sort:
+    move its `rooms_version`, which the list's cached count and page marks are keyed by
+    (`rooms.listing`). Call it after the write, or in its transaction, never before (a
+    count taken in between would be kept under the new version)."""
+    RoomMirror.objects.filter(team=team).update(rooms_version=F("rooms_version") + 1)
 
 
 def users_json(users: Iterable[TeamUser]) -> list[dict[str, Any]]:

@@ -213,7 +213,8 @@ def _walk_pages(
 
 def _finish(team: Team, state: RoomMirror, started: datetime) -> None:
     """The walk saw every room Daily lists: drop the others, and mark the mirror ready."""
-    mirror.rooms(team).filter(seen_at__lt=started).delete()
+    if mirror.rooms(team).filter(seen_at__lt=started).delete()[0]:
+        mirror.rooms_changed(team)
     now = timezone.now()
     if state.state != MirrorState.READY:
         state.filled_at = now
@@ -377,3 +378,5 @@ def _drop_others(team: Team, names: set[str], started: datetime) -> None:
     gone = [name for name in stale.iterator() if name not in names]
     for start in range(0, len(gone), 500):
         MirroredRoom.objects.filter(team=team, name__in=gone[start : start + 500]).delete()
+    if gone:
+        mirror.rooms_changed(team)

@@ -125,6 +125,11 @@ class RoomMirror(models.Model):
     # Domains teams: the rest of the team-info answer (invite link, users), so that every
     # page reads the mirror. None until the first refresh.
     team_info = models.JSONField(null=True, blank=True)
+    # Moved after (or in the same transaction as) every write that may add or remove a
+    # room of the mirror or change where it sorts (`rooms.mirror.rooms_changed`): the
+    # list's count of the team's rooms and its page marks are cached under it, so a page
+    # neither counts 100,000 rows nor reads them all to reach a deep page.
+    rooms_version = models.PositiveBigIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"rooms of {self.team}"

@@ -1,6 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django import template
+from django.template.loader import get_template
+from django.utils.safestring import SafeString, mark_safe
+
+from rooms.views.table import RoomRow, RowHtml
 
 register = template.Library()
 
@@ -33,3 +39,31 @@ def count(value: object) -> str:
     if isinstance(value, bool) or not isinstance(value, int):
         return ""
     return f"{value:,}"
+
+
+def _row_html(context: template.Context) -> RowHtml:
+    return RowHtml(
+        can_manage=bool(context.get("can_manage")),
+        has_created=bool(context.get("has_created")),
+        privacy_choices=context.get("privacy_choices") or (),
+        time_zone=context.get("time_zone") or "UTC",
+        csrf_token=context.get("csrf_token"),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def room_rows(context: template.Context, rows: Iterable[RoomRow]) -> SafeString:
+    """The rows of a page of the rooms list (`rooms.views.table.RowHtml`)."""
+    return _row_html(context).rows(rows)
+
+
+@register.simple_tag(takes_context=True)
+def room_row(context: template.Context, row: RoomRow) -> SafeString:
+    """One row of the rooms list, alone (htmx swaps it in place): saved, or failed with
+    its retry form (the partial `row-retry` of `rooms/list.html`)."""
+    failed = bool(context.get("error_message"))
+    retry = ""
+    if failed:
+        retry = get_template("rooms/list.html#row-retry").render(context.flatten())
+    html = _row_html(context).row(row, saved=bool(context.get("saved")), failed=failed, retry=retry)
+    return mark_safe(html)  # noqa: S308 - RowHtml escapes every value; retry is a template's

@@ -131,7 +131,7 @@ def _table_context(
     )
     if state.state == MirrorState.FILLING:
         context["loaded"], context["at_daily"] = mirror.progress(team)
-    result = listing.search(team, query)
+    result = listing.search(team, query, state)
     rows = RoomRows(team.slug)
     poll = query.params
     if result.page.number > 1:
@@ -148,6 +148,9 @@ def _table_context(
         poll_seconds=POLL_SECONDS if (filling or refreshing) and team.has_token else None,
         poll_url=f"{reverse('rooms:list', args=[team.slug])}?{poll.urlencode()}",
         total=result.total,
+        # A search that matched more than the cap shows "1,000+ of 100,000 rooms match".
+        matched=listing.COUNT_CAP if result.capped else result.matched,
+        capped=result.capped,
         page=result.page,
         rows=[rows.row(room) for room in result.rooms],
     )

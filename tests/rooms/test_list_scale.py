@@ -1,0 +1,147 @@
+"""What keeps the rooms page cheap at 100,000 rooms stays exact: the team's count cached
+per mirror version, deep pages from the marks of the sort's index, a search's count
+capped ("1,000+ of 100,000 rooms match"), rows written by RowHtml."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import UTC, datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from daily import Privacy, Room
+from rooms import listing, mirror
+from rooms.models import RoomMirror
+from teams.models import Role
+from tests.factories import make_team
+from tests.rooms.conftest import HTMX
+from tests.rooms.helpers import mirror_rooms, numbered_rooms
+from tests.rooms.test_list import _expected, _names
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def small_marks(monkeypatch):
+    """Marks every 25 rooms, used from the third page: a few hundred rooms go deep."""
+    monkeypatch.setattr(listing, "MARK_EVERY", 25)
+    monkeypatch.setattr(listing, "MARKS_FROM", 100)
+
+
+def _pages(client, url, sort: str, pages) -> list[str]:
+    shown = []
+    for page in pages:
+        shown += _names(client.get(url, {"sort": sort, "page": page}).content.decode(), "deep")
+    return shown
+
+
+@pytest.mark.parametrize("sort", listing.SORTS)
+def test_deep_pages_read_from_a_mark_match_python(login, small_marks, sort):
+    team = make_team("deep")
+    rooms = numbered_rooms(260) + numbered_rooms(40, prefix="Room-X")
+    mirror_rooms(team, rooms)
+    client = login(team, Role.MANAGER)
+    url = reverse("rooms:list", args=[team.slug])
+    assert _pages(client, url, sort, range(1, 7)) == _expected(rooms, "", sort)
+    state = RoomMirror.objects.get(team=team)
+    assert len(listing._marks(team, sort, state.rooms_version)) == 300 // 25
+
+
+def test_marks_follow_a_privacy_change_and_a_new_room(login, small_marks):
+    team = make_team("deep")
+    rooms = numbered_rooms(300)
+    mirror_rooms(team, rooms)
+    client = login(team, Role.MANAGER)
+    url = reverse("rooms:list", args=[team.slug])
+    before = _pages(client, url, "privacy", range(1, 7))
+    assert before == _expected(rooms, "", "privacy")
+    mirror.store_privacy(team, "room-0002", Privacy.PUBLIC)  # was private: now sorts first
+    added = Room(name="room-0000a", privacy=Privacy.PRIVATE, url="", created_at=datetime.now(UTC))
+    mirror.store_room(team, added)
+    now = [replace(r, privacy=Privacy.PUBLIC) if r.name == "room-0002" else r for r in rooms]
+    assert _pages(client, url, "privacy", range(1, 8)) == _expected([*now, added], "", "privacy")
+
+
+def test_rooms_without_a_creation_time_are_paged_without_marks(login, small_marks):
+    team = make_team("deep")
+    undated = [Room(name=f"old-{i:03d}", privacy=Privacy.PUBLIC, url="") for i in range(30)]
+    mirror_rooms(team, numbered_rooms(200) + undated)
+    client = login(team, Role.MANAGER)
+    url = reverse("rooms:list", args=[team.slug])
+    version = RoomMirror.objects.get(team=team).rooms_version
+    assert listing._marks(team, "created", version) == []
+    shown = _pages(client, url, "created", range(1, 6))
+    assert sorted(shown) == sorted(r.name for r in numbered_rooms(200) + undated)
+    dated = [name for name in shown if name.startswith("room-")]
+    assert dated == [r.name for r in numbered_rooms(200)]
+
+
+def test_the_count_is_kept_per_mirror_version_and_follows_every_write(login):
+    team = make_team("counted")
+    mirror_rooms(team, numbered_rooms(120))
+    client = login(team, Role.OWNER)
+    url = reverse("rooms:list", args=[team.slug])
+    assert "120 rooms." in client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        assert "120 rooms." in client.get(url, {"sort": "-created"}).content.decode()
+    assert not [q for q in queries if "COUNT(" in q["sql"].upper()], "counted again"
+    mirror.store_room(team, Room(name="fresh", privacy=Privacy.PUBLIC, url=""))
+    assert "121 rooms." in client.get(url).content.decode()
+    mirror.forget_room(team, "room-0000")
+    mirror.forget_rooms(team, ["room-0001", "room-0002"])
+    assert "118 rooms." in client.get(url).content.decode()
+    mirror.restart(team)
+    emptied = client.get(url).content.decode()
+    assert " 0 rooms." in emptied and "118 rooms." not in emptied
+
+
+def test_a_search_matching_more_than_the_cap_counts_only_the_cap(login, monkeypatch):
+    monkeypatch.setattr(listing, "COUNT_CAP", 20)
+    team = make_team("capped")
+    rooms = numbered_rooms(130) + numbered_rooms(10, prefix="other")
+    mirror_rooms(team, rooms)
+    client = login(team, Role.OWNER)
+    url = reverse("rooms:list", args=[team.slug])
+    body = client.get(url, {"q": "room"}).content.decode()
+    assert "20+ of 140 rooms match “room”." in body
+    assert "Page 1</span>" in body and 'rel="next"' in body and 'data-count="20+"' in body
+    assert "Select all the rooms matching “room”, on every page" in body
+    shown = []
+    for page in (1, 2, 3):
+        body = client.get(url, {"q": "room", "page": page}, **HTMX).content.decode()
+        shown += dict.fromkeys(_names(body, team.slug))  # each row links its name twice
+    assert shown == _expected(rooms, "room", "name")
+    assert 'rel="next"' not in body and 'rel="prev"' in body
+    # A page past the end (a link kept from a longer list) is the last page, counted.
+    late = client.get(url, {"q": "room", "page": "9"}).content.decode()
+    assert "Page 3 of 3" in late and "130 of 140 rooms match" in late
+    # Up to the cap the count is exact, with the number of pages.
+    few = client.get(url, {"q": "other"}).content.decode()
+    assert "10 of 140 rooms match" in few and "Select all" not in few
+
+
+def _unmasked(html: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "csrf", html)
+
+
+def test_a_single_row_is_the_same_as_in_the_table(login):
+    team = make_team("onerow", time_zone="Europe/Paris")
+    created = datetime(2025, 3, 4, 23, 5, tzinfo=UTC)
+    mirror_rooms(
+        team, [Room(name="weekly-sync", privacy=Privacy.PRIVATE, url="", created_at=created)]
+    )
+    client = login(team, Role.OWNER)
+    table = client.get(reverse("rooms:list", args=[team.slug])).content.decode()
+    row = client.get(reverse("rooms:row", args=[team.slug, "weekly-sync"]), **HTMX).content.decode()
+    # The same markup but for the CSRF token, masked anew for every response.
+    assert _unmasked(row).strip() in _unmasked(table)
+    assert '<time datetime="2025-03-05T00:05:00+01:00">5 Mar 2025, 00:05</time>' in row
+    assert (
+        'value="private" selected' in row
+        and ">weekly-sync<" in row
+        and "csrfmiddlewaretoken" in row
+    )
