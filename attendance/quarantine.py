@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from django.db import DataError, IntegrityError
+from django.utils import timezone
 
 import daily
 from attendance.models import QuarantinedMeeting, SyncRun
@@ -76,17 +77,32 @@ def summary(meeting: daily.Meeting) -> dict[str, Any]:
     return result
 
 
-def quarantine(run: SyncRun, team: Team, meeting: daily.Meeting, exc: BaseException) -> None:
-    """Record `meeting` as refused by the database, on `run`."""
+def quarantine(run: SyncRun, team: Team, meeting: daily.Meeting, exc: BaseException) -> str:
+    """Record `meeting` as refused by the database, on `run`; answer its key.
+
+    One row per meeting: refused again by a later run (an ongoing meeting is revisited by
+    every run), the row tells the latest refusal.
+    """
     start = getattr(meeting, "start", None)
-    QuarantinedMeeting.objects.create(
-        run=run,
+    key = clean(getattr(meeting, "key", ""), 255)
+    QuarantinedMeeting.objects.update_or_create(
         team=team,
-        key=clean(getattr(meeting, "key", ""), 255),
-        room=clean(getattr(meeting, "room", ""), 128),
-        start=start if isinstance(start, datetime) and start.tzinfo is not None else None,
-        error_type=clean(type(exc).__name__, 64),
-        error=clean(str(exc), 2000) or "The database refused this meeting.",
-        summary=summary(meeting),
+        key=key,
+        defaults={
+            "run": run,
+            "room": clean(getattr(meeting, "room", ""), 128),
+            "start": start if isinstance(start, datetime) and start.tzinfo is not None else None,
+            "error_type": clean(type(exc).__name__, 64),
+            "error": clean(str(exc), 2000) or "The database refused this meeting.",
+            "summary": summary(meeting),
+            "created_at": timezone.now(),
+        },
     )
     run.quarantined += 1
+    return key
+
+
+def release(team: Team, keys: set[str]) -> None:
+    """These meetings are stored now (a later sync wrote them): no longer set aside."""
+    if keys:
+        QuarantinedMeeting.objects.filter(team=team, key__in=keys).delete()

@@ -36,12 +36,13 @@ import daily
 from attendance.locks import TeamLease
 from attendance.models import (
     Meeting,
+    QuarantinedMeeting,
     SyncOutcome,
     SyncRun,
     SyncState,
     SyncTrigger,
 )
-from attendance.quarantine import UNSTORABLE, quarantine
+from attendance.quarantine import UNSTORABLE, clean, quarantine, release
 from attendance.reconcile import reconcile
 from attendance.summary import summarise_pending
 from attendance.upsert import (  # noqa: F401  (the writing step's names, used from here before)
@@ -255,6 +256,7 @@ def _fetch_and_write(
 ) -> None:
     stop = threading.Event()
     ahead: queue.Queue = queue.Queue(maxsize=1)  # one sub-window fetched ahead, no more
+    set_aside = set(QuarantinedMeeting.objects.filter(team=team).values_list("key", flat=True))
     with client_for(team, background=True) as client:
         fetcher = threading.Thread(
             target=_fetched, args=(client, window, stop, ahead), name="sync-fetch", daemon=True
@@ -268,7 +270,12 @@ def _fetch_and_write(
                 run.meetings_seen += len(meetings)
                 run.rows_seen += sum(len(m.participants) for m in meetings)
                 for first in range(0, len(meetings), BATCH_MEETINGS):
-                    write_batch(team, run, meetings[first : first + BATCH_MEETINGS])
+                    batch = meetings[first : first + BATCH_MEETINGS]
+                    refused = write_batch(team, run, batch)
+                    if set_aside:  # stored now, after an earlier run set them aside
+                        stored = {clean(m.key, 255) for m in batch} & set_aside - refused
+                        release(team, stored)
+                        set_aside -= stored
                     lease.renew()
                     if progress and first + BATCH_MEETINGS < len(meetings):
                         progress(run, meetings[first + BATCH_MEETINGS].start)
@@ -296,9 +303,11 @@ def _next(ahead: queue.Queue, lease: TeamLease) -> object:
             lease.renew()
 
 
-def write_batch(team: Team, run: SyncRun, batch: list[daily.Meeting]) -> None:
+def write_batch(team: Team, run: SyncRun, batch: list[daily.Meeting]) -> set[str]:
     """Write `batch`; if the database refuses it, each meeting alone, quarantining those
-    it still refuses (each write is its own transaction, or savepoint inside one)."""
+    it still refuses (each write is its own transaction, or savepoint inside one).
+    Answers the keys of the meetings quarantined."""
+    refused_keys: set[str] = set()
     try:
         written, rows = write_meetings(team, batch)
     except UNSTORABLE as exc:
@@ -312,12 +321,13 @@ def write_batch(team: Team, run: SyncRun, batch: list[daily.Meeting]) -> None:
             try:
                 one, its_rows = write_meetings(team, [meeting])
             except UNSTORABLE as refused:
-                quarantine(run, team, meeting, refused)
+                refused_keys.add(quarantine(run, team, meeting, refused))
                 continue
             written += one
             rows += its_rows
     run.meetings_written += written
     run.rows_written += rows
+    return refused_keys
 
 
 def _checkpoint(state: SyncState, run: SyncRun, sub: Window, *, backfill: bool) -> None:

@@ -154,3 +154,21 @@ def test_the_sync_page_reads_the_quarantine_in_one_query_whatever_its_size(clien
         return len(queries)
 
     assert add(2) == add(30)
+
+
+def test_a_meeting_refused_again_is_one_row_and_goes_once_a_sync_stores_it(monkeypatch):
+    team = make_team("again", time_zone="UTC")
+    bad = unstorable(upstream("flaky", 2, start=T0))
+    listed = [bad, upstream("fine", 1, start=T0 + timedelta(hours=1))]
+    monkeypatch.setattr(sync, "client_for", lambda team, background: FakeClient(listed))
+    since, now = T0 - timedelta(hours=1), T0 + timedelta(days=1)
+    first = sync_team(team, now=now, since=since)
+    second = sync_team(team, now=now, since=since)
+    assert first.quarantined == second.quarantined == 1
+    row = QuarantinedMeeting.objects.get(team=team)
+    assert (row.key, row.run) == ("flaky", second)
+    listed[0] = upstream("flaky", 2, start=T0)  # Daily's figures are storable now
+    third = sync_team(team, now=now, since=since)
+    assert third.quarantined == 0 and third.meetings_written == 2
+    assert not QuarantinedMeeting.objects.filter(team=team).exists()
+    assert Meeting.objects.filter(team=team, key="flaky").exists()
