@@ -133,7 +133,7 @@ def _take_lease(job_id: int, owner: str) -> bool:
     now = timezone.now()
     return bool(
         BulkJob.objects.filter(pk=job_id, state__in=(BulkJobState.QUEUED, BulkJobState.RUNNING))
-        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+        .filter(Q(lease_owner="") | Q(lease_until__isnull=True) | Q(lease_until__lt=now))
         .update(
             state=BulkJobState.RUNNING,
             lease_owner=owner,
@@ -186,7 +186,10 @@ def _cancel(job: BulkJob, owner: str) -> None:
 
 
 def _release(job: BulkJob, owner: str) -> None:
-    BulkJob.objects.filter(pk=job.pk, lease_owner=owner).update(lease_owner="", lease_until=None)
+    """Hand the job to the next slice's task: anyone may take it, and the dispatcher leaves
+    it alone for a lease's time (the next slice's message is on its way)."""
+    until = timezone.now() + timedelta(seconds=_lease_seconds())
+    BulkJob.objects.filter(pk=job.pk, lease_owner=owner).update(lease_owner="", lease_until=until)
 
 
 def run_job(job_id: int, *, slice_seconds: float | None = None) -> Run:

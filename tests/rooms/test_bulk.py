@@ -242,6 +242,7 @@ def test_a_job_runs_in_slices_and_one_runner_at_a_time(domains_team, login, fast
     assert bulk.run_job(job.pk, slice_seconds=1e-9) is bulk.Run.MORE
     job.refresh_from_db()
     assert job.done_count == 1 and job.lease_owner == "" and job.state == BulkJobState.RUNNING
+    assert bulk.redispatch_due() == []  # the next slice's message is on its way
     # A live runner's lease keeps a second one out.
     assert bulk._take_lease(job.pk, "someone")
     assert bulk.run_job(job.pk) is bulk.Run.BUSY
