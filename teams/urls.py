@@ -11,6 +11,7 @@ app_name = "teams"
 urlpatterns = [
     path("", overview.overview, name="overview"),
     path("live/", overview.overview_live, name="overview_live"),
+    path("refresh/", overview.refresh, name="refresh"),
     path("users/", users.users, name="users"),
     path("users/remove/", users.user_remove, name="user_remove"),
     path("audit/", audit.audit, name="audit"),

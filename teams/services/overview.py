@@ -13,8 +13,11 @@ from daily import Capability, DailyError, Dialect
 from daily.enums import CAPABILITIES
 from rooms import mirror as rooms_mirror
 from rooms import services as rooms_services
+from rooms.models import MirrorState
 from teams.models import Team
+from teams.services import mirror_status
 from teams.services.errors import describe
+from teams.services.mirror_status import MirrorStatus
 
 # What each capability lets a person do, in the words of the overview page.
 CAN = {
@@ -48,7 +51,10 @@ class Overview:
     invite_link: str | None = None
     can: list[str] = field(default_factory=list)
     cannot: list[str] = field(default_factory=list)
-    error: str | None = None  # Daily's failure in words; the counts from Daily are None
+    # How far the worker has loaded the team from Daily (the rooms mirror), its last
+    # error; and the broker's refusal of a request to load it.
+    mirror: MirrorStatus = field(default_factory=lambda: MirrorStatus(MirrorState.READY))
+    queue_error: str = ""
 
     @property
     def is_domains(self) -> bool:
@@ -81,7 +87,9 @@ def capabilities_in_words(dialect: str) -> tuple[list[str], list[str]]:
     return [CAN[c] for c in ORDER if c in have], [CAN[c] for c in ORDER if c not in have]
 
 
-def build(team: Team, *, now: datetime | None = None) -> Overview:
+def build(team: Team, *, now: datetime | None = None, asked_at: float | None = None) -> Overview:
+    """The overview's figures. `asked_at`: when the page asked the worker to try again
+    (`mirror_status.asked_at`), so it waits for the answer."""
     now = now or timezone.now()
     overview = Overview(team=team)
     overview.can, overview.cannot = capabilities_in_words(team.dialect)
@@ -99,18 +107,16 @@ def build(team: Team, *, now: datetime | None = None) -> Overview:
         # The people REST teams know: stable identities (token user ids) seen in attendance.
         overview.users = known.people_count(team)
     # Rooms, and a domains team's users and invite link, from the rooms mirror the worker
-    # keeps: no Daily call (a team may have 100,000 rooms). Unknown ("—") until its
-    # first fill, which this asks for.
+    # keeps: no Daily call (a team may have 100,000 rooms). Until its first fill lands,
+    # the page says the team is loading (and asks for the fill), not that Daily has none.
     mirrored = rooms_mirror.state(team)
-    if mirrored.state == "empty":
-        rooms_mirror.ensure_started(team)
-    else:
+    overview.queue_error = mirror_status.start_if_empty(team, mirrored)
+    overview.mirror = mirror_status.status(team, mirrored, asked_at=asked_at)
+    if mirrored.state == MirrorState.READY:
         overview.rooms = rooms_mirror.rooms(team).count()
     if team.dialect == Dialect.DOMAINS:
         info = rooms_mirror.team_info(team)
         if info is not None:
             overview.users = len(info.users)
             overview.invite_link = info.invite_link
-    if overview.rooms is None and mirrored.last_error:
-        overview.error = mirrored.last_error
     return overview

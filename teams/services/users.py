@@ -24,10 +24,13 @@ from daily import (
 from daily.enums import CAPABILITIES
 from rooms import mirror as rooms_mirror
 from rooms import services as rooms_services
+from rooms.models import MirrorState
 from teams.audit import Refused, User, perform
 from teams.models import AuditAction, Team
 from teams.permissions import Permission
+from teams.services import mirror_status
 from teams.services.errors import describe
+from teams.services.mirror_status import MirrorStatus
 
 PER_PAGE = 50
 NOT_LOADED = (
@@ -102,10 +105,21 @@ class UsersPage:
     total: int = 0
     owner_count: int = 0
     known: Page | None = None  # rest: dicts of identity, name, sessions, last_seen
-    error: str | None = None
+    # domains: how far the worker has loaded the team from Daily, and its last error
+    mirror: MirrorStatus | None = None
+    queue_error: str = ""
+
+    @property
+    def loaded(self) -> bool:
+        """The domains team's users are known (from the worker's first load on)."""
+        return self.mirror is None or self.mirror.state == MirrorState.READY
 
 
-def users_page(team: Team, *, query: str = "", page: int | str = 1) -> UsersPage:
+def users_page(
+    team: Team, *, query: str = "", page: int | str = 1, asked_at: float | None = None
+) -> UsersPage:
+    """`asked_at`: when the page asked the worker to try again loading the team
+    (`mirror_status.asked_at`), so it waits for the answer."""
     # NUL can match nothing, and PostgreSQL refuses it in a query.
     query = query.replace("\x00", "").strip()
     result = UsersPage(dialect=team.dialect, query=query)
@@ -113,9 +127,11 @@ def users_page(team: Team, *, query: str = "", page: int | str = 1) -> UsersPage
         result.known = _known_people(team, query, page)
         result.total = result.known.paginator.count
         return result
-    info = _mirrored_info(team)
+    mirrored = rooms_mirror.state(team)
+    result.queue_error = mirror_status.start_if_empty(team, mirrored)
+    result.mirror = mirror_status.status(team, mirrored, asked_at=asked_at)
+    info = rooms_mirror.team_info(team) if mirrored.state == MirrorState.READY else None
     if info is None:
-        result.error = NOT_LOADED
         return result
     rows = sorted(
         (to_row(u) for u in info.users), key=lambda r: (not r.is_owner, r.name.casefold())

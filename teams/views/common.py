@@ -42,3 +42,13 @@ def query_without_page(request: HttpRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
     return query.urlencode()
+
+
+def poll_url(request: HttpRequest, asked_at: float | None) -> str:
+    """The page's own URL for its polling region, keeping the
+    "Try again" it waits for (`after`) only while it is recent."""
+    params = request.GET.copy()
+    params.pop("after", None)
+    if asked_at is not None:
+        params["after"] = f"{asked_at:.3f}"
+    return f"{request.path}?{params.urlencode()}" if params else request.path

@@ -9,8 +9,15 @@ from django_htmx.http import trigger_client_event
 from teams.forms import RemoveUserForm
 from teams.models import Role, Team
 from teams.permissions import Permission, has_permission, team_view
+from teams.services import mirror_status
 from teams.services import users as users_service
-from teams.views.common import query_without_page, request_id, respond, wants_partial
+from teams.views.common import (
+    poll_url,
+    query_without_page,
+    request_id,
+    respond,
+    wants_partial,
+)
 
 # Full-page answers to a removal that did not happen. htmx requests get 200 so the dialog
 # is swapped in with its message (htmx does not swap error statuses by default).
@@ -22,7 +29,10 @@ UPSTREAM_STATUS = 502
 @team_view(Permission.VIEW_TEAM)
 def users(request: HttpRequest, *, team: Team, role: Role) -> HttpResponse:
     query = request.GET.get("q", "")[:100]
-    data = users_service.users_page(team, query=query, page=request.GET.get("page", 1))
+    asked_at = mirror_status.asked_at(request.GET.get("after"))
+    data = users_service.users_page(
+        team, query=query, page=request.GET.get("page", 1), asked_at=asked_at
+    )
     return respond(
         request,
         "teams/users.html",
@@ -31,6 +41,7 @@ def users(request: HttpRequest, *, team: Team, role: Role) -> HttpResponse:
             "page": data,
             "query": query_without_page(request),
             "can_remove": has_permission(role, Permission.REMOVE_USERS),
+            "poll_url": poll_url(request, asked_at),
         },
     )
 

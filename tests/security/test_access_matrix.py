@@ -70,6 +70,7 @@ EXPECTED: dict[str, dict] = {
     # view team, rooms, users, invite link: everyone
     "teams:overview": {"methods": G, "permission": V.VIEW_TEAM},
     "teams:overview_live": {"methods": G, "permission": V.VIEW_TEAM},
+    "teams:refresh": {"methods": P, "permission": V.VIEW_TEAM},
     "teams:users": {"methods": G, "permission": V.VIEW_TEAM},
     "rooms:list": {"methods": G, "permission": V.VIEW_TEAM},
     "rooms:refresh": {"methods": P, "permission": V.VIEW_TEAM},

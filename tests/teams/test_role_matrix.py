@@ -18,6 +18,7 @@ ALL = {Role.OWNER, Role.ADMIN, Role.MANAGER}
 URLS = [
     ("overview", False, {"GET"}, ALL),
     ("overview_live", False, {"GET"}, ALL),
+    ("refresh", False, {"POST"}, ALL),
     ("users", False, {"GET"}, ALL),
     ("user_remove", False, {"GET", "POST"}, {Role.OWNER, Role.ADMIN}),
     ("audit", False, {"GET"}, {Role.OWNER, Role.ADMIN}),
@@ -97,6 +98,7 @@ def test_every_team_view_declares_the_permission_the_matrix_expects():
     expected = {
         "overview": Permission.VIEW_TEAM,
         "overview_live": Permission.VIEW_TEAM,
+        "refresh": Permission.VIEW_TEAM,
         "users": Permission.VIEW_TEAM,
         "user_remove": Permission.REMOVE_USERS,
         "audit": Permission.VIEW_AUDIT,

@@ -1,0 +1,146 @@
+"""How far the worker has loaded a team from Daily, as the overview and users pages say it.
+
+Both pages read the rooms mirror (`rooms.mirror`): a domains team's users and invite link,
+and every team's room count. Until the worker's first fill lands, there is nothing to
+count: the pages say the team is loading (with the rooms loaded so far), not that Daily
+reported nothing. When the worker's last attempt failed, they show its error and a retry
+(`retry`, the pages' "Try again"), which asks the worker again.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from kombu.exceptions import KombuError
+
+from rooms import mirror as rooms_mirror
+from rooms.models import MirrorState, RoomMirror
+from teams.models import Team
+
+logger = logging.getLogger(__name__)
+
+# How long a page waits (polling) for the worker to answer a retry asked for from it; a
+# worker that is down never answers.
+RETRY_WAIT_SECONDS = 120
+POLL_SECONDS = 3
+QUEUE_FAILED = "The background worker could not be reached. Try again in a moment."
+AUTH_REFUSED = (
+    "Daily refused the team's API token. An owner can change it in the team settings; "
+    "loading starts again then."
+)
+
+
+@dataclass(frozen=True)
+class MirrorStatus:
+    state: str  # rooms.models.MirrorState
+    loaded: int = 0  # rooms loaded so far (while filling)
+    at_daily: int | None = None  # Daily's count of them, once the first page said it
+    error: str = ""  # the worker's last attempt failed: what Daily answered (unescaped)
+    blocked: bool = False  # Daily refused the token: nothing is tried until it changes
+    waiting: bool = False  # a retry asked for from this page has not landed yet
+    has_token: bool = True
+
+    @property
+    def loading(self) -> bool:
+        return self.state != MirrorState.READY
+
+    @property
+    def progress(self) -> str:
+        """ "1,200 of 20,000 rooms loaded so far", once the fill has stored a page."""
+        if self.state != MirrorState.FILLING or not (self.loaded or self.at_daily):
+            return ""
+        noun = "room" if (self.at_daily or self.loaded) == 1 else "rooms"
+        if self.at_daily is None:
+            return f"{self.loaded:,} {noun} loaded so far"
+        return f"{self.loaded:,} of {self.at_daily:,} {noun} loaded so far"
+
+    @property
+    def poll_seconds(self) -> int | None:
+        """Ask again while something is on its way: the first fill, or a retry."""
+        if not self.has_token or self.blocked:
+            return None
+        if self.waiting or (self.loading and not self.error):
+            return POLL_SECONDS
+        return None
+
+
+def latest_error(mirror: RoomMirror) -> str:
+    """The mirror's error if the latest attempt failed (a good refresh since clears it)."""
+    if not mirror.last_error:
+        return ""
+    if mirror.refreshed_at and mirror.last_error_at and mirror.last_error_at < mirror.refreshed_at:
+        return ""
+    return mirror.last_error
+
+
+def status(team: Team, mirror: RoomMirror, *, asked_at: float | None = None) -> MirrorStatus:
+    """The mirror's state in a page's words. `asked_at`: when this page asked for a retry
+    (unix seconds), if it did: the page polls until the worker has answered since."""
+    loaded, at_daily = 0, None
+    if mirror.state == MirrorState.FILLING:
+        loaded, at_daily = mirror.walk_seen, mirror.total_count
+        if at_daily is not None:
+            at_daily = max(at_daily, loaded)
+    answered = [
+        t for t in (mirror.refreshed_at, mirror.filled_at, mirror.last_error_at) if t is not None
+    ]
+    waiting = asked_at is not None and all(t.timestamp() < asked_at for t in answered)
+    blocked = rooms_mirror.blocked(team, mirror)
+    return MirrorStatus(
+        state=mirror.state,
+        loaded=loaded,
+        at_daily=at_daily,
+        error=AUTH_REFUSED if blocked else latest_error(mirror),
+        blocked=blocked,
+        waiting=waiting and not blocked,
+        has_token=team.has_token,
+    )
+
+
+def asked_at(value: str | None) -> float | None:
+    """The `after` of a page's URL (unix seconds) if it is recent: the page then polls
+    until the worker has answered the retry it asked for."""
+    try:
+        asked = float(value or "")
+    except ValueError:
+        return None
+    now = time.time()
+    return asked if now - RETRY_WAIT_SECONDS <= asked <= now + 5 else None
+
+
+def start_if_empty(team: Team, mirror: RoomMirror) -> str:
+    """Ask for the first fill of an empty mirror; the words to show if the broker cannot
+    be reached (the page shows, it does not fail)."""
+    if mirror.state != MirrorState.EMPTY:
+        return ""
+    return _queue(lambda: rooms_mirror.ensure_started(team))
+
+
+def retry(team: Team) -> str:
+    """The "Try again": a filled mirror reads Daily's newest rooms again; one still loading
+    resumes its fill now rather than at the dispatcher's next round. Debounced per team
+    like "Refresh now", so clicks cannot add up. The words to show if the broker cannot
+    be reached, else ""."""
+    mirror = rooms_mirror.state(team)
+    if mirror.state == MirrorState.READY:
+        return _queue(lambda: rooms_mirror.request_refresh(team))
+
+    def resume() -> None:
+        if rooms_mirror.debounced(f"{team.pk}:retry", rooms_mirror.REFRESH_DEBOUNCE_SECONDS):
+            # The pages' own fill requests are debounced longer: a retry goes past them.
+            rooms_mirror.clear_debounce(team, "fill")
+        rooms_mirror.ensure_started(team)
+
+    return _queue(resume)
+
+
+def _queue(ask: Callable[[], None]) -> str:
+    try:
+        ask()
+    except (OSError, KombuError):
+        logger.warning("rooms mirror: the broker refused a message", exc_info=True)
+        return QUEUE_FAILED
+    return ""
