@@ -192,3 +192,14 @@ def test_a_broker_that_cannot_be_reached_is_said_in_place(domains_team, login, m
 def test_the_retry_answers_only_post(domains_team, login):
     url = reverse("teams:refresh", args=[domains_team.slug])
     assert login(domains_team, Role.MANAGER).get(url).status_code == 405
+
+
+def test_a_team_without_a_token_says_what_to_do_and_does_not_poll(login, queued):
+    from tests.factories import make_team
+
+    team = make_team("no-token", dialect="domains")
+    team.token_encrypted = ""
+    team.save()
+    body = _overview(login(team, Role.MANAGER), team).content.decode()
+    assert "This team has no API token yet" in body
+    assert LOADING not in body and POLL not in body and queued == []
