@@ -139,11 +139,15 @@ def clear_debounce(team: Team, what: str) -> None:
 
 
 def request_refresh(team: Team) -> None:
-    """Queue a refresh of the team's newest rooms ("Refresh now"), after the current
-    transaction commits. Clicking many times while one waits in the queue queues one."""
+    """Queue a refresh of the team's newest rooms ("Refresh now", "Try again"), after the
+    current transaction commits. Clicking many times while one waits in the queue queues
+    one. A mirror not filled yet has nothing to refresh: its fill is resumed now instead,
+    past the longer debounce of the pages' own fill requests."""
     from rooms import tasks  # tasks imports this module
 
-    if state(team).state == MirrorState.EMPTY:
+    if state(team).state != MirrorState.READY:
+        if debounced(f"{team.pk}:retry", REFRESH_DEBOUNCE_SECONDS):
+            clear_debounce(team, "fill")
         ensure_started(team)
         return
     if debounced(f"{team.pk}:refresh", REFRESH_DEBOUNCE_SECONDS):

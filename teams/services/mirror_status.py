@@ -121,20 +121,9 @@ def start_if_empty(team: Team, mirror: RoomMirror) -> str:
 
 def retry(team: Team) -> str:
     """The "Try again": a filled mirror reads Daily's newest rooms again; one still loading
-    resumes its fill now rather than at the dispatcher's next round. Debounced per team
-    like "Refresh now", so clicks cannot add up. The words to show if the broker cannot
-    be reached, else ""."""
-    mirror = rooms_mirror.state(team)
-    if mirror.state == MirrorState.READY:
-        return _queue(lambda: rooms_mirror.request_refresh(team))
-
-    def resume() -> None:
-        if rooms_mirror.debounced(f"{team.pk}:retry", rooms_mirror.REFRESH_DEBOUNCE_SECONDS):
-            # The pages' own fill requests are debounced longer: a retry goes past them.
-            rooms_mirror.clear_debounce(team, "fill")
-        rooms_mirror.ensure_started(team)
-
-    return _queue(resume)
+    resumes its fill now rather than at the dispatcher's next round (`request_refresh`
+    decides). The words to show if the broker cannot be reached, else ""."""
+    return _queue(lambda: rooms_mirror.request_refresh(team))
 
 
 def _queue(ask: Callable[[], None]) -> str:

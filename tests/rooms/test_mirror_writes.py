@@ -141,6 +141,20 @@ def test_request_refresh_queues_one_refresh_for_many_clicks(rest_team, queued):
     assert queued == [("refresh_task", rest_team.pk)]
 
 
+def test_refresh_now_during_a_stopped_first_fill_resumes_the_fill_at_once(rest_team, queued):
+    RoomMirror.objects.create(team=rest_team, state=MirrorState.FILLING, walk_seen=300)
+    mirror.ensure_started(rest_team)  # the page's own request: the fill debounce is taken
+    assert queued == [("fill_task", rest_team.pk)]
+    queued.clear()
+    mirror.ensure_started(rest_team)
+    assert queued == []  # the page asks again within the debounce: nothing
+    mirror.request_refresh(rest_team)  # "Try again" goes past it, once
+    assert queued == [("fill_task", rest_team.pk)]
+    mirror.request_refresh(rest_team)
+    mirror.request_refresh(rest_team)
+    assert queued == [("fill_task", rest_team.pk)]
+
+
 def test_ensure_started_queues_the_fill_once_and_not_while_a_worker_holds_it(rest_team, queued):
     mirror.ensure_started(rest_team)
     mirror.ensure_started(rest_team)
