@@ -276,6 +276,15 @@ def _refresh_rest(team: Team, client: DailyClient) -> None:
         updates["reconciled_at"] = None
     if total is not None:
         updates["total_count"] = total
+        # Daily counts fewer or more rooms than the mirror holds once the new ones are in:
+        # rooms were deleted (or expired) outside the dashboard, which only a full walk can
+        # tell apart: the dispatcher's next round (every 30 s) queues a reconcile instead of
+        # waiting for the scheduled one.
+        # (A room past its `exp` has left Daily's list on its own: not counted.)
+        live = mirror.rooms(team).exclude(expires_at__lte=started)
+        if total != live.count():
+            log.info("rooms mirror of %s: Daily counts %d rooms; reconciling", team, total)
+            updates["reconciled_at"] = None
     RoomMirror.objects.filter(team=team).update(**updates)
 
 

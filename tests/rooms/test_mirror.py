@@ -209,6 +209,9 @@ def test_reconcile_drops_a_room_deleted_at_daily_and_keeps_one_written_meanwhile
     assert gone.status_code == 200, gone.text
     mirror.refresh(team)
     assert mirror.rooms(team).filter(name=victim).exists()  # refresh only reads new rooms
+    # ...but Daily's count no longer matches the mirror's: a reconcile is due at once.
+    assert mirror.state(team).reconciled_at is None
+    assert team.pk in tasks.dispatch_mirror_work()["reconcile"]
 
     # A room changed at Daily outside the dashboard is updated too.
     other = sorted(mirrored(team))[0]
