@@ -3,18 +3,22 @@
 No page lists rooms at Daily (a team may have 100,000 of them): the worker keeps the
 mirror, and the list reads it. Each sort is one index of `MirroredRoom` (the same
 expressions, carrying the columns a row shows), so any page of it, even a deep one, is an
-index-only scan on PostgreSQL; a search is `name ILIKE '%q%'` (Django's `icontains`),
-served by a trigram index on PostgreSQL for three characters or more. SQLite may scan.
+index-only scan on PostgreSQL (a deep one starts from a mark, `_marks`); a search is
+`name ILIKE '%q%'` (Django's `icontains`), served by a trigram index on PostgreSQL for
+three characters or more (shorter ones: `_contains`), its matches counted up to
+COUNT_CAP. SQLite may scan.
 """
 
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import product
 from typing import NamedTuple
 
 from django.core.cache import cache
-from django.db.models import F, OrderBy, QuerySet, Window
+from django.db.models import F, OrderBy, Q, QuerySet, Window
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.db.models.functions import Lower, RowNumber
 from django.http import QueryDict
@@ -35,6 +39,7 @@ MARKS_FROM = 5000
 MARK_EVERY = 1000
 _MARKS_KEY = "dailyadmin:rooms:marks"
 MAX_QUERY = 128
+_NAME_CHARS = frozenset(string.ascii_letters + string.digits + "-_")
 SORTS = ("name", "-name", "created", "-created", "privacy", "-privacy")
 DEFAULT_SORT = "name"
 
@@ -110,7 +115,22 @@ def matching(team: Team, q: str) -> QuerySet[MirroredRoom]:
     (order with `ordering(sort)`)."""
     rooms = MirroredRoom.objects.filter(team=team)
     needle = clean_query(q)
-    return rooms.filter(name__icontains=needle) if needle else rooms
+    return rooms.filter(_contains(needle)) if needle else rooms
+
+
+def _contains(needle: str) -> Q:
+    """`name` contains `needle`, whatever the case. From three characters, `UPPER(name)
+    LIKE`, which the trigram index serves. Shorter, no index can: every name is read,
+    and a `LIKE` of each case of the needle on the name as stored ("y" or "Y") reads
+    them about twice as fast as upper-casing each name first. The same for Daily's room
+    names (letters, digits, "-" and "_": `daily.validation.ROOM_NAME_RE`)."""
+    if len(needle) >= 3 or not set(needle) <= _NAME_CHARS:
+        return Q(name__icontains=needle)
+    cases = product(*({c.lower(), c.upper()} for c in needle))
+    found = Q()
+    for variant in sorted({"".join(chars) for chars in cases}):
+        found |= Q(name__contains=variant)
+    return found
 
 
 def ordering(sort: str) -> list[OrderBy]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import UTC, datetime
+from urllib.parse import unquote
 
 import pytest
 from django.db import connection
@@ -144,4 +145,18 @@ def test_a_single_row_is_the_same_as_in_the_table(login):
         'value="private" selected' in row
         and ">weekly-sync<" in row
         and "csrfmiddlewaretoken" in row
+    )
+
+
+@pytest.mark.parametrize("q", ["x", "X", "m-", "_", "0", "o-"])
+def test_searches_of_one_or_two_characters_match_any_case(login, q):
+    team = make_team("short")
+    names = ["Mixed-Case", "max_x", "ROOM-X1", "plain", "a_b-0", "MÉTÉO-x", "with-é"]
+    rooms = [Room(name=n, privacy=Privacy.PUBLIC, url="") for n in names]
+    mirror_rooms(team, rooms)
+    client = login(team, Role.MANAGER)
+    body = client.get(reverse("rooms:list", args=[team.slug]), {"q": q}).content.decode()
+    assert [unquote(n) for n in _names(body, team.slug)] == _expected(rooms, q, "name")
+    assert [r.name for r in listing.matching(team, q).order_by("name")] == sorted(
+        _expected(rooms, q, "name")
     )
