@@ -70,6 +70,15 @@ def confirmation_phrase(count: int) -> str:
     return f"delete {count:,} room{'s' if count != 1 else ''}"
 
 
+def job_words(action: str, privacy: Privacy | str | None, count: int) -> str:
+    """The job in words, for its audit events: "delete 1,234 rooms"."""
+    rooms = f"{count:,} room{'s' if count != 1 else ''}"
+    if action == BulkAction.DELETE:
+        return f"delete {rooms}"
+    label = Privacy(privacy).label if privacy else "?"
+    return f"set privacy to {label} on {rooms}"
+
+
 def needs_typed_confirmation(action: str, count: int) -> bool:
     return action == BulkAction.DELETE and count > CONFIRM_OVER
 

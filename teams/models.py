@@ -123,6 +123,8 @@ class AuditAction(models.TextChoices):
     USER_REMOVE = "user.remove", "User removed from the team"
     WEBHOOK_CHANGE = "webhook.change", "Webhook changed"
     SYNC_TRIGGER = "sync.trigger", "Sync started"
+    BULK_START = "bulk.start", "Bulk action started"
+    BULK_CANCEL = "bulk.cancel", "Bulk action cancelled"
     KEY_ROTATE = "key.rotate", "Encryption key rotated"
 
 

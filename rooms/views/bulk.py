@@ -26,9 +26,10 @@ from daily import InvalidInput, Privacy
 from daily import validation as daily_validation
 from rooms import bulk, listing, mirror, services
 from rooms.bulk_tasks import run_bulk_job
-from rooms.models import BulkAction, MirroredRoom, MirrorState
+from rooms.models import BulkAction, BulkJob, MirroredRoom, MirrorState
 from rooms.views.common import team_context
-from teams.models import Role, Team
+from teams.audit import perform_local
+from teams.models import AuditAction, Role, Team
 from teams.permissions import Permission, team_view
 from teams.views.common import respond
 
@@ -250,7 +251,8 @@ def start(request: HttpRequest, team: Team, role: Role) -> HttpResponse:
         typed = request.POST.get("confirm", "")[:200]
         if not bulk.typed_confirmation_matches(typed, len(pairs)):
             return _refused(request, team, role, action, privacy, q, matching, len(pairs), typed)
-    with transaction.atomic():
+
+    def start_job() -> BulkJob:
         job = bulk.create_job(
             team=team,
             user_id=request.user.pk,
@@ -261,6 +263,17 @@ def start(request: HttpRequest, team: Team, role: Role) -> HttpResponse:
             query=q,
         )
         transaction.on_commit(lambda: run_bulk_job.delay(job.pk))
+        return job
+
+    # The job's start is audited with the job; each room it changes is audited on its own.
+    job = perform_local(
+        actor=request.user,
+        team=team,
+        permission=Permission.MANAGE_ROOMS,
+        action=AuditAction.BULK_START,
+        target=bulk.job_words(action, privacy, len(pairs)),
+        operation=start_job,
+    )
     return redirect("rooms:bulk-job", team.slug, job.pk)
 
 

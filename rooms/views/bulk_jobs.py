@@ -16,7 +16,8 @@ from daily import Privacy
 from rooms import bulk
 from rooms.models import BulkItemState, BulkJob
 from rooms.views.common import team_context
-from teams.models import Role, Team
+from teams.audit import perform_local
+from teams.models import AuditAction, Role, Team
 from teams.permissions import Permission, team_view
 from teams.views.common import respond, wants_partial
 
@@ -80,7 +81,15 @@ def cancel(request: HttpRequest, team: Team, role: Role, job_id: int) -> HttpRes
     """Stop before the next room. A room already sent to Daily finishes."""
     current = _job_or_404(team, job_id)
     if current.active:
-        bulk.request_cancel(current)
+        perform_local(
+            actor=request.user,
+            team=team,
+            permission=Permission.MANAGE_ROOMS,
+            action=AuditAction.BULK_CANCEL,
+            target=f"job {current.pk}: "
+            + bulk.job_words(current.action, current.privacy, current.total),
+            operation=lambda: bulk.request_cancel(current),
+        )
     if not wants_partial(request):
         return redirect("rooms:bulk-job", team.slug, current.pk)
     return _job_response(request, team, role, current)

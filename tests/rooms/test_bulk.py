@@ -103,6 +103,9 @@ def test_bulk_privacy_runs_in_the_worker_room_by_room(domains_team, login, fast_
     events = AuditEvent.objects.filter(action=AuditAction.ROOM_PRIVACY, outcome=Outcome.OK)
     assert sorted(e.target for e in events) == sorted(f"{r} to private" for r in rooms)
     assert {e.actor_id for e in events} == {client.user.pk}
+    started = AuditEvent.objects.get(action=AuditAction.BULK_START)
+    assert started.outcome == Outcome.OK and started.actor_id == client.user.pk
+    assert started.target == "set privacy to private on 3 rooms"
     # The mirror changed with Daily: the list shows it at once.
     mirrored = dict(
         mirror.rooms(domains_team).filter(name__in=rooms).values_list("name", "privacy")
@@ -211,7 +214,11 @@ def test_cancelling_a_queued_job_skips_every_room_at_once(domains_team, login, f
     assert "Cancelled before this room." in body
     assert bulk.run_job(job.pk) is bulk.Run.GONE  # a late message does nothing
     assert domains_privacy(fast_sim) == before
-    assert not AuditEvent.objects.exists()
+    # The start and the cancel are audited; no room was changed, so nothing else is.
+    assert list(AuditEvent.objects.order_by("id").values_list("action", "target")) == [
+        (AuditAction.BULK_START, "delete 2 rooms"),
+        (AuditAction.BULK_CANCEL, f"job {job.pk}: delete 2 rooms"),
+    ]
 
 
 def test_cancelling_a_running_job_stops_before_the_next_room(
