@@ -287,8 +287,6 @@ LOGGING = {
 }
 
 # --- The dashboard ------------------------------------------------------------------
-# How long the list of a team's rooms is cached between page views (seconds).
-DAILY_ROOMS_CACHE_SECONDS = env_int("DAILY_ROOMS_CACHE_SECONDS", 30, minimum=0)
 # How long "who is in a room now" (REST presence) is reused between page views (seconds).
 DAILY_PRESENCE_CACHE_SECONDS = env_int("DAILY_PRESENCE_CACHE_SECONDS", 10, minimum=0)
 # Facts about the synced history (attendance.reports.known); forgotten on every write.
