@@ -24,7 +24,7 @@ from django.db.models.functions import Lower, RowNumber
 from django.http import QueryDict
 
 from daily import Privacy
-from rooms.models import MirroredRoom, MirrorState, RoomMirror, privacy_rank
+from rooms.models import MirroredRoom, MirrorState, RoomMirror
 from teams.models import Team
 
 PER_PAGE = 50
@@ -49,7 +49,7 @@ _NAME = (Lower("name"), F("name"))
 ORDERS = {
     "name": _NAME,
     "created": (F("created_at"), *_NAME),
-    "privacy": (privacy_rank(), *_NAME),
+    "privacy": (F("privacy_rank"), *_NAME),
 }
 
 

@@ -45,6 +45,11 @@ class MirroredRoom(models.Model):
     expires_at = models.DateTimeField(null=True, blank=True)  # config.exp
     # Daily's `config` as it came (only the properties that differ from the defaults).
     config = models.JSONField(default=dict, blank=True)
+    # The privacy sort's key, kept by the database: an index on the expression itself is
+    # matched by PostgreSQL but not by SQLite, whose queries bind the CASE's values.
+    privacy_rank = models.GeneratedField(
+        expression=privacy_rank(), output_field=models.SmallIntegerField(), db_persist=True
+    )
     # When Daily last listed it, or the dashboard last wrote it: a full reconcile deletes
     # the rooms it did not see since it started.
     seen_at = models.DateTimeField()
@@ -74,7 +79,7 @@ class MirroredRoom(models.Model):
             ),
             models.Index(
                 "team",
-                privacy_rank(),
+                "privacy_rank",
                 Lower("name"),
                 "name",
                 name="mirroredroom_team_privrank",
