@@ -31,15 +31,13 @@ import json
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from simulator.clock import DAY, iso_ms
 from simulator.observe import World
-from simulator.webhooks import FAILURES_TO_FAIL, signature
+from simulator.webhooks import FAILURES_TO_FAIL, post_signed
 
 if TYPE_CHECKING:
     from simulator.app import Simulator
@@ -198,24 +196,7 @@ class Dispatcher:
         self, hook_id: str, url: str, secret: str, basic: str | None, event: Event, timestamp: str
     ) -> bool:
         body = json.dumps(event.envelope(), ensure_ascii=False).encode()
-        headers = {
-            "Content-Type": "application/json",
-            "X-Webhook-Timestamp": timestamp,
-            "X-Webhook-Signature": signature(secret, timestamp, body),
-            "User-Agent": "daily-simulator-webhooks/1.0",
-        }
-        if basic:
-            headers["Authorization"] = f"Basic {basic}"
-        status: int | None = None
-        error: str | None = None
-        try:
-            request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
-            with urllib.request.urlopen(request, timeout=POST_TIMEOUT) as response:  # noqa: S310
-                status = response.status
-        except urllib.error.HTTPError as exc:
-            status, error = exc.code, f"HTTP {exc.code}"
-        except (OSError, ValueError) as exc:
-            error = f"{type(exc).__name__}: {exc}"
+        status, error = post_signed(url, secret, basic, body, timestamp, POST_TIMEOUT)
         ok = status is not None and 200 <= status < 300
         self.sim.deliveries.append(
             {

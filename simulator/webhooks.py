@@ -126,30 +126,34 @@ def signature(secret_b64: str, timestamp: str, body: bytes) -> str:
     return base64.b64encode(mac).decode()
 
 
+def post_signed(
+    url: str, secret: str, basic: str | None, body: bytes, timestamp: str, timeout: float
+) -> tuple[int | None, str | None]:
+    """POST `body` to a webhook URL as Daily signs it; (HTTP status, what went wrong)."""
+    headers = {
+        "Content-Type": "application/json",
+        "X-Webhook-Timestamp": timestamp,
+        "X-Webhook-Signature": signature(secret, timestamp, body),
+        "User-Agent": "daily-simulator-webhooks/1.0",
+    }
+    if basic:
+        headers["Authorization"] = f"Basic {basic}"
+    try:
+        request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            return response.status, None
+    except urllib.error.HTTPError as exc:
+        return exc.code, f"HTTP {exc.code}"
+    except (OSError, ValueError) as exc:
+        return None, f"{type(exc).__name__}: {exc}"
+
+
 def send_test(sim: Simulator, url: str, secret: str, basic: str | None) -> str | None:
     """POST the test request to `url`; None when it answered 200, else why not.
 
     Sent without the simulator lock: a slow receiver holds up nothing else.
     """
-    timestamp = str(int(time.time()))
-    headers = {
-        "Content-Type": "application/json",
-        "X-Webhook-Timestamp": timestamp,
-        "X-Webhook-Signature": signature(secret, timestamp, TEST_BODY),
-        "User-Agent": "daily-simulator-webhooks/1.0",
-    }
-    if basic:
-        headers["Authorization"] = f"Basic {basic}"
-    status: int | None = None
-    error: str | None = None
-    try:
-        request = urllib.request.Request(url, data=TEST_BODY, headers=headers, method="POST")  # noqa: S310
-        with urllib.request.urlopen(request, timeout=TEST_TIMEOUT) as response:  # noqa: S310
-            status = response.status
-    except urllib.error.HTTPError as exc:
-        status, error = exc.code, f"HTTP {exc.code}"
-    except (OSError, ValueError) as exc:
-        error = f"{type(exc).__name__}: {exc}"
+    status, error = post_signed(url, secret, basic, TEST_BODY, str(int(time.time())), TEST_TIMEOUT)
     # "If your endpoint returns a 200 status code, we will proceed": 200, not any 2xx.
     ok = status == 200
     sim.deliveries.append(
