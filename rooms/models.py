@@ -139,6 +139,15 @@ class RoomMirror(models.Model):
     def __str__(self) -> str:
         return f"rooms of {self.team}"
 
+    @property
+    def current_error(self) -> str:
+        """The last error if the latest attempt failed (a good refresh since clears it)."""
+        if not self.last_error:
+            return ""
+        if self.refreshed_at and self.last_error_at and self.last_error_at < self.refreshed_at:
+            return ""
+        return self.last_error
+
 
 # -- bulk actions ---------------------------------------------------------------------------
 # A bulk action (delete rooms, or set their privacy) is a job run by the worker, room by room

@@ -19,7 +19,7 @@ from kombu.exceptions import KombuError
 from daily import DailyError, InvalidInput, Privacy, Room
 from daily import validation as daily_validation
 from rooms import listing, mirror, services
-from rooms.models import MirrorState, RoomMirror
+from rooms.models import MirrorState
 from rooms.views.common import error_context, room_or_404, team_context
 from rooms.views.table import RoomRows
 from teams.models import Role, Team
@@ -107,15 +107,6 @@ def _refresh_asked_at(params: QueryDict) -> float | None:
     return asked if now - REFRESH_WAIT_SECONDS <= asked <= now + 5 else None
 
 
-def _latest_error(state: RoomMirror) -> str:
-    """The mirror's error if its latest attempt failed (a good refresh since clears it)."""
-    if not state.last_error:
-        return ""
-    if state.refreshed_at and state.last_error_at and state.last_error_at < state.refreshed_at:
-        return ""
-    return state.last_error
-
-
 def _table_context(
     request: HttpRequest, team: Team, role: Role, params: QueryDict, asked_at: float | None
 ) -> dict[str, Any]:
@@ -142,7 +133,7 @@ def _table_context(
         mirror=state,
         filling=filling,
         refreshing=refreshing,
-        mirror_error=_latest_error(state),
+        mirror_error=state.current_error,
         updated_just_now=state.refreshed_at is not None
         and (timezone.now() - state.refreshed_at).total_seconds() < 60,
         poll_seconds=POLL_SECONDS if (filling or refreshing) and team.has_token else None,

@@ -67,15 +67,6 @@ class MirrorStatus:
         return None
 
 
-def latest_error(mirror: RoomMirror) -> str:
-    """The mirror's error if the latest attempt failed (a good refresh since clears it)."""
-    if not mirror.last_error:
-        return ""
-    if mirror.refreshed_at and mirror.last_error_at and mirror.last_error_at < mirror.refreshed_at:
-        return ""
-    return mirror.last_error
-
-
 def status(team: Team, mirror: RoomMirror, *, asked_at: float | None = None) -> MirrorStatus:
     """The mirror's state in a page's words. `asked_at`: when this page asked for a retry
     (unix seconds), if it did: the page polls until the worker has answered since."""
@@ -93,7 +84,7 @@ def status(team: Team, mirror: RoomMirror, *, asked_at: float | None = None) -> 
         state=mirror.state,
         loaded=loaded,
         at_daily=at_daily,
-        error=AUTH_REFUSED if blocked else latest_error(mirror),
+        error=AUTH_REFUSED if blocked else mirror.current_error,
         blocked=blocked,
         waiting=waiting and not blocked,
         has_token=team.has_token,
