@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models.functions import Lower
 
 from teams import crypto
 
@@ -95,6 +96,8 @@ class Membership(models.Model):
     )
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=16, choices=Role.choices)
+    # Owners get the team's alerts by email (attendance.alerts) unless they opt out here.
+    alert_emails = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -114,6 +117,11 @@ class AuditAction(models.TextChoices):
     MEMBERSHIP_ADD = "membership.add", "Dashboard member added"
     MEMBERSHIP_CHANGE = "membership.change", "Dashboard role changed"
     MEMBERSHIP_REMOVE = "membership.remove", "Dashboard member removed"
+    MEMBERSHIP_ALERTS = "membership.alerts", "Alert emails turned on or off"
+    INVITATION_SEND = "invitation.send", "Invitation sent"
+    INVITATION_REVOKE = "invitation.revoke", "Invitation revoked"
+    INVITATION_ACCEPT = "invitation.accept", "Invitation accepted"
+    ALERT_SEND = "alert.send", "Alert emailed to the owners"
     ROOM_CREATE = "room.create", "Room created"
     ROOM_PRIVACY = "room.privacy", "Room privacy changed"
     ROOM_UPDATE = "room.update", "Room properties changed"
@@ -162,3 +170,69 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.target} {self.outcome}"
+
+
+class Invitation(models.Model):
+    """An owner's invitation, by email, to use a team with a role.
+
+    The link's token is random and single use; only its SHA-256 digest is stored, so a
+    database dump holds no usable link. Pending: neither accepted nor revoked, not expired.
+    """
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(max_length=254)
+    role = models.CharField(max_length=16, choices=Role.choices)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            # One open invitation per address and team: inviting again renews it.
+            models.UniqueConstraint(
+                Lower("email"),
+                "team",
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_open_per_email",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"invitation of {self.email} to {self.team}"
+
+
+class TeamAlert(models.Model):
+    """One incident of one kind for one team (the kinds are the alerting app's), from the
+    moment it is seen until it is resolved: the owners are emailed once per incident, so a
+    new incident after a resolution alerts again."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="alerts")
+    kind = models.CharField(max_length=32)
+    detail = models.TextField(blank=True)
+    opened_at = models.DateTimeField()
+    notified_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["team", "kind"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="teamalert_one_open_per_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} alert of {self.team}"
