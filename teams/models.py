@@ -134,6 +134,12 @@ class AuditAction(models.TextChoices):
     BULK_START = "bulk.start", "Bulk action started"
     BULK_CANCEL = "bulk.cancel", "Bulk action cancelled"
     KEY_ROTATE = "key.rotate", "Encryption key rotated"
+    SECOND_FACTOR_POLICY = "team.second_factor", "Second-factor requirement changed"
+    SECOND_FACTOR_ENABLE = "2fa.enable", "Second factor turned on"
+    SECOND_FACTOR_DISABLE = "2fa.disable", "Second factor turned off"
+    SECOND_FACTOR_RESET = "2fa.reset", "Second factor reset by an operator"
+    RECOVERY_CODES = "2fa.recovery_codes", "Recovery codes generated"
+    RECOVERY_CODE_USE = "2fa.recovery_use", "Recovery code used to log in"
 
 
 class Outcome(models.TextChoices):
