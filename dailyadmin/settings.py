@@ -15,6 +15,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from dailyadmin.email_settings import email_settings
 from dailyadmin.env import env_bool, env_int, env_list, env_str, env_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -222,6 +223,39 @@ LOGIN_THROTTLE_WINDOW = env_int("LOGIN_THROTTLE_WINDOW", 15 * 60, minimum=60)
 # The request header holding the client's address, set by a proxy you control (e.g.
 # "X-Real-IP"); empty: REMOTE_ADDR. Never name a header the client can set unchecked.
 CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER", "")
+
+# --- Email ----------------------------------------------------------------------------
+# EMAIL_URL (smtp://, smtps://, console://, file://...) or EMAIL_HOST and its companions;
+# with neither, mail is printed on the console (dailyadmin/email_settings.py). The URL is
+# parsed here and never kept: it holds the SMTP password.
+_email = email_settings(base_dir=BASE_DIR)
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = _email.get("EMAIL_PORT", 25)
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = _email.get("EMAIL_TIMEOUT", 10)
+EMAIL_FILE_PATH = _email.get("EMAIL_FILE_PATH")
+DEFAULT_FROM_EMAIL = _email["DEFAULT_FROM_EMAIL"]
+SERVER_EMAIL = _email["SERVER_EMAIL"]
+del _email
+EMAIL_SUBJECT_PREFIX = "[dailyadmin] "
+# The dashboard's address as people reach it (https://dash.example.com), for the links in
+# mail sent by the worker (alerts), which has no request to take it from.
+DASHBOARD_URL = env_str("DASHBOARD_URL", "").rstrip("/")
+# Password reset links and invitations stop working after this many seconds / days.
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 3600, minimum=300)
+INVITATION_DAYS = env_int("INVITATION_DAYS", 7, minimum=1, maximum=90)
+# Password reset requests (dailyadmin/password_reset.py): per email address and per client
+# address, within LOGIN_THROTTLE_WINDOW.
+PASSWORD_RESET_THROTTLE_ATTEMPTS = env_int("PASSWORD_RESET_THROTTLE_ATTEMPTS", 3, minimum=1)
+PASSWORD_RESET_THROTTLE_ADDRESS_ATTEMPTS = env_int(
+    "PASSWORD_RESET_THROTTLE_ADDRESS_ATTEMPTS", 10, minimum=1
+)
+# Owners are emailed when a team's sync has not succeeded for this many minutes (0: never).
+SYNC_STALE_ALERT_MINUTES = env_int("SYNC_STALE_ALERT_MINUTES", 120, minimum=0)
 
 # --- I18N ---------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
