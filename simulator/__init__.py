@@ -4,11 +4,20 @@ Standard library only, and independent of the dashboard (DESIGN.md rule 3):
 it re-implements the contract so that it can catch the client's mistakes.
 Run `python -m simulator --help`; tests start it with tests/support/simulator.py.
 
-Modules: `server` (HTTP, pipeline), `web` (requests, routing), `app` (the
-simulator object), `domains_api`, `rest_rooms` + `room_props`,
-`rest_meetings`, `tokens`, `webhooks` + `delivery`, `control` (`/_sim/`),
-`history` (generated meetings) + `observe` (what is visible now) + `formats`,
-`seed`, `state`, `clock`, `faults`.
+Modules, in layers: a module imports only from its own layer or the ones
+below it (tests/test_architecture.py checks it).
+1. `clock`, `config`, `state` (what API calls change, and its JSON form),
+   `faults`, `web` (requests, responses, routing; a handler's context is a
+   type parameter, so it knows nothing of the `Simulator`), `outbound`
+   (signed POSTs to webhook URLs);
+2. `seed`, `history` (generated meetings), `observe` (what is visible now),
+   `formats`, `room_props`;
+3. `app` (the `Simulator` object);
+4. the handlers `domains_api`, `rest_rooms`, `rest_meetings`, `tokens`,
+   `webhooks`, `control` (`/_sim/`), and `delivery` (the webhook loop,
+   which `app` knows only as the `WebhookDispatcher` protocol);
+5. `server` (the route table and the HTTP pipeline);
+6. `__main__` (the command line).
 
 Teams: `demo-team` (domains, under `/domains/by-name/demo-team`, base URL =
 server root) and `demo-rest` (rest, base URL = root + `/v1`). Room URLs are

@@ -11,20 +11,30 @@ import hashlib
 import threading
 import time
 from collections import Counter, deque
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from simulator import seed
 from simulator.clock import DAY, SimClock
-from simulator.config import HISTORY_DAYS, SimConfig
+from simulator.config import SimConfig
 from simulator.faults import FaultConfig, Faults, RateLimiter
-from simulator.history import History
+from simulator.history import HISTORY_DAYS, History
 from simulator.observe import World
-from simulator.state import SimState, TeamState, load_json, save_json
+from simulator.state import STATE_VERSION, SimState, TeamState, load_json, save_json
 
-if TYPE_CHECKING:
-    from simulator.delivery import Dispatcher
 
-STATE_VERSION = 1
+class WebhookDispatcher(Protocol):
+    """What the simulator asks of webhook delivery (simulator/delivery.py implements it).
+
+    Declared here so that this module does not import the layer above it.
+    """
+
+    def tick(self) -> int:
+        """Send what happened since the last tick; the number of POSTs tried."""
+        ...
+
+    def forget(self) -> None:
+        """Drop the memory of sent events (called by reset() with the lock held)."""
+        ...
 
 
 class Simulator:
@@ -46,7 +56,7 @@ class Simulator:
         self.generation = 0
         self.counts_lock = threading.Lock()
         self.deliveries: deque[dict[str, Any]] = deque(maxlen=1000)
-        self.dispatcher: Dispatcher | None = None  # set by __main__ once serving
+        self.dispatcher: WebhookDispatcher | None = None  # set by __main__ once serving
         self.started_real = time.time()
         self.history_start_day = int(self.clock.now() // DAY) - HISTORY_DAYS
         self.state = self.fresh_state()

@@ -10,7 +10,6 @@ REST_DOMAIN = "demo-rest"
 DEFAULT_DOMAINS_TOKEN = "sim-domains-key"  # noqa: S105
 DEFAULT_REST_TOKEN = "sim-rest-key"  # noqa: S105
 DEFAULT_ROOMS = 40
-HISTORY_DAYS = 90
 # The --scale at which the 90 days hold >= 100,000 meetings and >= 1,000,000
 # participant sessions per team (see docs in simulator/__init__.py).
 BENCHMARK_SCALE = 45

@@ -210,7 +210,7 @@ def clear_requests(sim: Simulator, req: Request) -> Response:
     return Response(body={"total": 0, "by_route": {}})
 
 
-ROUTES = [
+ROUTES: list[Route[Simulator]] = [
     Route("GET", "/_sim/health", health, "control"),
     Route("GET", "/_sim/truth", truth, "control"),
     Route("GET", "/_sim/truth/counts", truth_counts, "control"),

@@ -37,7 +37,8 @@ from typing import TYPE_CHECKING, Any
 
 from simulator.clock import DAY, iso_ms
 from simulator.observe import World
-from simulator.webhooks import FAILURES_TO_FAIL, post_signed
+from simulator.outbound import post_signed
+from simulator.state import FAILURES_TO_FAIL
 
 if TYPE_CHECKING:
     from simulator.app import Simulator

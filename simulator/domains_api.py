@@ -182,7 +182,7 @@ def meetings(sim: Simulator, req: Request) -> Response:
     return Response(body={"meetings": found, "moreResults": more})
 
 
-ROUTES = [
+ROUTES: list[Route[Simulator]] = [
     Route("GET", "/domains/by-name/{team}", team_info, "domains"),
     Route("POST", "/domains/by-name/{team}/room", create_room, "domains"),
     Route("POST", "/domains/by-name/{team}/room/{room}", set_privacy, "domains"),

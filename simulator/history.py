@@ -44,6 +44,9 @@ from typing import Generic, TypeVar
 from simulator.clock import DAY
 from simulator.seed import TeamProfile
 
+# Generated history starts this many days before the simulator first starts
+# (SimState.history_start_day) and goes on as the clock moves.
+HISTORY_DAYS = 90
 BASE_MEETINGS_PER_DAY = 44.0
 WEEKEND_FACTOR = 0.35
 BIG_MEETING_EVERY = 9  # days

@@ -218,7 +218,7 @@ def eject(sim: Simulator, req: Request) -> Response:
     return Response(body={"ejectedIds": ejected})
 
 
-ROUTES = [
+ROUTES: list[Route[Simulator]] = [
     Route("GET", "/v1/meetings", list_meetings, "rest"),
     Route("GET", "/v1/meetings/{id}", get_meeting, "rest"),
     Route("GET", "/v1/meetings/{id}/participants", participants, "rest"),

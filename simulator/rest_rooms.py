@@ -298,7 +298,7 @@ def batch_delete(sim: Simulator, req: Request) -> Response:
     return Response(body={"deleted_count": count})
 
 
-ROUTES = [
+ROUTES: list[Route[Simulator]] = [
     Route("GET", "/v1", domain, "rest"),
     Route("GET", "/v1/rooms", list_rooms, "rest"),
     Route("POST", "/v1/rooms", create_room, "rest"),

@@ -33,7 +33,7 @@ from simulator.web import (
     split_path,
 )
 
-ROUTER = Router(
+ROUTER: Router[Simulator] = Router(
     [
         *domains_api.ROUTES,
         *rest_rooms.ROUTES,

@@ -16,6 +16,9 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+# The version of the --state file's JSON form; a file of another version is refused.
+STATE_VERSION = 1
+
 
 def new_uuid(rng: random.Random) -> str:
     """A version-4-shaped UUID drawn from `rng`, so seeded ids are reproducible."""
@@ -51,6 +54,11 @@ class TeamState:
     tombstones: dict[str, list[float]] = field(default_factory=dict)  # id -> [created_at, seq]
     # rest: the domain's `hipaa` config flag (set through POST /_sim/domain-config)
     hipaa: bool = False
+
+
+# A `circuit-breaker` webhook's `state` turns FAILED after this many consecutive failed
+# deliveries (Webhook.consecutive_failures); simulator/delivery.py applies it.
+FAILURES_TO_FAIL = 3
 
 
 @dataclass

@@ -140,7 +140,7 @@ def validate_token(sim: Simulator, req: Request) -> Response:
     return Response(body=props)
 
 
-ROUTES = [
+ROUTES: list[Route[Simulator]] = [
     Route("POST", "/v1/meeting-tokens", create_token, "rest"),
     Route("GET", "/v1/meeting-tokens/{token}", validate_token, "rest"),
 ]

@@ -1,5 +1,9 @@
 """Requests, responses and routing, independent of http.server.
 
+Nothing here knows what a handler serves: a handler takes a context (the
+server passes the simulator object) and a `Request`, so this module sits at the
+bottom of the simulator's layers (see tests/test_architecture.py).
+
 Paths are matched segment by segment *after* percent-decoding each segment,
 so `/v1/rooms/..%2Fuser%2Fx` is one room name `../user/x` (and rejected as
 such), never a path to another endpoint.
@@ -10,11 +14,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any, Generic, TypeVar
 from urllib.parse import parse_qsl, unquote
 
-if TYPE_CHECKING:
-    from simulator.app import Simulator
+Ctx = TypeVar("Ctx")
 
 
 class BadJson(ValueError):
@@ -87,14 +90,11 @@ def domains_error(message: str) -> Response:
     return Response(200, {"error": {"message": message}})
 
 
-Handler = Callable[["Simulator", Request], Response]
-
-
 @dataclass(frozen=True)
-class Route:
+class Route(Generic[Ctx]):
     method: str
     template: str
-    handler: Handler
+    handler: Callable[[Ctx, Request], Response]
     area: str  # "domains" | "rest" | "control"
     locked: bool = True  # run with the simulator lock held
 
@@ -103,11 +103,13 @@ class Route:
         return [p for p in self.template.split("/") if p]
 
 
-class Router:
-    def __init__(self, routes: list[Route]) -> None:
+class Router(Generic[Ctx]):
+    def __init__(self, routes: list[Route[Ctx]]) -> None:
         self.routes = routes
 
-    def match(self, method: str, segments: list[str]) -> tuple[Route | None, dict[str, str], bool]:
+    def match(
+        self, method: str, segments: list[str]
+    ) -> tuple[Route[Ctx] | None, dict[str, str], bool]:
         """(route, path params, path exists with another method)."""
         path_known = False
         for route in self.routes:

@@ -15,23 +15,19 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
-import hmac as hmac_lib
 import os
 import random
 import time
-import urllib.error
-import urllib.request
 from typing import TYPE_CHECKING, Any
 
 from simulator.clock import iso_ms
+from simulator.outbound import post_signed
 from simulator.state import Webhook, new_uuid
 from simulator.web import Request, Response, Route, invalid, not_found
 
 if TYPE_CHECKING:
     from simulator.app import Simulator
 
-FAILURES_TO_FAIL = 3
 # Reference: docs.daily.co/reference/rest-api/webhooks/create-webhook: "Returns an error
 # if the webhook URL provided does not return a `200` status code within a few seconds."
 TEST_TIMEOUT = 5.0
@@ -117,35 +113,6 @@ def _hook(sim: Simulator, uuid: str) -> Webhook:
     if hook is None:
         raise not_found(f"webhook {uuid} not found")
     return hook
-
-
-def signature(secret_b64: str, timestamp: str, body: bytes) -> str:
-    """base64(HMAC-SHA256(key=base64decode(hmac), msg=timestamp + "." + body))."""
-    key = base64.b64decode(secret_b64)
-    mac = hmac_lib.new(key, timestamp.encode() + b"." + body, hashlib.sha256).digest()
-    return base64.b64encode(mac).decode()
-
-
-def post_signed(
-    url: str, secret: str, basic: str | None, body: bytes, timestamp: str, timeout: float
-) -> tuple[int | None, str | None]:
-    """POST `body` to a webhook URL as Daily signs it; (HTTP status, what went wrong)."""
-    headers = {
-        "Content-Type": "application/json",
-        "X-Webhook-Timestamp": timestamp,
-        "X-Webhook-Signature": signature(secret, timestamp, body),
-        "User-Agent": "daily-simulator-webhooks/1.0",
-    }
-    if basic:
-        headers["Authorization"] = f"Basic {basic}"
-    try:
-        request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-            return response.status, None
-    except urllib.error.HTTPError as exc:
-        return exc.code, f"HTTP {exc.code}"
-    except (OSError, ValueError) as exc:
-        return None, f"{type(exc).__name__}: {exc}"
 
 
 def send_test(sim: Simulator, url: str, secret: str, basic: str | None) -> str | None:
@@ -248,7 +215,7 @@ def delete_webhook(sim: Simulator, req: Request) -> Response:
     return Response(body=webhook_json(sim, hook))
 
 
-ROUTES = [
+ROUTES: list[Route[Simulator]] = [
     # Unlocked: they take the lock themselves around the test request they send.
     Route("POST", "/v1/webhooks", create_webhook, "rest", locked=False),
     Route("GET", "/v1/webhooks", list_webhooks, "rest"),

@@ -61,3 +61,61 @@ def test_only_the_client_factory_builds_a_daily_client():
         if "make_client(" in p.read_text()
     ]
     assert builders == [] and uses == ["teams/daily_client.py"]
+
+
+# The simulator's layers, lowest first (simulator/__init__.py): a module imports only
+# from its own layer or the ones below, TYPE_CHECKING imports included.
+SIMULATOR_LAYERS = (
+    {"clock", "config", "state", "faults", "web", "outbound"},
+    {"seed", "history", "observe", "formats", "room_props"},
+    {"app"},
+    {"domains_api", "rest_rooms", "rest_meetings", "tokens", "webhooks", "control", "delivery"},
+    {"server"},
+    {"__main__"},
+)
+
+
+def _simulator_imports() -> dict[str, set[str]]:
+    """Each simulator module and the simulator modules it imports."""
+    found: dict[str, set[str]] = {}
+    for path in (ROOT / "simulator").glob("*.py"):
+        imported: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module == "simulator":
+                names = [f"simulator.{alias.name}" for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level:
+                names = [f"simulator.{node.module or ''}"]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            else:
+                continue
+            imported |= {n.split(".")[1] for n in names if n.startswith("simulator.")}
+        found[path.stem] = imported
+    return found
+
+
+def _simulator_layer(module: str) -> int:
+    return next(i for i, layer in enumerate(SIMULATOR_LAYERS) if module in layer)
+
+
+def test_every_simulator_module_has_a_layer():
+    placed = set().union(*SIMULATOR_LAYERS)
+    assert set(_simulator_imports()) - {"__init__"} == placed
+
+
+def test_the_simulator_modules_import_only_downwards():
+    upward = [
+        (module, target)
+        for module, targets in _simulator_imports().items()
+        if module != "__init__"
+        for target in sorted(targets)
+        if _simulator_layer(target) > _simulator_layer(module)
+    ]
+    assert upward == []
+
+
+def test_the_simulator_router_knows_no_simulator_type():
+    source = (ROOT / "simulator" / "web.py").read_text()
+    assert "Simulator" not in source
