@@ -147,6 +147,83 @@ class PersonDay(models.Model):
         return f"{self.identity} on {self.day}"
 
 
+class MeetingFigures(models.Model):
+    """What one ended meeting adds to the report summaries (attendance.rollups).
+
+    Written with the meeting's MeetingPresence rows, in the same transaction; a meeting has
+    a row exactly while `Meeting.summarised` is true. It records the room and start the
+    summaries counted the meeting under, so a meeting that moves, changes or goes is taken
+    out of the right RoomPeriod rows.
+    """
+
+    meeting = models.OneToOneField(
+        Meeting, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+", db_index=False)
+    room = models.CharField(max_length=128)
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    seconds = models.FloatField(help_text="The meeting's length.")
+    peak = models.PositiveIntegerField(null=True, blank=True)
+    sessions = models.PositiveIntegerField(help_text="Session rows stored.")
+    guests = models.PositiveIntegerField(help_text="Guest sessions.")
+    people = models.PositiveIntegerField(help_text="Distinct identified people.")
+
+    def __str__(self) -> str:
+        return f"figures of meeting {self.meeting_id}"
+
+
+class Grain(models.IntegerChoices):
+    """The length of a summary period (RoomPeriod, RoomPersonPeriod), in UTC."""
+
+    SLOT = 0, "15 minutes"  # every time zone's midnight falls on one of these
+    DAY = 1, "day"
+    MONTH = 2, "month"
+
+
+class RoomPeriod(models.Model):
+    """Ended meetings added up per room and period of their start (room "" = the team).
+
+    Slots are added up from MeetingFigures, days from slots, months from days
+    (attendance.rollups), so a report over a year reads at most a few thousand rows.
+    """
+
+    pk = models.CompositePrimaryKey("team", "room", "grain", "start")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+", db_index=False)
+    room = models.CharField(max_length=128)
+    grain = models.PositiveSmallIntegerField(choices=Grain.choices)
+    start = models.DateTimeField()
+    meetings = models.PositiveIntegerField()
+    seconds = models.FloatField()
+    peak = models.PositiveIntegerField(null=True, blank=True)
+    sessions = models.PositiveIntegerField()
+    guests = models.PositiveIntegerField()
+    last_end = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["team", "grain", "start"], name="roomperiod_team_grain_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.room or 'all rooms'} from {self.start}"
+
+
+class RoomPersonPeriod(models.Model):
+    """An identified person was in an ended meeting of this room (or of the team: room "")
+    that started in this UTC day or month: distinct people over a range are counted here."""
+
+    pk = models.CompositePrimaryKey("team", "room", "grain", "start", "identity")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+", db_index=False)
+    room = models.CharField(max_length=128)
+    grain = models.PositiveSmallIntegerField(choices=Grain.choices)
+    start = models.DateTimeField()
+    identity = models.CharField(max_length=255)
+
+    def __str__(self) -> str:
+        return f"{self.identity} in {self.room or 'the team'} from {self.start}"
+
+
 class SyncState(models.Model):
     team = models.OneToOneField(Team, on_delete=models.CASCADE, related_name="sync_state")
     # Everything that started before this instant has been synced (meetings
