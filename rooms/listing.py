@@ -21,6 +21,7 @@ from django.core.cache import cache
 from django.db.models import F, OrderBy, Q, QuerySet, Window
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.db.models.functions import Lower, RowNumber
+from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.http import QueryDict
 
 from daily import Privacy
@@ -267,6 +268,15 @@ def _after_mark(
     index = min(offset // MARK_EVERY, len(marks)) - 1
     if index < 0:
         return rows, offset
-    terms = Tuple(*ORDERS.get(sort.lstrip("-"), _NAME))
-    after = TupleLessThan if sort.startswith("-") else TupleGreaterThan
-    return rows.filter(after(terms, marks[index])), offset - (index + 1) * MARK_EVERY
+    terms = ORDERS.get(sort.lstrip("-"), _NAME)
+    mark = marks[index]
+    if sort.startswith("-"):
+        after, bound = TupleLessThan, LessThanOrEqual
+    else:
+        after, bound = TupleGreaterThan, GreaterThanOrEqual
+    # The bound on the first term alone is implied by the row comparison, but SQLite
+    # starts a range scan of an index only from a plain comparison of its column (not
+    # from a row value): without it, it walks the index from the start (5 ms against
+    # 0.1 ms at 100,000 rooms). PostgreSQL starts from the row comparison either way.
+    rows = rows.filter(bound(terms[0], mark[0]), after(Tuple(*terms), mark))
+    return rows, offset - (index + 1) * MARK_EVERY
