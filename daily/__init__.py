@@ -21,7 +21,8 @@ or `client.capabilities` first. `client.privacy_choices` lists the valid privacy
 
 Errors: everything raised is a `DailyError` (`AuthError`, `NotFound`, `InvalidRequest` >
 `InvalidInput` for local validation with `.field`, `RateLimited`, `Unavailable` >
-`ParseError`, `WindowOverflow`, `Unsupported`); `.retryable` says whether trying later
+`ParseError`, `WindowOverflow`, `Unsupported`, `HostNotAllowed` when a `host_policy`
+refuses the base URL or the address it resolves to); `.retryable` says whether trying later
 may help. `requests` exceptions and JSON decode errors never escape, and the token never
 appears in an error, a repr or a log line (logger "daily").
 
@@ -48,6 +49,7 @@ from daily.errors import (
     WindowOverflow,
 )
 from daily.factory import DEFAULT_BASE_URLS, make_client
+from daily.hosts import HostNotAllowed, HostPolicy
 from daily.properties import (
     DEFAULTS,
     MeetingTokenProperties,
@@ -79,6 +81,8 @@ __all__ = [
     "Dialect",
     "DomainConfig",
     "DomainsClient",
+    "HostNotAllowed",
+    "HostPolicy",
     "InvalidInput",
     "InvalidRequest",
     "Meeting",

@@ -15,6 +15,7 @@ from daily.base import DailyClient
 from daily.domains import DomainsClient
 from daily.enums import Dialect
 from daily.errors import InvalidInput
+from daily.hosts import HostPolicy
 from daily.http import Transport
 from daily.pacing import Pacer
 from daily.rest import RestClient
@@ -72,6 +73,7 @@ def make_client(
     session: requests.Session | None = None,
     clock: Callable[[], datetime] | None = None,
     pacer: Pacer | None = None,
+    host_policy: HostPolicy | None = None,
 ) -> DailyClient:
     """Build a client for one team. Raises InvalidInput for unusable settings.
 
@@ -80,12 +82,17 @@ def make_client(
     and learned from `GET /` when a room URL must be built.
     `clock` returns the current aware datetime (tests inject a fixed one).
     `pacer` keeps the team's requests under Daily's rate limits (daily/pacing.py).
+    `host_policy`: the hosts the token may be sent to (daily/hosts.py); a base URL outside
+    it raises `HostNotAllowed` here, before any connection, and every connection checks
+    the address it reaches.
     """
     try:
         chosen = Dialect(dialect)
     except ValueError:
         raise InvalidInput("Choose the domains or the rest API.", field="dialect") from None
     url = _check_base_url(base_url)
+    if host_policy is not None:
+        host_policy.check_url(url)
     secret = _check_token(token)
     if chosen is Dialect.DOMAINS and team is None:
         raise InvalidInput("The team name is required for the domains API.", field="team")
@@ -116,6 +123,7 @@ def make_client(
         session=session,
         clock=clock or utcnow,
         pacer=pacer,
+        host_policy=host_policy,
     )
     if chosen is Dialect.DOMAINS:
         assert team is not None  # checked above; narrows the type

@@ -47,6 +47,7 @@ from daily.errors import (
     RateLimited,
     Unavailable,
 )
+from daily.hosts import ADDRESS_REFUSED, AddressRefused, HostNotAllowed, HostPolicy, guard_session
 from daily.pacing import Pacer
 from daily.timeutil import utcnow
 
@@ -56,6 +57,7 @@ IDEMPOTENT_METHODS = frozenset({"GET", "DELETE"})
 MAX_RETRY_AFTER = 60.0
 MAX_MESSAGE_LENGTH = 300
 REDACTED = "[redacted]"
+REFUSED = "refused by the host policy"  # _send_once's failure for AddressRefused
 
 # REST error types (`{"error": "<type>", "info": "<text>"}`), matched exactly.
 ERROR_TYPES: Mapping[str, type[DailyError]] = {
@@ -219,6 +221,7 @@ class Transport:
         random_fn: Callable[[], float] = random.random,
         clock: Callable[[], datetime] = utcnow,
         pacer: Pacer | None = None,
+        host_policy: HostPolicy | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.pacer = pacer
@@ -234,6 +237,12 @@ class Transport:
         # Authorization header on it (headers go with each request instead).
         self._owns_session = session is None
         self._session = session if session is not None else requests.Session()
+        self.host_policy = host_policy
+        if host_policy is not None:
+            # Checked before anything is sent, then again for every address connected to
+            # (daily/hosts.py); a session passed in is guarded too.
+            host_policy.check_url(self.base_url)
+            guard_session(self._session, host_policy)
         self._headers = {
             "Authorization": f"Bearer {token}",
             "Content-Type": "application/json",
@@ -270,7 +279,8 @@ class Transport:
         `idempotent` overrides the method's default (a POST that only reads).
         """
         shown = display_path or path
-        secret_list = [self._token, *secrets]
+        # The token is added by redact() itself: no local of this frame holds it.
+        secret_list = list(secrets)
         if idempotent is None:
             idempotent = method in IDEMPOTENT_METHODS
         started = time.monotonic()
@@ -286,6 +296,9 @@ class Transport:
                 None if response is None else response.status_code,
                 time.monotonic() - sent,
             )
+            if failure == REFUSED:
+                log.warning("%s %s refused: the address is not allowed", method, shown)
+                raise HostNotAllowed(ADDRESS_REFUSED, method=method, path=shown)
             if response is None:
                 if transient and idempotent and attempt < self._max_retries:
                     self._wait(method, shown, failure, self.backoff(attempt), attempt)
@@ -356,6 +369,8 @@ class Transport:
                 # request somewhere unexpected. A 3xx becomes Unavailable below.
                 allow_redirects=False,
             )
+        except AddressRefused:
+            return None, REFUSED, False
         except requests.exceptions.Timeout:
             return None, "did not answer in time", True
         except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError):
