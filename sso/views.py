@@ -1,0 +1,172 @@
+"""The two public ends of a sign-in: sending the browser to the provider, and its return.
+
+Both are public by design (the person is not logged in yet). Every failure ends on the
+login page with a message saying what happened and the ways in (the provider's button
+again, or the password form), never a 500 or an error page: the provider said no
+(`error=access_denied`), the sign-in is stale or was replayed (unknown state), the
+provider cannot be reached, its answer does not verify, or no dashboard account matches.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import jwt
+import requests
+from django.contrib import auth, messages
+from django.core.exceptions import SuspiciousOperation
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+from mozilla_django_oidc.views import (
+    OIDCAuthenticationCallbackView,
+    OIDCAuthenticationRequestView,
+)
+
+from sso import accounts, conf
+from sso.accounts import SignInRefused
+from teams.audit import record
+from teams.models import Outcome
+
+log = logging.getLogger(__name__)
+
+# An audit event of its own (teams.models.AuditAction has no entry for signing in yet).
+SIGN_IN_ACTION = "sso.login"
+# Set in the session of a sign-in through the provider (its issuer): the second factor and
+# the logout read it.
+SESSION_KEY = "sso_issuer"
+STATES_KEY = "oidc_states"
+HOW = {
+    accounts.CREATED: "; account created at this first sign-in",
+    accounts.BY_USERNAME: "; linked to the account of the same username",
+    accounts.BY_EMAIL: "; linked to the account of the same verified email",
+}
+
+
+def _back_to_login(request: HttpRequest, message: str) -> HttpResponseRedirect:
+    messages.error(request, message)
+    return redirect("login")
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.GET.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return resolve_url("home")
+
+
+class SignInView(OIDCAuthenticationRequestView):
+    """GET: to the provider's authorization endpoint, with state, nonce and a PKCE challenge
+    kept in this session (mozilla-django-oidc)."""
+
+    http_method_names = ["get"]
+    get_settings = staticmethod(conf.library_setting)
+
+    def __init__(self, **kwargs) -> None:
+        View.__init__(self, **kwargs)  # the endpoint comes from discovery, in get()
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        cfg = conf.config()
+        if cfg is None:
+            return _back_to_login(request, "Single sign-on is not set up on this dashboard.")
+        if request.user.is_authenticated:
+            return redirect(_safe_next(request))
+        try:
+            provider = conf.discover(cfg)
+        except conf.ProviderUnavailable:
+            return _back_to_login(
+                request,
+                f"{cfg.provider_name} could not be reached. Try again in a moment, "
+                "or log in with your password.",
+            )
+        self.OIDC_OP_AUTH_ENDPOINT = provider.authorization_endpoint
+        self.OIDC_RP_CLIENT_ID = cfg.client_id
+        return super().get(request)
+
+
+class CallbackView(OIDCAuthenticationCallbackView):
+    """GET: the provider sends the browser back here with a code and the state, or an
+    error. The state is used once: it is removed before the code is exchanged."""
+
+    http_method_names = ["get"]
+    get_settings = staticmethod(conf.library_setting)
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        cfg = conf.config()
+        if cfg is None:
+            return _back_to_login(request, "Single sign-on is not set up on this dashboard.")
+        name = cfg.provider_name
+        state = request.GET.get("state", "")
+        states = request.session.get(STATES_KEY)
+        entry = None
+        if isinstance(states, dict) and state in states:
+            entry = states.pop(state)
+            request.session[STATES_KEY] = states
+            request.session.save()  # used up, even if what follows fails
+
+        error = request.GET.get("error", "")
+        if error:
+            # RFC 6749 4.1.2.1: the provider refused or failed; its words are shown, escaped.
+            detail = request.GET.get("error_description", "")[:200]
+            log.info("OIDC sign-in refused by the provider: %r", error[:64])
+            if error == "access_denied":
+                text = f"{name} did not sign you in (access denied)."
+            else:
+                text = f"{name} could not sign you in ({error[:64]})."
+            if detail:
+                text += f" It said: “{detail}”."
+            return _back_to_login(request, text + " You can try again.")
+        if entry is None or not request.GET.get("code"):
+            return _back_to_login(
+                request,
+                f"This sign-in with {name} has expired or was already used. Start again.",
+            )
+        try:
+            user = auth.authenticate(
+                request=request,
+                nonce=entry.get("nonce"),
+                code_verifier=entry.get("code_verifier"),
+            )
+        except conf.ProviderUnavailable:
+            user = None
+            message = f"{name} could not be reached. Try again in a moment."
+        except SignInRefused as exc:
+            record(
+                team=None,
+                actor=None,
+                action=SIGN_IN_ACTION,  # type: ignore[arg-type]
+                target=exc.name or "(unknown)",
+                outcome=Outcome.FAILED,
+                error_type="Refused",
+                message=f"Sign-in with {name} refused: {exc.message}",
+            )
+            return _back_to_login(request, exc.message)
+        except requests.RequestException as exc:
+            # Not the exception's text: mozilla-django-oidc puts the provider's answer in it.
+            log.warning("OIDC sign-in: the provider's answer failed: %s", type(exc).__name__)
+            user = None
+            message = f"{name} did not complete the sign-in. Try again."
+        except (SuspiciousOperation, jwt.PyJWTError, KeyError, ValueError) as exc:
+            log.warning("OIDC sign-in refused: %s (%s)", type(exc).__name__, exc)
+            user = None
+            message = f"The answer from {name} could not be verified, so you were not signed in."
+        else:
+            message = f"{name} did not sign you in. Try again."
+        if user is None or not user.is_active:
+            return _back_to_login(request, message)
+        self.user = user
+        response = self.login_success()
+        request.session[SESSION_KEY] = cfg.issuer
+        how = HOW.get(getattr(request, "sso_how", ""), "")
+        record(
+            team=None,
+            actor=user,
+            action=SIGN_IN_ACTION,  # type: ignore[arg-type]
+            target=user.get_username(),
+            outcome=Outcome.OK,
+            message=f"Signed in with {name}{how}.",
+        )
+        return response
