@@ -1,8 +1,8 @@
-"""The audit log page and its CSV export: one filtered query, streamed when exported."""
+"""The audit log page and its CSV export: one filtered query, streamed when exported
+(by the one CSV writer, teams/csvexport.py)."""
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -26,8 +26,6 @@ CSV_HEADER = (
     "message",
     "request_id",
 )
-# A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -74,33 +72,19 @@ def page(team: Team, filters: Filters, number: int | str = 1) -> Page:
     return Paginator(events(team, filters), PER_PAGE).get_page(number)
 
 
-def _cell(value: str) -> str:
-    return f"'{value}" if value.startswith(FORMULA_PREFIXES) else value
-
-
-class _Echo:
-    """A file-like object whose write returns the line, for streaming csv.writer output."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
-def csv_lines(team: Team, filters: Filters) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow(CSV_HEADER)
+def csv_rows(team: Team, filters: Filters) -> Iterator[list[str]]:
+    """The rows of the export, in the order of CSV_HEADER."""
     labels = dict(AuditAction.choices)
     for event in events(team, filters).iterator(chunk_size=2000):
-        yield writer.writerow(
-            [
-                event.created_at.astimezone(team.tz).isoformat(),
-                _cell(event.team_name),
-                _cell(event.actor_name),
-                event.action,
-                labels.get(event.action, event.action),
-                _cell(event.target),
-                event.outcome,
-                _cell(event.error_type),
-                _cell(event.message),
-                _cell(event.request_id),
-            ]
-        )
+        yield [
+            event.created_at.astimezone(team.tz).isoformat(),
+            event.team_name,
+            event.actor_name,
+            event.action,
+            labels.get(event.action, event.action),
+            event.target,
+            event.outcome,
+            event.error_type,
+            event.message,
+            event.request_id,
+        ]

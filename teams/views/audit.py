@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from teams import csvexport
 from teams.forms import AuditFilterForm
 from teams.models import Role, Team
 from teams.permissions import Permission, team_view
@@ -42,8 +43,6 @@ def audit_export(request: HttpRequest, *, team: Team, role: Role) -> HttpRespons
         # Show the page with the message rather than exporting something else.
         return redirect(f"{reverse('teams:audit', args=[team.slug])}?{request.GET.urlencode()}")
     stamp = timezone.now().astimezone(team.tz).strftime("%Y%m%d-%H%M")
-    response = StreamingHttpResponse(
-        audit_log.csv_lines(team, filters), content_type="text/csv; charset=utf-8"
+    return csvexport.csv_response(
+        f"audit-{team.slug}-{stamp}.csv", audit_log.CSV_HEADER, audit_log.csv_rows(team, filters)
     )
-    response["Content-Disposition"] = f'attachment; filename="audit-{team.slug}-{stamp}.csv"'
-    return response

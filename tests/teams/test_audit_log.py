@@ -47,7 +47,9 @@ def _event(
 
 
 def _csv(response) -> list[list[str]]:
-    text = b"".join(response.streaming_content).decode()
+    body = b"".join(response.streaming_content)
+    assert body.startswith("\ufeff".encode())  # the byte order mark of every export
+    text = body.decode("utf-8-sig")
     return list(csv.reader(io.StringIO(text)))
 
 
