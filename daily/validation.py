@@ -24,6 +24,8 @@ from daily.properties import MeetingTokenProperties, RecordingsBucket, RoomPrope
 from daily.timeutil import require_aware
 
 ROOM_NAME_RE = re.compile(r"[A-Za-z0-9_-]{1,128}")
+ROOM_NAME_CHARS_RE = re.compile(r"[A-Za-z0-9_-]+")
+MAX_ROOM_NAME_LENGTH = 128
 TEAM_NAME_RE = re.compile(r"[A-Za-z0-9_-]{1,63}")
 IDENTIFIER_RE = re.compile(r"[A-Za-z0-9_-]{1,128}")
 MEETING_TOKEN_RE = re.compile(r"[A-Za-z0-9_.-]{1,4096}")
@@ -85,12 +87,18 @@ def team_name(value: object, *, field: str = "team") -> str:
 def room_name(
     value: object, *, dialect: Dialect, team: str | None = None, field: str = "name"
 ) -> str:
-    if not isinstance(value, str) or not ROOM_NAME_RE.fullmatch(value):
-        raise InvalidInput(
-            "Room names may only contain letters, digits, '-' and '_' "
-            "and must be 1 to 128 characters long.",
-            field=field,
-        )
+    """A room name in Daily's characters, within the dialect's length limit.
+
+    Reference: docs.daily.co/reference/rest-api/rooms/create-room ("only the uppercase and
+    lowercase ascii letters, numbers, dash and underscore ... cannot exceed 128
+    characters"); the domains dialect counts the team name too (35 together,
+    daily-api/CONTRACT.md). Each message names only the limit that applies, the one the
+    form's hint gives.
+    """
+    if not isinstance(value, str) or not value:
+        raise InvalidInput("Enter a room name.", field=field)
+    if not ROOM_NAME_CHARS_RE.fullmatch(value):
+        raise InvalidInput("Room names may only contain letters, digits, '-' and '_'.", field=field)
     if dialect is Dialect.DOMAINS and team is not None:
         total = len(team) + len(value)
         if total > DOMAINS_MAX_TEAM_PLUS_ROOM:
@@ -99,6 +107,12 @@ def room_name(
                 f"characters or fewer (team {len(team)} + room {len(value)} = {total}).",
                 field=field,
             )
+    elif len(value) > MAX_ROOM_NAME_LENGTH:
+        raise InvalidInput(
+            f"Room names must be {MAX_ROOM_NAME_LENGTH} characters or fewer "
+            f"(this one has {len(value)}).",
+            field=field,
+        )
     return value
 
 

@@ -78,7 +78,8 @@ def bar_chart(
     gap = min(slot * 0.25, 0.6)
     total = sum(values)
     desc = (
-        f"{len(days)} days from {_day(days[0].day)} {days[0].day.year} to "
+        f"{len(days)} {plural(len(days), 'day')} from "
+        f"{_day(days[0].day)} {days[0].day.year} to "
         f"{_day(days[-1].day)} {days[-1].day.year}; "
         f"{number(total, decimals)} {unit} in all, "
         f"at most {number(max(values, default=0), decimals)} in a day."
@@ -163,7 +164,8 @@ def heat_map(grid: Sequence[Sequence[int]], *, tz_name: str) -> SafeString:
     busiest = ""
     if peak:
         wd, hr = max(((w, h) for w in range(7) for h in range(24)), key=lambda c: grid[c[0]][c[1]])
-        busiest = f" The busiest hour is {WEEKDAYS[wd]} {hr:02d}:00 with {peak} meetings."
+        at = f"{WEEKDAYS[wd]} {hr:02d}:00"
+        busiest = f" The busiest hour is {at} with {peak} {plural(peak, 'meeting')}."
     parts = []
     for h in range(0, 24, 3):
         parts.append(
@@ -225,13 +227,14 @@ def heat_map(grid: Sequence[Sequence[int]], *, tz_name: str) -> SafeString:
     return format_html(
         '<svg class="chart heatmap" viewBox="0 0 {w} {h}" width="100%" role="img"'
         ' aria-labelledby="{id}-t {id}-d"><title id="{id}-t">Meetings started by weekday and'
-        ' hour ({tz})</title><desc id="{id}-d">{total} meetings in all.{busiest}</desc>'
+        ' hour ({tz})</title><desc id="{id}-d">{total} {noun} in all.{busiest}</desc>'
         "{parts}</svg>",
         w=width + 40,
         h=height,
         id=uid,
         tz=tz_name,
         total=total,
+        noun=plural(total, "meeting"),
         busiest=busiest,
         parts=mark_safe("".join(parts)),  # noqa: S308 - built with format_html above
     )

@@ -20,6 +20,7 @@ from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from daily import InvalidInput, Privacy
@@ -164,10 +165,11 @@ def _duration(count: int) -> str:
     """How long deleting `count` rooms takes at Daily's delete rate (as the pacer plans it)."""
     seconds = count / bulk.DELETES_PER_SECOND
     if seconds < 90:
-        return f"about {max(round(seconds), 1)} seconds"
+        n = max(round(seconds), 1)
+        return f"about {n} {ngettext('second', 'seconds', n)}"
     if seconds < 90 * 60:
-        return f"about {round(seconds / 60)} minutes"
-    return f"about {seconds / 3600:.1f} hours"
+        return f"about {round(seconds / 60)} minutes"  # 2 or more
+    return f"about {seconds / 3600:.1f} hours"  # 1.5 or more
 
 
 def _confirmation(context: dict[str, Any]) -> None:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from django.utils.translation import ngettext
+
 from daily import (
     AuthError,
     DailyError,
+    HostNotAllowed,
     InvalidRequest,
     NotFound,
     RateLimited,
@@ -22,8 +25,17 @@ def describe(exc: DailyError, team: Team | None = None) -> str:
             "Check the token in the team settings."
         )
     if isinstance(exc, RateLimited):
-        wait = f" about {round(exc.retry_after)} seconds" if exc.retry_after else " a moment"
-        return f"Daily is limiting the rate of requests. Try again in{wait}."
+        wait = "a moment"
+        if exc.retry_after:
+            seconds = max(round(exc.retry_after), 1)
+            wait = f"about {seconds} {ngettext('second', 'seconds', seconds)}"
+        return f"Daily is limiting the rate of requests. Try again in {wait}."
+    if isinstance(exc, HostNotAllowed):
+        # Nothing was sent: no answer of that host to show, and no hint of what listens there.
+        return (
+            "Nothing was sent: the team's API base URL is not on this dashboard's list of "
+            "allowed API hosts (DAILY_API_HOSTS). An owner can correct it in the team settings."
+        )
     if isinstance(exc, NotFound):
         return f"Daily does not know this: {exc.message}"
     if isinstance(exc, Unsupported):

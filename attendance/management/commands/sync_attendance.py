@@ -11,6 +11,7 @@ from datetime import datetime, time
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import ngettext
 
 import daily
 from attendance.models import SyncOutcome, SyncRun, SyncTrigger
@@ -18,6 +19,11 @@ from attendance.sync import sync_team
 from teams.models import Team
 
 BAR_WIDTH = 30
+
+
+def _count(n: int, noun: str) -> str:
+    """`1 meeting`, `2 meetings` (the nouns here take an s)."""
+    return f"{n} {ngettext(noun, noun + 's', n)}"
 
 
 def parse_when(value: str, tz) -> datetime:
@@ -82,7 +88,7 @@ class Command(BaseCommand):
         filled = int(done * BAR_WIDTH)
         line = (
             f"[{'#' * filled}{'.' * (BAR_WIDTH - filled)}] {done:4.0%}  "
-            f"{run.meetings_seen} meetings, {run.rows_seen} sessions"
+            f"{_count(run.meetings_seen, 'meeting')}, {_count(run.rows_seen, 'session')}"
         )
         if self._interactive:
             self.stdout.write("\r" + line, ending="")
@@ -100,14 +106,21 @@ class Command(BaseCommand):
         if run.quarantined:
             self.stdout.write(
                 self.style.WARNING(
-                    f"{run.quarantined} meetings could not be stored and were set aside; "
-                    "the sync page lists them."
+                    ngettext(
+                        "%(n)d meeting could not be stored and was set aside; "
+                        "the sync page lists it.",
+                        "%(n)d meetings could not be stored and were set aside; "
+                        "the sync page lists them.",
+                        run.quarantined,
+                    )
+                    % {"n": run.quarantined}
                 )
             )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Synced {run.team}: window {run.window_start:%Y-%m-%d %H:%M} to "
-                f"{run.window_end:%Y-%m-%d %H:%M} UTC, {run.meetings_written} meetings and "
-                f"{run.rows_written} sessions written in {run.duration_seconds:.1f} s."
+                f"{run.window_end:%Y-%m-%d %H:%M} UTC, "
+                f"{_count(run.meetings_written, 'meeting')} and "
+                f"{_count(run.rows_written, 'session')} written in {run.duration_seconds:.1f} s."
             )
         )
