@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "teams",
     "rooms",
     "attendance",
+    "sso",
 ]
 
 MIDDLEWARE = [
@@ -215,6 +216,22 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=300)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    # Single sign-on's callback only (sso/backends.py); inert while OIDC_ISSUER is unset.
+    "sso.backends.OIDCBackend",
+]
+# Single sign-on with OpenID Connect (sso/): off unless OIDC_ISSUER is set. The provider's
+# endpoints come from <issuer>/.well-known/openid-configuration; sso/conf.py checks these.
+OIDC_ISSUER = env_str("OIDC_ISSUER", "")
+OIDC_CLIENT_ID = env_str("OIDC_CLIENT_ID", "")
+OIDC_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET", "")
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "single sign-on")
+OIDC_USERNAME_CLAIM = env_str("OIDC_USERNAME_CLAIM", "preferred_username")
+OIDC_AUTO_CREATE = env_bool("OIDC_AUTO_CREATE", False)
+OIDC_DEFAULT_TEAM = env_str("OIDC_DEFAULT_TEAM", "")
+OIDC_DEFAULT_ROLE = env_str("OIDC_DEFAULT_ROLE", "manager")
+OIDC_SIGN_ALGORITHM = env_str("OIDC_SIGN_ALGORITHM", "RS256")
 # Login throttle (dailyadmin/auth.py): attempts per username and client address, and per
 # address alone, within a window of seconds that starts with the first attempt.
 LOGIN_THROTTLE_ATTEMPTS = env_int("LOGIN_THROTTLE_ATTEMPTS", 5, minimum=1)

@@ -17,6 +17,8 @@ urlpatterns = [
     path("teams/new/", team_views.team_create, name="team_create"),
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Single sign-on (OpenID Connect): public by design, inert unless configured.
+    path("sso/", include("sso.urls")),
     path(
         "account/password/",
         auth_views.PasswordChangeView.as_view(),

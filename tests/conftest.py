@@ -14,7 +14,7 @@ import shutil
 import pytest
 from django.conf import settings
 
-pytest_plugins = ["tests.support.simulator"]
+pytest_plugins = ["tests.support.simulator", "tests.support.oidc_provider"]
 
 IN_CI = bool(os.environ.get("CI"))
 CHROMIUM = "/usr/bin/chromium"

@@ -64,6 +64,11 @@ EXPECTED: dict[str, dict] = {
     # page sends anyone logged in on, whatever the method.
     "login": {"methods": GP, "permission": PUBLIC, "logged_in_redirected": True},
     "logout": {"methods": P, "permission": PUBLIC},
+    # Single sign-on's two ends are public by design (the person is not logged in yet);
+    # GET only. Unconfigured, as here, both send everyone to the login page with a message;
+    # configured, tests/sso/test_flow.py drives them against a real provider.
+    "sso:login": {"methods": G, "permission": PUBLIC},
+    "sso:callback": {"methods": G, "permission": PUBLIC},
     "password_change": {"methods": FORM_VIEW, "permission": LOGIN, "login_first": True},
     "password_change_done": {"methods": G, "permission": LOGIN, "login_first": True},
     "daily-webhook": {"methods": P, "permission": WEBHOOK},
