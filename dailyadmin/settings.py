@@ -38,7 +38,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, whose site asks for the second factor (twofactor/admin_site.py).
+    "twofactor.apps.SecondFactorAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -46,9 +47,13 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "teams",
     "rooms",
     "attendance",
+    "twofactor",
     "sso",
 ]
 
@@ -59,10 +64,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session entered a second-factor code.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "dailyadmin.middleware.SecurityHeadersMiddleware",
+    # A team requiring a second factor of its owners and admins (twofactor/policy.py).
+    "twofactor.middleware.SecondFactorPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "dailyadmin.urls"
@@ -240,6 +249,12 @@ LOGIN_THROTTLE_WINDOW = env_int("LOGIN_THROTTLE_WINDOW", 15 * 60, minimum=60)
 # The request header holding the client's address, set by a proxy you control (e.g.
 # "X-Real-IP"); empty: REMOTE_ADDR. Never name a header the client can set unchecked.
 CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER", "")
+# Second factor (twofactor/): the name authenticator apps show, how long the login's code
+# step waits after the password (seconds), and whether staff without a second factor are
+# kept out of Django's admin (accounts with one always need a code there).
+OTP_TOTP_ISSUER = env_str("SECOND_FACTOR_ISSUER", "dailyadmin")
+SECOND_FACTOR_LOGIN_SECONDS = env_int("SECOND_FACTOR_LOGIN_SECONDS", 300, minimum=30)
+ADMIN_REQUIRE_SECOND_FACTOR = env_bool("ADMIN_REQUIRE_SECOND_FACTOR", True)
 
 # --- Email ----------------------------------------------------------------------------
 # EMAIL_URL (smtp://, smtps://, console://, file://...) or EMAIL_HOST and its companions;

@@ -5,8 +5,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from attendance.views import sync as attendance_sync
-from dailyadmin.auth import LoginView, ThrottledAdminAuthenticationForm
+from dailyadmin.auth import ThrottledAdminAuthenticationForm
 from teams import views as team_views
+from twofactor.views.login import SecondFactorLoginView
 
 # The admin's login page counts attempts with the same throttle as the dashboard's.
 admin.site.login_form = ThrottledAdminAuthenticationForm
@@ -15,7 +16,8 @@ urlpatterns = [
     path("", team_views.home, name="home"),
     path("healthz", team_views.healthz, name="healthz"),
     path("teams/new/", team_views.team_create, name="team_create"),
-    path("login/", LoginView.as_view(), name="login"),
+    # The throttled login; an account with a second factor continues at login/code/.
+    path("login/", SecondFactorLoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Single sign-on (OpenID Connect): public by design, inert unless configured.
     path("sso/", include("sso.urls")),
@@ -29,6 +31,8 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    # Second factor: login/code/, account/two-factor/..., t/<team>/settings/security/.
+    path("", include("twofactor.urls")),
     path("t/<slug:team_slug>/", include("teams.urls")),
     path("t/<slug:team_slug>/rooms/", include("rooms.urls")),
     path("t/<slug:team_slug>/attendance/", include("attendance.urls")),

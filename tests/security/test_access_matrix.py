@@ -69,6 +69,15 @@ EXPECTED: dict[str, dict] = {
     # configured, tests/sso/test_flow.py drives them against a real provider.
     "sso:login": {"methods": G, "permission": PUBLIC},
     "sso:callback": {"methods": G, "permission": PUBLIC},
+    # The login's code step: public (the person is not logged in yet); without a pending
+    # login it sends to the login page, and anyone logged in on.
+    "twofactor:login_code": {"methods": GP, "permission": PUBLIC},
+    # One's own second factor: anyone logged in, for their own account only.
+    "twofactor:account": {"methods": G, "permission": LOGIN},
+    "twofactor:setup": {"methods": GP, "permission": LOGIN},
+    "twofactor:recovery": {"methods": GP, "permission": LOGIN},
+    "twofactor:disable": {"methods": GP, "permission": LOGIN},
+    "twofactor:verify": {"methods": GP, "permission": LOGIN},
     "password_change": {"methods": FORM_VIEW, "permission": LOGIN, "login_first": True},
     "password_change_done": {"methods": G, "permission": LOGIN, "login_first": True},
     "daily-webhook": {"methods": P, "permission": WEBHOOK},
@@ -113,6 +122,7 @@ EXPECTED: dict[str, dict] = {
     # edit credentials, dialect, dashboard memberships (and the webhook set-up): owner
     "teams:settings": {"methods": GP, "permission": V.MANAGE_TEAM},
     "teams:test_connection": {"methods": P, "permission": V.MANAGE_TEAM},
+    "twofactor:team_policy": {"methods": GP, "permission": V.MANAGE_TEAM},
     "teams:members": {"methods": G, "permission": V.MANAGE_TEAM},
     "teams:member_add": {"methods": P, "permission": V.MANAGE_TEAM},
     "teams:member_create": {"methods": P, "permission": V.MANAGE_TEAM},
@@ -335,6 +345,7 @@ def _admin_url(route: str, world: World) -> str:
         "content_type_id": "1",
         "app_label": "teams",
         "url": "nonexistent/",
+        "pk": "1",  # django-otp's device pages (config, QR code)
     }
 
     def fill(match: re.Match) -> str:

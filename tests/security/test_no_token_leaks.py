@@ -31,6 +31,7 @@ from rooms import bulk
 from teams.models import Dialect, Membership, Role
 from tests.factories import PASSWORD, make_member, team_on
 from tests.support.receiver import running_receiver
+from tests.support.second_factor import verify_session
 from tests.support.simulator import SimulatorProcess, real_now_minute
 
 pytestmark = pytest.mark.django_db
@@ -201,6 +202,7 @@ def test_no_api_token_appears_in_logs_pages_or_the_database(canary_sim, caplog):
     root = get_user_model().objects.create_superuser("root", "root@example.com", PASSWORD)
     admin = Client(raise_request_exception=False)
     admin.force_login(root)
+    verify_session(admin, root)  # the admin asks for a second factor
     for url in (
         reverse("admin:teams_team_changelist"),
         reverse("admin:teams_team_change", args=[rest.pk]),

@@ -1,0 +1,155 @@
+"""The account's second-factor pages under /account/two-factor/: its state, turning it on
+(QR code and secret until confirmed), new recovery codes, turning it off.
+
+Recovery codes are shown once, in the answer to the POST that made them, never stored in
+clear and never cached (`never_cache`). Making new codes or turning the second factor off
+needs a current code or the password, counted like a login attempt.
+"""
+
+from __future__ import annotations
+
+import django_otp
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from teams.models import Membership, Team
+from teams.views.common import request_id
+from twofactor import policy, qr, services, throttle
+from twofactor.forms import ConfirmSetupForm, ProofForm
+from twofactor.views.login import safe_next
+
+
+def _teams_requiring(user) -> list[str]:
+    """Names of the teams whose requirement covers this person."""
+    required = policy.required_teams()
+    if not required:
+        return []
+    if user.is_superuser:
+        return list(Team.objects.filter(pk__in=required.values()).values_list("name", flat=True))
+    return list(
+        Membership.objects.filter(
+            user=user, team_id__in=required.values(), role__in=policy.COVERED_ROLES
+        ).values_list("team__name", flat=True)
+    )
+
+
+@never_cache
+@require_GET
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    context = {
+        "enabled": services.has_second_factor(user),
+        "codes_left": services.recovery_codes_left(user),
+        "events": services.account_events(user),
+        "requiring": _teams_requiring(user),
+    }
+    return render(request, "twofactor/account.html", context)
+
+
+def _codes_page(
+    request: HttpRequest, codes: list[str], *, first: bool, next_url: str = ""
+) -> HttpResponse:
+    context = {"codes": codes, "first": first, "next": next_url}
+    return render(request, "twofactor/codes.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@login_required
+def setup(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if services.has_second_factor(user):
+        messages.info(request, "Your second factor is already on.")
+        return redirect("twofactor:account")
+    device = services.pending_enrolment(user)
+    form = ConfirmSetupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        attempt = throttle.begin_code(request, user)
+        if attempt.refused_for is not None:
+            form.add_error(None, attempt.message)
+        else:
+            try:
+                codes = services.confirm_enrolment(
+                    user, device, form.cleaned_data["code"], request_id=request_id(request)
+                )
+            except services.Refusal as refusal:
+                form.add_error("code", refusal.message)
+            else:
+                throttle.succeeded(attempt)
+                # This session has just proved the device: it counts as verified.
+                django_otp.login(request, device)
+                messages.success(request, "Your second factor is on.")
+                back = request.GET.get("next")
+                next_url = safe_next(request, back) if back else ""
+                return _codes_page(request, codes, first=True, next_url=next_url)
+    context = {
+        "form": form,
+        "qr_svg": qr.svg(device.config_url),
+        "secret": services.secret_base32(device),
+        "next": request.GET.get("next", ""),
+    }
+    return render(request, "twofactor/setup.html", context)
+
+
+def _proved(request: HttpRequest, form: ProofForm) -> bool:
+    """A current code from the app or the password, counted like a login attempt."""
+    user = request.user
+    attempt = throttle.begin_code(request, user)
+    if attempt.refused_for is not None:
+        form.add_error(None, attempt.message)
+        return False
+    typed = form.cleaned_data["proof"]
+    if services.looks_like_totp(typed):
+        try:
+            services.check_code(user, typed, request_id=request_id(request))
+        except services.Refusal as refusal:
+            form.add_error("proof", refusal.message)
+            return False
+    elif not user.check_password(typed):
+        form.add_error("proof", "That is neither a current code nor your password.")
+        return False
+    throttle.succeeded(attempt)
+    return True
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@login_required
+def recovery(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not services.has_second_factor(user):
+        messages.info(request, "Recovery codes come with the second factor: turn it on first.")
+        return redirect("twofactor:account")
+    form = ProofForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and _proved(request, form):
+        codes = services.regenerate_recovery_codes(user, request_id=request_id(request))
+        return _codes_page(request, codes, first=False)
+    context = {"form": form, "codes_left": services.recovery_codes_left(user)}
+    return render(request, "twofactor/recovery.html", context, status=_status(form))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@login_required
+def disable(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not services.has_second_factor(user):
+        messages.info(request, "Your second factor is already off.")
+        return redirect("twofactor:account")
+    form = ProofForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and _proved(request, form):
+        services.disable(user, request_id=request_id(request))
+        messages.success(request, "Your second factor is off.")
+        return redirect("twofactor:account")
+    context = {"form": form, "requiring": _teams_requiring(user)}
+    return render(request, "twofactor/disable.html", context, status=_status(form))
+
+
+def _status(form: ProofForm) -> int:
+    throttled = any("Too many failed attempts" in str(e) for e in form.non_field_errors())
+    return 429 if throttled else 200
