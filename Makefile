@@ -25,9 +25,10 @@ format: $(STAMP)
 test: lint
 	$(BIN)/python -m pytest
 
-# DEMO_ROOMS=N: rooms per demo team (e.g. make run DEMO_ROOMS=100000).
+# DEMO_ROOMS=N: rooms per demo team (e.g. make run DEMO_ROOMS=100000). The demo runs in
+# DEBUG (off by default: docs/security.md), with the development keys and demo logins.
 run: $(STAMP)
-	$(BIN)/python manage.py demo $(if $(DEMO_ROOMS),--rooms $(DEMO_ROOMS),)
+	DEBUG=1 $(BIN)/python manage.py demo $(if $(DEMO_ROOMS),--rooms $(DEMO_ROOMS),)
 
 # Benchmarks (docs/benchmarks.md): needs PostgreSQL (127.0.0.1:5432, or DATABASE_URL's
 # host); several minutes. The load generator is Debian's wrk, installed here when

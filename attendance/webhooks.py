@@ -13,8 +13,14 @@ the future, are refused.
 
 Before Daily creates or updates a webhook it POSTs a test request (``{"test":
 "test"}``) and refuses unless it gets a 200: the receiver answers it with 200 and
-writes nothing. `register` therefore stores the endpoint and its secret before it
-asks Daily, and removes them again if Daily refuses.
+writes nothing (unsigned, for any address: the answer then tells nothing about a team;
+signed, only when the signature verifies). `register` therefore stores the endpoint and
+its secret before it asks Daily, and removes them again if Daily refuses.
+
+Every request that cannot be verified gets one answer, byte for byte: an unknown team,
+a domains team, a team without a webhook, a missing, malformed, stale or future
+timestamp, a bad signature, an unusable stored secret. Its status and body tell a prober
+nothing about which teams exist or have a webhook; the reason goes to the log only.
 
 What an event says is written at once, as provisional rows (keys prefixed with
 `PROVISIONAL`) unless the sync already stored Daily's own copy; the sync then
@@ -31,12 +37,14 @@ import hmac
 import json
 import logging
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 
 from attendance.models import Attendance, Meeting, WebhookEndpoint, WebhookEvent
 from attendance.reconcile import PROVISIONAL, SAME_START
@@ -47,7 +55,7 @@ from daily.timeutil import add_seconds, parse_time
 from teams.audit import perform
 from teams.crypto import TokenDecryptionError
 from teams.daily_client import client_for
-from teams.models import AuditAction, Team
+from teams.models import AuditAction, Dialect, Team
 from teams.permissions import Permission, ensure_permission
 
 log = logging.getLogger(__name__)
@@ -67,11 +75,25 @@ MAX_SECONDS = 366 * 24 * 3600
 EVENT_TYPES = ["meeting.started", "meeting.ended", "participant.joined", "participant.left"]
 
 
+# The one answer to a request that cannot be verified (see the module docstring).
+UNVERIFIED_STATUS = 401
+UNVERIFIED = "the request could not be verified"
+# Signs for a request that names no usable endpoint, so it costs what a real check does.
+_DUMMY_SECRET = base64.b64encode(b"\x00" * 32).decode()
+
+
 class WebhookRejected(Exception):
-    def __init__(self, status: int, reason: str) -> None:
+    """`status` and `reason` are the answer; `detail` is for the log only."""
+
+    def __init__(self, status: int, reason: str, detail: str = "") -> None:
         super().__init__(reason)
         self.status = status
         self.reason = reason
+        self.detail = detail or reason
+
+
+def _unverified(detail: str) -> WebhookRejected:
+    return WebhookRejected(UNVERIFIED_STATUS, UNVERIFIED, detail)
 
 
 @dataclass(frozen=True)
@@ -86,22 +108,43 @@ def signature(secret_b64: str, timestamp: str, body: bytes) -> str:
     return base64.b64encode(mac).decode()
 
 
-def verify(endpoint: WebhookEndpoint, timestamp: str, sent: str, body: bytes, now=None) -> None:
+@sensitive_variables("secret", "key", "expected")
+def verify(
+    endpoint: WebhookEndpoint | None, timestamp: str, sent: str, body: bytes, now=None
+) -> None:
+    """Raise the one unverified answer unless `endpoint`'s secret signed this request.
+
+    The signature is computed in every case (with a dummy secret when there is no usable
+    one), so the time of the answer does not tell a missing endpoint from a bad signature.
+    """
     now = now or timezone.now()
+    problem = None
+    secret = None
+    if endpoint is None or not endpoint.secret_encrypted:
+        problem = "no webhook is registered for this team"
+    else:
+        try:
+            secret = endpoint.get_secret()
+            base64.b64decode(secret, validate=True)
+        except (binascii.Error, ValueError, TokenDecryptionError):
+            log.error("The stored webhook secret of team %s is unusable", endpoint.team_id)
+            problem, secret = "the stored webhook secret is unusable", None
+    expected = signature(secret or _DUMMY_SECRET, timestamp, body)
     try:
         sent_at = datetime.fromtimestamp(int(timestamp), UTC)
     except (TypeError, ValueError, OverflowError, OSError):
-        raise WebhookRejected(400, "missing or malformed X-Webhook-Timestamp") from None
-    if sent_at < now - MAX_AGE:
-        raise WebhookRejected(400, "stale timestamp")
-    if sent_at > now + MAX_AHEAD:
-        raise WebhookRejected(400, "timestamp in the future")
-    try:
-        expected = signature(endpoint.get_secret(), timestamp, body)
-    except (binascii.Error, ValueError, TokenDecryptionError):
-        raise WebhookRejected(500, "the stored webhook secret is unusable") from None
-    if not sent or not hmac.compare_digest(expected.encode(), sent.encode()):
-        raise WebhookRejected(401, "bad signature")
+        sent_at = None
+    if problem is None and sent_at is None:
+        problem = "missing or malformed X-Webhook-Timestamp"
+    elif problem is None and sent_at < now - MAX_AGE:
+        problem = "stale timestamp"
+    elif problem is None and sent_at > now + MAX_AHEAD:
+        problem = "timestamp in the future"
+    matches = bool(sent) and hmac.compare_digest(expected.encode(), sent.encode())
+    if problem is None and not matches:
+        problem = "bad signature"
+    if problem is not None:
+        raise _unverified(problem)
 
 
 def _at(value) -> datetime | None:
@@ -150,10 +193,15 @@ def _no_constants(name: str):
     raise ValueError(f"{name} is not JSON")
 
 
-def receive(team: Team, headers: dict[str, str], body: bytes, now=None) -> Outcome:
-    endpoint = WebhookEndpoint.objects.filter(team=team).first()
-    if endpoint is None or not endpoint.secret_encrypted:
-        raise WebhookRejected(404, "no webhook is registered for this team")
+def receive_for(team_slug: str, headers: Mapping[str, str], body: bytes, now=None) -> Outcome:
+    """The receiver's entry: the team by its address; an unknown address or a domains team
+    (which has no webhooks) is refused exactly as a bad signature is."""
+    team = Team.objects.filter(slug=team_slug, dialect=Dialect.REST).first()
+    return receive(team, headers, body, now=now)
+
+
+def receive(team: Team | None, headers: Mapping[str, str], body: bytes, now=None) -> Outcome:
+    endpoint = WebhookEndpoint.objects.filter(team=team).first() if team is not None else None
     timestamp = headers.get("X-Webhook-Timestamp", "")
     sent = headers.get("X-Webhook-Signature", "")
     try:
@@ -163,10 +211,12 @@ def receive(team: Team, headers: dict[str, str], body: bytes, now=None) -> Outco
     if event == TEST_BODY:
         # Daily's check before it creates or updates the webhook: a 200 and no side
         # effect. The docs do not say the test is signed; when it is, it must verify.
+        # Unsigned, it is answered for any address alike (it proves nothing, writes nothing).
         if timestamp or sent:
             verify(endpoint, timestamp, sent, body, now=now)
         return Outcome(False, "test")
     verify(endpoint, timestamp, sent, body, now=now)
+    assert team is not None and endpoint is not None  # verified: both exist
     if event is None:
         raise WebhookRejected(400, "the body is not JSON")
     if not isinstance(event, dict) or not isinstance(event.get("payload"), dict):

@@ -8,13 +8,13 @@ the cache, the locks and the Celery broker to Redis.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from daily.hosts import HostPolicy
+from dailyadmin import keys
 from dailyadmin.email_settings import email_settings
 from dailyadmin.env import env_bool, env_int, env_list, env_str, env_url
 
@@ -24,12 +24,11 @@ VAR_DIR = Path(env_str("DAILYADMIN_VAR_DIR", str(BASE_DIR / "var")))
 # files) all live here; creating it up front saves every process a race.
 (VAR_DIR / "static").mkdir(parents=True, exist_ok=True)
 
-DEBUG = env_bool("DEBUG", default=True)
+# Off unless asked for: `make run` and the test suite turn it on. Outside DEBUG the process
+# refuses to start without its own secrets (dailyadmin/keys.py, docs/security.md).
+DEBUG = env_bool("DEBUG", default=False)
 
-_DEV_SECRET_KEY = "dev-only-insecure-key-never-use-in-production-0123456789"  # noqa: S105
-SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET_KEY if DEBUG else "")
-if not SECRET_KEY:
-    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
+SECRET_KEY = keys.secret_key(DEBUG)
 # Previous keys, still accepted for signatures made with them (sessions, password-reset
 # links), so SECRET_KEY can be rotated without logging everybody out (docs/operations.md).
 SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
@@ -202,16 +201,8 @@ CELERY_BEAT_SCHEDULE = {
 # --- Encryption of API tokens at rest ------------------------------------------
 # FIELD_ENCRYPTION_KEY is a comma-separated list of Fernet keys: the first
 # encrypts, all decrypt, so a key can be rotated without losing a token.
-_field_keys = env_list("FIELD_ENCRYPTION_KEY", [])
-if not _field_keys:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "FIELD_ENCRYPTION_KEY must be set when DEBUG is off "
-            "(generate one with: python manage.py generate_encryption_key)"
-        )
-    # Development only: derive a stable key from the development secret key.
-    _field_keys = [base64.urlsafe_b64encode(hashlib.sha256(SECRET_KEY.encode()).digest()).decode()]
-FIELD_ENCRYPTION_KEYS = _field_keys
+# Outside DEBUG it must be set, independent of SECRET_KEY; every key is checked here.
+FIELD_ENCRYPTION_KEYS = keys.field_encryption_keys(DEBUG, SECRET_KEY)
 
 # --- Auth -------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -358,6 +349,16 @@ DAILY_PRESENCE_CACHE_SECONDS = env_int("DAILY_PRESENCE_CACHE_SECONDS", 10, minim
 # Facts about the synced history (attendance.reports.known); forgotten on every write.
 ATTENDANCE_KNOWN_CACHE_SECONDS = 3600
 DAILY_HTTP_TIMEOUT = (3.05, float(env_int("DAILY_HTTP_TIMEOUT", 10, minimum=1)))
+# The hosts a team's API base URL may name, so no owner can send its token elsewhere
+# (daily/hosts.py, docs/security.md): `host` (any port) or `host:port`. Addresses that are
+# not public (loopback, private, link-local) are reached only when listed as addresses.
+DAILY_API_HOSTS = env_list("DAILY_API_HOSTS", ["api.daily.co", "prod-ks.pluot.blue"])
+try:
+    HostPolicy.parse(DAILY_API_HOSTS)
+except ValueError as _exc:
+    raise ImproperlyConfigured(f"DAILY_API_HOSTS: {_exc}") from None
+if not DAILY_API_HOSTS:
+    raise ImproperlyConfigured("DAILY_API_HOSTS must list at least one host")
 # Every request to Daily takes a slot under Daily's documented rate limits, shared by all of
 # a team's work in every process (daily/pacing.py, teams/pacing.py). A page view waits at
 # most DAILY_PACING_MAX_WAIT seconds for its slot, background work as long as it takes.

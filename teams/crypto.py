@@ -13,6 +13,7 @@ from functools import lru_cache
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.views.decorators.debug import sensitive_variables
 
 
 class TokenDecryptionError(Exception):
@@ -34,6 +35,7 @@ def _current() -> MultiFernet:
     return _fernet(tuple(settings.FIELD_ENCRYPTION_KEYS))
 
 
+@sensitive_variables("plaintext")
 def encrypt(plaintext: str) -> str:
     return _current().encrypt(plaintext.encode()).decode()
 

@@ -13,6 +13,9 @@ from django.contrib.auth.forms import UserCreationForm
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.text import slugify
 
+from daily import DEFAULT_BASE_URLS
+from daily import Dialect as DailyDialect
+from teams.api_hosts import validate_base_url
 from teams.models import (
     AuditAction,
     Dialect,
@@ -25,6 +28,19 @@ from teams.models import (
 from teams.services.memberships import find_user
 
 TOKEN_HELP = "Leave empty to keep the current token. It is stored encrypted and never shown."  # noqa: S105
+TOKEN_AGAIN = (
+    "Enter the API token again: the stored token is never sent to a new API host or API "  # noqa: S105
+    "version on its own."
+)
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    """Scheme, host and port: where a token travels (the path does not change that)."""
+    try:
+        parts = urlsplit(url)
+        return parts.scheme.lower(), (parts.hostname or "").lower(), parts.port
+    except ValueError:
+        return "", url, None
 
 
 @cache
@@ -89,7 +105,19 @@ class TeamSettingsForm(forms.Form):
             raise forms.ValidationError(
                 "Use a plain URL: no user name, password, query or fragment."
             )
+        validate_base_url(url)
         return url
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        # The stored token goes only where it was entered for: a new host (or scheme, or
+        # port) or a new API generation needs it typed again (docs/security.md).
+        before_url, before_dialect = self.initial.get("base_url"), self.initial.get("dialect")
+        if before_url and not data.get("token") and "base_url" in data and "dialect" in data:
+            moved = data["base_url"] and _origin(data["base_url"]) != _origin(before_url)
+            if moved or data["dialect"] != before_dialect:
+                self.add_error("token", TOKEN_AGAIN)
+        return data
 
     def clean_token(self) -> str:
         token = self.cleaned_data["token"]
@@ -122,6 +150,12 @@ class TeamCreateForm(TeamSettingsForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if "dialect" in data and not data.get("base_url") and "base_url" not in self.errors:
+            # Daily's own API of the dialect, which the operator may not have allowed.
+            try:
+                validate_base_url(DEFAULT_BASE_URLS[DailyDialect(data["dialect"])])
+            except forms.ValidationError as exc:
+                self.add_error("base_url", exc)
         if "name" in data:
             slug = data.get("slug") or slugify(data["name"])
             if Team.objects.filter(slug=slug).exists():

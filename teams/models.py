@@ -9,8 +9,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.views.decorators.debug import sensitive_variables
 
 from teams import crypto
+from teams.api_hosts import refusal
 
 
 class Dialect(models.TextChoices):
@@ -67,6 +69,15 @@ class Team(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        super().clean()
+        if self.base_url:
+            # The allowed API hosts (DAILY_API_HOSTS): the token goes nowhere else.
+            message = refusal(self.base_url)
+            if message is not None:
+                raise ValidationError({"base_url": message})
+
+    @sensitive_variables("token")
     def set_token(self, token: str) -> None:
         self.token_encrypted = crypto.encrypt(token)
         self.token_last4 = token[-4:] if len(token) >= 12 else ""

@@ -53,7 +53,7 @@ def _settings_error(**env: str) -> str:
 
 
 def test_settings_fail_with_a_clear_message_for_a_malformed_database_url():
-    assert "DATABASE_URL is not a valid URL" in _settings_error(DATABASE_URL="nonsense")
+    assert "DATABASE_URL is not a valid URL" in _settings_error(DEBUG="1", DATABASE_URL="nonsense")
 
 
 def test_settings_require_secrets_outside_debug():
@@ -69,7 +69,7 @@ def test_settings_use_sqlite_and_a_file_broker_with_nothing_configured():
     )
     out = subprocess.run(
         [sys.executable, "-c", code],
-        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": "."},
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": ".", "DEBUG": "1"},
         capture_output=True,
         text=True,
         timeout=60,
@@ -93,6 +93,7 @@ def test_settings_switch_to_postgres_and_redis_from_the_environment():
         env={
             "PATH": "/usr/bin:/bin",
             "PYTHONPATH": ".",
+            "DEBUG": "1",
             "DATABASE_URL": "postgres://u@127.0.0.1:5432/db",
             "REDIS_URL": "redis://127.0.0.1:6379/3",
         },

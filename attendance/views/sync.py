@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -31,6 +32,8 @@ from teams.audit import perform_local
 from teams.models import AuditAction, Dialect, Team
 from teams.permissions import Permission, has_permission, team_view
 from teams.services.errors import describe
+
+log = logging.getLogger(__name__)
 
 RUNS_PER_PAGE = 25
 # Meetings the sync could not store, newest first (one query, whatever their number).
@@ -181,9 +184,11 @@ def _back_to_history(request: HttpRequest, team: Team) -> HttpResponse:
 @csrf_exempt  # Daily cannot send a CSRF token: the HMAC signature authenticates it.
 @require_POST
 def receive_webhook(request: HttpRequest, team_slug: str) -> HttpResponse:
-    team = get_object_or_404(Team, slug=team_slug, dialect=Dialect.REST)
+    """Every request that cannot be verified gets the same answer, whatever the address
+    names (attendance/webhooks.py); what went wrong is logged, never answered."""
     try:
-        outcome = webhooks.receive(team, request.headers, request.body)
+        outcome = webhooks.receive_for(team_slug, request.headers, request.body)
     except webhooks.WebhookRejected as exc:
+        log.info("Webhook for %r refused: %s", team_slug[:64], exc.detail)
         return JsonResponse({"error": exc.reason}, status=exc.status)
     return JsonResponse({"ok": True, "result": outcome.reason})

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.views.decorators.debug import sensitive_variables
 
 from attendance.models import SyncState
 from daily import DEFAULT_BASE_URLS, DailyError, Dialect
@@ -30,6 +31,7 @@ def default_base_url(dialect: str) -> str:
     return DEFAULT_BASE_URLS[Dialect(dialect)]
 
 
+@sensitive_variables("data")
 def create_team(*, actor: Any, data: dict[str, Any], request_id: str = "") -> Team:
     """A superuser adds a team; they become its first owner."""
     if not getattr(actor, "is_superuser", False):
@@ -68,6 +70,7 @@ def _show(field: str, value: Any) -> str:
     return str(value)
 
 
+@sensitive_variables("data", "token")
 def update_team(
     *, actor: User, team: Team, data: dict[str, Any], request_id: str = ""
 ) -> list[str]:

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from teams.forms import TeamCreateForm, time_zone_names
@@ -23,6 +24,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "teams/home.html", {"rows": rows})
 
 
+@sensitive_post_parameters("token")
 @require_http_methods(["GET", "POST"])
 @login_required
 def team_create(request: HttpRequest) -> HttpResponse:

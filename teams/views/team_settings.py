@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from attendance.models import WebhookEndpoint
@@ -19,6 +20,7 @@ def _context(team: Team, form: TeamSettingsForm | None = None, **extra) -> dict:
     return {"form": form, "time_zones": time_zone_names(), "webhook": webhook, **extra}
 
 
+@sensitive_post_parameters("token")
 @require_http_methods(["GET", "POST"])
 @team_view(Permission.MANAGE_TEAM)
 def settings(request: HttpRequest, *, team: Team, role: Role) -> HttpResponse:

@@ -126,7 +126,8 @@ def test_a_stale_timestamp_is_refused(client):
     _endpoint(team)
     event = _event("meeting.started", {"start_ts": 1, "meeting_id": "m", "room": "r"})
     response = _post(client, team, event, ts=int(time.time()) - 3600)
-    assert response.status_code == 400 and "stale" in response.json()["error"]
+    # The answer of every request that cannot be verified (test_webhook_uniform_answers).
+    assert response.status_code == 401 and response.json() == {"error": webhooks.UNVERIFIED}
 
 
 @pytest.mark.django_db
@@ -148,12 +149,12 @@ def test_malformed_bodies_get_a_clear_400(client):
 
 
 @pytest.mark.django_db
-def test_unknown_teams_and_teams_without_a_webhook_answer_404(client):
+def test_unknown_teams_and_teams_without_a_webhook_are_refused_as_unverified(client):
     event = _event("meeting.started", {"start_ts": 1, "meeting_id": "m", "room": "r"})
     unregistered = make_team("plain")
-    assert _post(client, unregistered, event).status_code == 404
+    assert _post(client, unregistered, event).status_code == 401
     domains = make_team("old", dialect=Dialect.DOMAINS)
-    assert _post(client, domains, event).status_code == 404
+    assert _post(client, domains, event).status_code == 401
 
 
 @pytest.mark.django_db(transaction=True)

@@ -328,6 +328,8 @@ def test_each_role_gets_what_the_matrix_gives(world: World, name: str):
         for method in METHODS:
             response = _send(owner, method, url)
             wanted = 405 if method not in entry["methods"] else 404
+            if name == "daily-webhook" and wanted == 404:
+                wanted = 401  # as any unverifiable delivery (test_webhook_uniform_answers)
             assert response.status_code == wanted, f"{method} {url}: {response.status_code}"
             count += 1
     assert count >= len(ROLES) * len(METHODS)

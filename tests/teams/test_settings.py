@@ -109,9 +109,10 @@ def test_bad_input_gets_a_message_and_changes_nothing(login, field, value, messa
 def test_changing_the_api_and_base_url_is_audited_with_what_changed(login):
     team = make_team(dialect=Dialect.REST, base_url="https://api.daily.co/v1")
     owner = login(team, Role.OWNER)
+    # A new host and API: the token must come with them (tests/security/test_api_hosts.py).
     owner.post(
         _settings_url(team),
-        _form(team, dialect="domains", base_url="https://prod-ks.pluot.blue/"),
+        _form(team, dialect="domains", base_url="https://prod-ks.pluot.blue/", token=SECRET),
     )
     team.refresh_from_db()
     assert team.dialect == Dialect.DOMAINS and team.base_url == "https://prod-ks.pluot.blue/"

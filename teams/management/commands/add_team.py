@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import os
 import sys
+from urllib.parse import urlsplit
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils.text import slugify
+from django.views.decorators.debug import sensitive_variables
 
 from teams.audit import record
 from teams.models import AuditAction, Dialect, Membership, Outcome, Role, Team
@@ -26,6 +28,17 @@ DEFAULT_BASE_URLS = {
     Dialect.DOMAINS: "https://prod-ks.pluot.blue/",
     Dialect.REST: "https://api.daily.co/v1",
 }
+
+
+def _moved(before: tuple[str, str, str], team: Team) -> bool:
+    """The token would travel to another scheme, host or port, or to another API."""
+    _name, old_dialect, old_url = before
+    try:
+        old, new = urlsplit(old_url), urlsplit(team.base_url)
+        where = (old.scheme, old.hostname, old.port) != (new.scheme, new.hostname, new.port)
+    except ValueError:  # a malformed port: full_clean() says what is wrong
+        where = True
+    return where or old_dialect != team.dialect
 
 
 class Command(BaseCommand):
@@ -43,6 +56,7 @@ class Command(BaseCommand):
         parser.add_argument("--time-zone", default="UTC")
         parser.add_argument("--owner", action="append", default=[], help="Username to make owner.")
 
+    @sensitive_variables("token")
     def handle(self, *args, **options) -> None:
         dialect = Dialect(options["dialect"])
         token = self._read_token(options)
@@ -54,6 +68,11 @@ class Command(BaseCommand):
         team.dialect = dialect
         team.base_url = options["base_url"] or DEFAULT_BASE_URLS[dialect]
         team.time_zone = options["time_zone"]
+        if not created and not token and _moved(before, team):
+            # As in the settings form: the stored token goes only where it was given for.
+            raise CommandError(
+                "The API host or API changes: give the token again (--token-env or --token-stdin)."
+            )
         if token:
             team.set_token(token)
         try:
@@ -88,6 +107,7 @@ class Command(BaseCommand):
         verb = "Added" if created else "Updated"
         self.stdout.write(self.style.SUCCESS(f"{verb} team {team.name} ({dialect.label})."))
 
+    @sensitive_variables("value")
     def _read_token(self, options: dict) -> str:
         if options["token_env"]:
             value = os.environ.get(options["token_env"], "")

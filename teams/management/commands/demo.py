@@ -17,6 +17,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.management import call_command
@@ -63,6 +64,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
+        if not settings.DEBUG:
+            # Demo logins with a published password and the development server: never in
+            # production. `make run` sets DEBUG=1.
+            raise CommandError("The demo runs only with DEBUG=1 (make run sets it).")
         host, port, sim_port = options["host"], options["port"], options["sim_port"]
         self.rooms = options["rooms"]
         if self.rooms and self.rooms < 3:
@@ -94,13 +99,23 @@ class Command(BaseCommand):
         )
         fresh = not state.exists()
         sim_url = self._start_simulator(host, sim_port, state)
+        # The simulator's address joins the allowed API hosts, here and in every process
+        # started below (docs/security.md).
+        sim = urlsplit(sim_url)
+        sim_host = f"[{sim.hostname}]" if ":" in (sim.hostname or "") else sim.hostname
+        settings.DAILY_API_HOSTS = [*settings.DAILY_API_HOSTS, f"{sim_host}:{sim.port}"]
         teams = set_up_demo(sim_url)
         self.stdout.write(f"Demo teams: {', '.join(t.name for t in teams)} (pointing at {sim_url})")
 
         self._after_setup(teams)
         self._start_rooms_mirror(teams, fresh=fresh, in_worker=start_celery)
 
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        env = {
+            **os.environ,
+            "PYTHONUNBUFFERED": "1",
+            "DEBUG": "1",
+            "DAILY_API_HOSTS": ",".join(settings.DAILY_API_HOSTS),
+        }
         self._spawn(
             "web",
             [sys.executable, "manage.py", "runserver", f"{host}:{port}", "--noreload"],
