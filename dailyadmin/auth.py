@@ -1,4 +1,6 @@
-"""Logging in, throttled: the dashboard's login page and the admin's share one throttle.
+"""Logging in, throttled: the dashboard's login page and the admin's share one throttle,
+and so does every form that checks a current password (the password change, here and in
+the admin).
 
 Two counters in Django's cache (Redis in production, so every gunicorn worker shares them):
 - one per username and client address: `LOGIN_THROTTLE_ATTEMPTS` attempts (default 5);
@@ -31,12 +33,13 @@ from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
-from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.admin.forms import AdminAuthenticationForm, AdminPasswordChangeForm
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.core.cache import cache
 from django.forms.forms import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 
 log = logging.getLogger(__name__)
 
@@ -165,3 +168,61 @@ class LoginView(auth_views.LoginView):
         if form.has_error(NON_FIELD_ERRORS, code=THROTTLED):
             response.status_code = 429
         return response
+
+
+class ThrottledPasswordChangeMixin:
+    """For a PasswordChangeForm: the current password is checked under the login's rules
+    and counters (this username from this address, and this address): the attempt is
+    counted first, and over the limit the password is not checked at all. Without it, a
+    stolen session could guess the password at leisure."""
+
+    def __init__(self, *args, request: HttpRequest | None = None, **kwargs) -> None:
+        self.request = request
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+
+    def clean_old_password(self) -> str:
+        user = self.user  # type: ignore[attr-defined]
+        attempt = begin(self.request, user.get_username())
+        if attempt.refused_for is not None:
+            raise forms.ValidationError(attempt.message, code=THROTTLED)
+        password = super().clean_old_password()  # type: ignore[misc]
+        succeeded(attempt)
+        return password
+
+
+class ThrottledPasswordChangeForm(ThrottledPasswordChangeMixin, PasswordChangeForm):
+    pass
+
+
+class ThrottledAdminPasswordChangeForm(ThrottledPasswordChangeMixin, AdminPasswordChangeForm):
+    pass
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change (login required, CSRF, sensitive POST parameters) with the
+    throttle; a refusal answers 429."""
+
+    form_class = ThrottledPasswordChangeForm
+
+    def get_form_kwargs(self) -> dict:
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def form_invalid(self, form: PasswordChangeForm) -> HttpResponse:
+        response = super().form_invalid(form)
+        if form.has_error("old_password", code=THROTTLED):
+            response.status_code = 429
+        return response
+
+
+def admin_password_change(site, request: HttpRequest, extra_context=None) -> HttpResponse:
+    """`AdminSite.password_change` with the throttled form: the same pages and template,
+    bound to the site in dailyadmin/urls.py."""
+    defaults: dict = {
+        "form_class": ThrottledAdminPasswordChangeForm,
+        "success_url": reverse("admin:password_change_done", current_app=site.name),
+        "extra_context": {**site.each_context(request), **(extra_context or {})},
+    }
+    if site.password_change_template is not None:
+        defaults["template_name"] = site.password_change_template
+    request.current_app = site.name
+    return PasswordChangeView.as_view(**defaults)(request)

@@ -1,16 +1,24 @@
 from __future__ import annotations
 
+from types import MethodType
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from attendance.views import sync as attendance_sync
-from dailyadmin.auth import ThrottledAdminAuthenticationForm
+from dailyadmin.auth import (
+    PasswordChangeView,
+    ThrottledAdminAuthenticationForm,
+    admin_password_change,
+)
 from teams import views as team_views
 from twofactor.views.login import SecondFactorLoginView
 
 # The admin's login page counts attempts with the same throttle as the dashboard's.
 admin.site.login_form = ThrottledAdminAuthenticationForm
+# And its password change checks the current password under the same throttle.
+admin.site.password_change = MethodType(admin_password_change, admin.site)
 
 urlpatterns = [
     path("", team_views.home, name="home"),
@@ -21,11 +29,8 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # Single sign-on (OpenID Connect): public by design, inert unless configured.
     path("sso/", include("sso.urls")),
-    path(
-        "account/password/",
-        auth_views.PasswordChangeView.as_view(),
-        name="password_change",
-    ),
+    # The current password is checked under the login's throttle (dailyadmin/auth.py).
+    path("account/password/", PasswordChangeView.as_view(), name="password_change"),
     path(
         "account/password/done/",
         auth_views.PasswordChangeDoneView.as_view(),
