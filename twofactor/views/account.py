@@ -67,7 +67,7 @@ def setup(request: HttpRequest) -> HttpResponse:
         messages.info(request, "Your second factor is already on.")
         return redirect("twofactor:account")
     device = services.pending_enrolment(user)
-    form = ConfirmSetupForm(request.POST or None)
+    form = ConfirmSetupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         attempt = throttle.begin_code(request, user)
         if attempt.refused_for is not None:
@@ -125,7 +125,7 @@ def recovery(request: HttpRequest) -> HttpResponse:
     if not services.has_second_factor(user):
         messages.info(request, "Recovery codes come with the second factor: turn it on first.")
         return redirect("twofactor:account")
-    form = ProofForm(request.POST or None)
+    form = ProofForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid() and _proved(request, form):
         codes = services.regenerate_recovery_codes(user, request_id=request_id(request))
         return _codes_page(request, codes, first=False)
@@ -141,7 +141,7 @@ def disable(request: HttpRequest) -> HttpResponse:
     if not services.has_second_factor(user):
         messages.info(request, "Your second factor is already off.")
         return redirect("twofactor:account")
-    form = ProofForm(request.POST or None)
+    form = ProofForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid() and _proved(request, form):
         services.disable(user, request_id=request_id(request))
         messages.success(request, "Your second factor is off.")

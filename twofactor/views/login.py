@@ -130,7 +130,7 @@ def login_code(request: HttpRequest) -> HttpResponse:
         messages.info(request, "Log in with your password first.")
         return redirect("login")
     user, next_url = pending
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and form.is_valid():
         verified, status = _check(request, user, form)
@@ -153,7 +153,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     next_url = safe_next(request, request.POST.get("next") or request.GET.get("next"))
     if user.is_verified() or not services.has_second_factor(user):  # type: ignore[union-attr]
         return redirect(next_url)
-    form = CodeForm(request.POST or None)
+    form = CodeForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST" and form.is_valid():
         verified, status = _check(request, user, form)

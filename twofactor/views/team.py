@@ -33,7 +33,9 @@ def _people(team: Team):
 @team_view(Permission.MANAGE_TEAM)
 def team_policy(request: HttpRequest, *, team: Team, role: Role) -> HttpResponse:
     required = policy.is_required(team)
-    form = PolicyForm(request.POST or None, initial={"required": required})
+    form = PolicyForm(
+        request.POST if request.method == "POST" else None, initial={"required": required}
+    )
     if request.method == "POST" and form.is_valid():
         wanted = form.cleaned_data["required"]
         if wanted == required:
