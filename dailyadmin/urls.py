@@ -12,6 +12,7 @@ from dailyadmin.auth import (
     ThrottledAdminAuthenticationForm,
     admin_password_change,
 )
+from sso import views as sso_views
 from teams import views as team_views
 from twofactor.views.login import SecondFactorLoginView
 
@@ -26,7 +27,8 @@ urlpatterns = [
     path("teams/new/", team_views.team_create, name="team_create"),
     # The throttled login; an account with a second factor continues at login/code/.
     path("login/", SecondFactorLoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Django's logout; after single sign-on, optionally the provider's too (sso/views.py).
+    path("logout/", sso_views.LogoutView.as_view(), name="logout"),
     # Single sign-on (OpenID Connect): public by design, inert unless configured.
     path("sso/", include("sso.urls")),
     # The current password is checked under the login's throttle (dailyadmin/auth.py).

@@ -83,6 +83,11 @@ class OIDCBackend(OIDCAuthenticationBackend):
             claims.update(info)
         return claims
 
+    def store_tokens(self, access_token, id_token):
+        # Nothing in the session yet: the view keeps the ID token, for the provider's logout,
+        # only once the person is signed in (and only with OIDC_LOGOUT_AT_PROVIDER).
+        self.request.sso_id_token = id_token
+
     def get_or_create_user(self, access_token, id_token, payload):
         assert self.cfg is not None
         claims = self.get_userinfo(access_token, id_token, payload)

@@ -84,6 +84,7 @@ class Config:
     default_team: str
     default_role: str
     sign_algorithm: str
+    logout_at_provider: bool
 
 
 def _is_loopback(host: str) -> bool:
@@ -141,6 +142,7 @@ def config() -> Config | None:
         default_team=(getattr(settings, "OIDC_DEFAULT_TEAM", "") or "").strip(),
         default_role=role,
         sign_algorithm=algorithm,
+        logout_at_provider=bool(getattr(settings, "OIDC_LOGOUT_AT_PROVIDER", False)),
     )
 
 

@@ -14,10 +14,11 @@ import logging
 import jwt
 import requests
 from django.contrib import auth, messages
+from django.contrib.auth import views as auth_views
 from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, resolve_url
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views import View
 from mozilla_django_oidc.views import (
     OIDCAuthenticationCallbackView,
@@ -36,6 +37,9 @@ SIGN_IN_ACTION = "sso.login"
 # Set in the session of a sign-in through the provider (its issuer): the second factor and
 # the logout read it.
 SESSION_KEY = "sso_issuer"
+# The ID token of that sign-in, kept only with OIDC_LOGOUT_AT_PROVIDER: the provider's logout
+# endpoint takes it as `id_token_hint` to know whose session to end without asking.
+ID_TOKEN_KEY = "sso_id_token"  # noqa: S105 - a session key, not a secret
 STATES_KEY = "oidc_states"
 HOW = {
     accounts.CREATED: "; account created at this first sign-in",
@@ -160,6 +164,9 @@ class CallbackView(OIDCAuthenticationCallbackView):
         self.user = user
         response = self.login_success()
         request.session[SESSION_KEY] = cfg.issuer
+        id_token = getattr(request, "sso_id_token", None)
+        if cfg.logout_at_provider and isinstance(id_token, str):
+            request.session[ID_TOKEN_KEY] = id_token
         how = HOW.get(getattr(request, "sso_how", ""), "")
         record(
             team=None,
@@ -170,3 +177,33 @@ class CallbackView(OIDCAuthenticationCallbackView):
             message=f"Signed in with {name}{how}.",
         )
         return response
+
+
+class LogoutView(auth_views.LogoutView):
+    """Django's logout, which ends the dashboard's session. After a sign-in through the
+    provider and with `OIDC_LOGOUT_AT_PROVIDER`, the browser then goes on to the provider's
+    `end_session_endpoint` (OpenID Connect RP-Initiated Logout 1.0) to end that session too,
+    and comes back to the login page. Without it, or when the provider has no such endpoint
+    or cannot be reached, the person lands on the login page as after any logout."""
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        issuer = request.session.get(SESSION_KEY)
+        id_token = request.session.get(ID_TOKEN_KEY)
+        response = super().post(request, *args, **kwargs)
+        cfg = conf.config()
+        if cfg is None or not cfg.logout_at_provider or issuer != cfg.issuer:
+            return response
+        try:
+            endpoint = conf.discover(cfg).end_session_endpoint
+        except conf.ProviderUnavailable:
+            return response
+        if not endpoint:
+            return response
+        params = {
+            "client_id": cfg.client_id,
+            "post_logout_redirect_uri": request.build_absolute_uri(resolve_url("login")),
+        }
+        if isinstance(id_token, str) and id_token:
+            params["id_token_hint"] = id_token
+        joiner = "&" if "?" in endpoint else "?"
+        return HttpResponseRedirect(f"{endpoint}{joiner}{urlencode(params)}")

@@ -1,7 +1,8 @@
 """Run the test identity provider: `python -m tests.oidc_provider.serve CONFIG STATE_DIR`.
 
 CONFIG is a JSON file: {"clients": [{"client_id", "client_secret", "redirect_uris",
-"algorithm" (RS256, or HS256 for a client the dashboard must refuse)}],
+"post_logout_redirect_uris", "algorithm" (RS256, or HS256 for a client the dashboard must
+refuse)}],
 "users": [{"username", "password", "email", "email_verified", "first_name", "last_name"}]}.
 The server binds a free port on 127.0.0.1 first (so the issuer URL is known), makes an
 RSA key with `cryptography`, migrates a new SQLite database in STATE_DIR, creates the
@@ -70,6 +71,7 @@ def _seed(config: dict) -> None:
             client_type=Application.CLIENT_CONFIDENTIAL,
             authorization_grant_type=Application.GRANT_AUTHORIZATION_CODE,
             redirect_uris=" ".join(spec["redirect_uris"]),
+            post_logout_redirect_uris=" ".join(spec.get("post_logout_redirect_uris", [])),
             algorithm=algorithm,
             skip_authorization=True,
         )

@@ -65,4 +65,7 @@ OAUTH2_PROVIDER = {
         "email": "Your email address",
     },
     "OAUTH2_VALIDATOR_CLASS": "tests.oidc_provider.validator.Validator",
+    # The dashboard's logout may end the provider's session too, without a question.
+    "OIDC_RP_INITIATED_LOGOUT_ENABLED": True,
+    "OIDC_RP_INITIATED_LOGOUT_ALWAYS_PROMPT": False,
 }

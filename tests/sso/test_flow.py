@@ -11,6 +11,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
+import requests
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
@@ -233,8 +234,43 @@ def test_logout_ends_the_dashboard_session(sso_settings):
     client = Client()
     _sign_in(client, "alice")
     assert _logged_in_as(client) == "alice"
-    assert client.post(reverse("logout")).status_code == 302
+    response = client.post(reverse("logout"))
+    assert response.status_code == 302 and response["Location"] == reverse("login")
     assert _logged_in_as(client) is None
+
+
+def test_logout_at_the_provider_ends_both_sessions(sso_settings, oidc_provider):
+    sso_settings.OIDC_LOGOUT_AT_PROVIDER = True
+    make_user("alice")
+    client, browser = Client(), requests.Session()
+    back = urlsplit(sign_in_at_provider(_start(client), "alice", browser=browser))
+    client.get(f"{back.path}?{back.query}")
+    assert _logged_in_as(client) == "alice"
+
+    response = client.post(reverse("logout"))
+    assert _logged_in_as(client) is None
+    to_provider = response["Location"]
+    assert to_provider.startswith(oidc_provider.issuer + "/logout/")
+    query = parse_qs(urlsplit(to_provider).query)
+    assert query["post_logout_redirect_uri"] == ["http://testserver/login/"]
+    assert query["id_token_hint"][0].count(".") == 2  # the sign-in's ID token
+    answer = browser.get(to_provider, allow_redirects=False, timeout=10)
+    assert answer.status_code == 302 and answer.headers["Location"] == "http://testserver/login/"
+    # Signing in again needs the provider's password again: its session ended too.
+    again = browser.get(_start(client), allow_redirects=False, timeout=10)
+    assert "/accounts/login/" in again.headers["Location"]
+
+
+def test_without_logout_at_the_provider_its_session_stays(sso_settings):
+    make_user("alice")
+    client, browser = Client(), requests.Session()
+    back = urlsplit(sign_in_at_provider(_start(client), "alice", browser=browser))
+    client.get(f"{back.path}?{back.query}")
+    assert client.session["sso_issuer"] == sso_settings.OIDC_ISSUER
+    assert "sso_id_token" not in client.session  # kept only for the provider's logout
+    assert client.post(reverse("logout"))["Location"] == reverse("login")
+    again = browser.get(_start(client), allow_redirects=False, timeout=10)
+    assert urlsplit(again.headers["Location"]).path == reverse("sso:callback")
 
 
 def test_without_configuration_the_urls_say_so(settings):

@@ -38,6 +38,7 @@ REDIRECT_URIS = [
     "http://127.0.0.1/sso/callback/",
     "http://localhost/sso/callback/",
 ]
+POST_LOGOUT_REDIRECT_URIS = [uri.replace("/sso/callback/", "/login/") for uri in REDIRECT_URIS]
 USERS = [
     # alice: a dashboard user of the same username.
     {"username": "alice", "email": "alice@example.com", "first_name": "Alice"},
@@ -72,6 +73,7 @@ def start_provider(state_dir: Path) -> ProviderProcess:
                 "client_id": CLIENT_ID,
                 "client_secret": CLIENT_SECRET,
                 "redirect_uris": REDIRECT_URIS,
+                "post_logout_redirect_uris": POST_LOGOUT_REDIRECT_URIS,
             },
             {
                 "client_id": HS256_CLIENT_ID,
@@ -135,10 +137,16 @@ def sso_settings(settings, oidc_provider):
     return settings
 
 
-def sign_in_at_provider(authorize_url: str, username: str, password: str = PASSWORD) -> str:
+def sign_in_at_provider(
+    authorize_url: str,
+    username: str,
+    password: str = PASSWORD,
+    browser: requests.Session | None = None,
+) -> str:
     """From the provider's authorization URL, through its login form, to the URL it sends
-    the browser back to (the dashboard's callback, with a code or an error)."""
-    browser = requests.Session()
+    the browser back to (the dashboard's callback, with a code or an error). `browser`
+    keeps the provider's cookies (its session) for a later step."""
+    browser = browser or requests.Session()
     response = browser.get(authorize_url, allow_redirects=False, timeout=10)
     assert response.status_code == 302, response.text[:500]
     login_url = urljoin(authorize_url, response.headers["Location"])
