@@ -32,6 +32,12 @@ def describe(exc: DailyError, team: Team | None = None) -> str:
         return f"Daily is limiting the rate of requests. Try again in {wait}."
     if isinstance(exc, HostNotAllowed):
         # Nothing was sent: no answer of that host to show, and no hint of what listens there.
+        if exc.method:  # refused at connect time: the listed name resolved to such an address
+            return (
+                "Nothing was sent: the API host resolves to an address that is not public, "
+                "which this dashboard reaches only when its operator lists that address "
+                "(DAILY_API_HOSTS)."
+            )
         return (
             "Nothing was sent: the team's API base URL is not on this dashboard's list of "
             "allowed API hosts (DAILY_API_HOSTS). An owner can correct it in the team settings."
