@@ -11,7 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 import daily
-from attendance import sync
+from attendance import alerts, sync
 from attendance.models import SyncOutcome, SyncRun, SyncState, SyncTrigger
 from teams.models import Team
 
@@ -70,3 +70,10 @@ def dispatch_due_syncs() -> list[int]:
             sync_team_task.delay(team.pk, SyncTrigger.SCHEDULE)
             queued.append(team.pk)
     return queued
+
+
+@shared_task(ignore_result=True, soft_time_limit=5 * 60, time_limit=6 * 60)
+def check_alerts() -> dict[str, int]:
+    """Beat calls this every two minutes: email the owners of teams whose sync or webhook
+    stopped, once per incident, and again when it is resolved (attendance.alerts)."""
+    return alerts.check()

@@ -1,0 +1,76 @@
+"""Sending the dashboard's mail: one place that renders, sends and reports a failure.
+
+Each message is two templates, `<name>_subject.txt` and `<name>.txt` (plain text: nothing
+in a message is interpreted as HTML). A failure to reach the mail server is logged with
+its type only (an SMTP error can quote the exchange, and the settings hold a password)
+and reported to the caller as `MailError`, whose message is written for people.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.template.loader import render_to_string
+
+from teams.models import Membership, Role, Team
+
+log = logging.getLogger(__name__)
+
+
+class MailError(Exception):
+    """The mail server could not take the message."""
+
+    def __init__(self, message: str = "The mail server could not be reached.") -> None:
+        self.message = message
+        super().__init__(message)
+
+
+def render(name: str, context: dict[str, Any]) -> tuple[str, str]:
+    """(subject, body) of the message `name` (templates `<name>_subject.txt`, `<name>.txt`)."""
+    subject = render_to_string(f"{name}_subject.txt", context)
+    # One line, whatever the template or the data in it: a header cannot be split.
+    subject = " ".join(subject.split())
+    body = render_to_string(f"{name}.txt", context)
+    return subject, body
+
+
+def send(name: str, to: Iterable[str], context: dict[str, Any]) -> int:
+    """Render the message `name` and send it, one message per recipient (no one sees the
+    others' addresses). Returns how many were sent; raises MailError if the server failed."""
+    recipients = [address for address in dict.fromkeys(to) if address]
+    if not recipients:
+        return 0
+    subject, body = render(name, context)
+    subject = settings.EMAIL_SUBJECT_PREFIX + subject
+    messages = [EmailMessage(subject, body, to=[address]) for address in recipients]
+    try:
+        with get_connection() as connection:
+            sent = connection.send_messages(messages)
+    except (smtplib.SMTPException, OSError) as exc:  # a timeout is an OSError
+        log.warning("Mail %s not sent: %s", name, type(exc).__name__)
+        raise MailError() from exc
+    return sent or 0
+
+
+def absolute(path: str, base: str | None = None) -> str:
+    """A link for a message: `base` (from the request), else DASHBOARD_URL, else the path."""
+    root = (base or getattr(settings, "DASHBOARD_URL", "") or "").rstrip("/")
+    return f"{root}{path}"
+
+
+def alert_recipients(team: Team) -> list[str]:
+    """The addresses of the team's owners who want its alerts (active logins with an email)."""
+    return list(
+        Membership.objects.filter(
+            team=team, role=Role.OWNER, alert_emails=True, user__is_active=True
+        )
+        .exclude(user__email="")
+        .order_by("user__email")
+        .values_list("user__email", flat=True)
+        .distinct()
+    )
