@@ -17,7 +17,8 @@ from django.contrib import auth, messages
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect, resolve_url
+from django.shortcuts import redirect, render, resolve_url
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views import View
 from mozilla_django_oidc.views import (
@@ -182,9 +183,10 @@ class CallbackView(OIDCAuthenticationCallbackView):
 class LogoutView(auth_views.LogoutView):
     """Django's logout, which ends the dashboard's session. After a sign-in through the
     provider and with `OIDC_LOGOUT_AT_PROVIDER`, the browser then goes on to the provider's
-    `end_session_endpoint` (OpenID Connect RP-Initiated Logout 1.0) to end that session too,
-    and comes back to the login page. Without it, or when the provider has no such endpoint
-    or cannot be reached, the person lands on the login page as after any logout."""
+    `end_session_endpoint` (OpenID Connect RP-Initiated Logout 1.0) to end that session
+    too, and the provider sends it back to the login page. Without it, or when the provider
+    has no such endpoint or cannot be reached, the person lands on the login page as after
+    any logout."""
 
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         issuer = request.session.get(SESSION_KEY)
@@ -206,4 +208,13 @@ class LogoutView(auth_views.LogoutView):
         if isinstance(id_token, str) and id_token:
             params["id_token_hint"] = id_token
         joiner = "&" if "?" in endpoint else "?"
-        return HttpResponseRedirect(f"{endpoint}{joiner}{urlencode(params)}")
+        # A page that moves on by itself, not a redirect: the Content-Security-Policy's
+        # `form-action 'self'` forbids a form's redirect to another origin (the browser
+        # blocks it), and that policy stays as it is.
+        response = render(
+            request,
+            "sso/logout.html",
+            {"cfg": cfg, "url": f"{endpoint}{joiner}{urlencode(params)}"},
+        )
+        add_never_cache_headers(response)  # the page holds the ID token
+        return response

@@ -57,3 +57,25 @@ def test_a_person_the_dashboard_does_not_know_is_told_so(
     # The way back in: the provider's button and the password form are both there.
     expect(page.get_by_role("link", name=f"Sign in with {PROVIDER_NAME}")).to_be_visible()
     expect(page.get_by_label("Password")).to_be_visible()
+
+
+def test_logging_out_at_the_provider_ends_both_sessions(
+    live_server, sso_settings, oidc_provider, page
+):
+    sso_settings.OIDC_LOGOUT_AT_PROVIDER = True
+    make_user("alice")
+    base = live_server.url
+    page.goto(f"{base}/login/")
+    page.get_by_role("link", name=f"Sign in with {PROVIDER_NAME}").click()
+    page.get_by_label("Username").fill("alice")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in to the provider").click()
+    page.wait_for_url(lambda url: url.startswith(base) and "/login/" not in url)
+
+    # Out of the dashboard, through the provider's logout, back to the login page.
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url(f"{base}/login/")
+    # Signing in again asks for the provider's password again.
+    page.get_by_role("link", name=f"Sign in with {PROVIDER_NAME}").click()
+    expect(page.get_by_role("heading", name="Test identity provider")).to_be_visible()
+    expect(page.get_by_label("Password")).to_be_visible()
