@@ -26,6 +26,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from attendance.models import SyncTrigger
 from attendance.sync import sync_team
 from daily import DailyError
+from dailyadmin import email_settings
 from teams.demo import DEMO_PASSWORD, DEMO_USERS, set_up_demo
 
 
@@ -116,6 +117,7 @@ class Command(BaseCommand):
             "DEBUG": "1",
             "DAILY_API_HOSTS": ",".join(settings.DAILY_API_HOSTS),
         }
+        mail_to = self._mail_settings(env, var, f"http://{host}:{port}")
         self._spawn(
             "web",
             [sys.executable, "manage.py", "runserver", f"{host}:{port}", "--noreload"],
@@ -136,6 +138,7 @@ class Command(BaseCommand):
                 f"\n  dailyadmin is running at {url}\n"
                 f"  Log in as one of: {logins}  (password: {DEMO_PASSWORD})\n"
                 f"  Daily API simulator: {sim_url}\n"
+                f"  Mail (password resets, invitations, alerts) is {mail_to}\n"
                 "  Press Ctrl-C to stop everything.\n"
             )
         )
@@ -144,6 +147,17 @@ class Command(BaseCommand):
                 if proc.poll() is not None:
                     raise CommandError(f"The {name} process stopped (exit {proc.returncode}).")
             time.sleep(1)
+
+    def _mail_settings(self, env: dict, var: Path, url: str) -> str:
+        """Where the processes started here send mail, in words. Unless the environment
+        names a mail server, one file per message under var/mail/, which a person trying
+        the demo can open (the console would bury it in the servers' logs)."""
+        env.setdefault("DASHBOARD_URL", url)
+        if not env.get("EMAIL_URL", "").strip() and not env.get("EMAIL_HOST", "").strip():
+            folder = var / "mail"
+            folder.mkdir(parents=True, exist_ok=True)
+            env["EMAIL_URL"] = f"file://{folder.resolve()}"
+        return email_settings.describe(email_settings.email_settings(env, settings.BASE_DIR))
 
     def _after_setup(self, teams) -> None:
         """The first attendance sync, so the reports open with 90 days of history."""
