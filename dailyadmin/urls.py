@@ -12,6 +12,9 @@ from dailyadmin.auth import (
     ThrottledAdminAuthenticationForm,
     admin_password_change,
 )
+from dailyadmin.health import readyz
+from dailyadmin.metrics import metrics_view
+from dailyadmin.password_reset import PasswordResetConfirmView, PasswordResetView
 from sso import views as sso_views
 from teams import views as team_views
 from twofactor.views.login import SecondFactorLoginView
@@ -24,6 +27,8 @@ admin.site.password_change = MethodType(admin_password_change, admin.site)
 urlpatterns = [
     path("", team_views.home, name="home"),
     path("healthz", team_views.healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
+    path("metrics", metrics_view, name="metrics"),
     path("teams/new/", team_views.team_create, name="team_create"),
     # The throttled login; an account with a second factor continues at login/code/.
     path("login/", SecondFactorLoginView.as_view(), name="login"),
@@ -38,6 +43,31 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    # Password reset by email (dailyadmin/password_reset.py): throttled, the same answer
+    # whether the address has a login or not.
+    path("account/reset/", PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "account/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(
+            template_name="registration/password_reset_done.html"
+        ),
+        name="password_reset_done",
+    ),
+    path(
+        "account/reset/<uidb64>/<token>/",
+        PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "account/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="registration/password_reset_complete.html"
+        ),
+        name="password_reset_complete",
+    ),
+    # Invitations (teams.services.invitations): the link's token is the permission.
+    path("invitation/accept/", team_views.invitation_accept, name="invitation_accept"),
+    path("invitation/<str:token>/", team_views.invitation, name="invitation"),
     # Second factor: login/code/, account/two-factor/..., t/<team>/settings/security/.
     path("", include("twofactor.urls")),
     path("t/<slug:team_slug>/", include("teams.urls")),

@@ -25,7 +25,6 @@ from teams.models import (
     daily_name_validator,
     validate_time_zone,
 )
-from teams.services.memberships import find_user
 
 TOKEN_HELP = "Leave empty to keep the current token. It is stored encrypted and never shown."  # noqa: S105
 TOKEN_AGAIN = (
@@ -164,29 +163,27 @@ class TeamCreateForm(TeamSettingsForm):
         return data
 
 
-class MemberAddForm(forms.Form):
-    user = forms.CharField(label="Username or email", max_length=254)
+class InviteForm(forms.Form):
+    email = forms.EmailField(label="Email address", max_length=254)
     role = forms.ChoiceField(choices=Role.choices, initial=Role.MANAGER)
 
-    def clean_user(self):
-        user = find_user(self.cleaned_data["user"].strip())
-        if user is None:
-            raise forms.ValidationError(
-                "No active dashboard user has this username or email. Create one below."
-            )
-        return user
 
-
-class MemberCreateForm(UserCreationForm):
-    role = forms.ChoiceField(choices=Role.choices, initial=Role.MANAGER)
+class InviteeSignUpForm(UserCreationForm):
+    """A new login for the invitee: a username and a password (Django's password
+    validators); the email is the invitation's."""
 
     class Meta(UserCreationForm.Meta):
-        fields = ("username", "email")
+        fields = ("username",)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, email: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Not the first form of its page: the cursor belongs elsewhere.
+        # The password must not resemble the address either (UserAttributeSimilarity).
+        self.instance.email = email
         self.fields["username"].widget.attrs.pop("autofocus", None)
+
+
+class AlertPreferenceForm(forms.Form):
+    alert_emails = forms.BooleanField(required=False)
 
 
 class MemberRoleForm(forms.Form):

@@ -19,8 +19,18 @@ urlpatterns = [
     path("settings/", team_settings.settings, name="settings"),
     path("settings/test/", team_settings.test_connection, name="test_connection"),
     path("settings/members/", members.members, name="members"),
-    path("settings/members/add/", members.member_add, name="member_add"),
-    path("settings/members/create/", members.member_create, name="member_create"),
+    path("settings/members/invite/", members.invite, name="member_invite"),
+    path(
+        "settings/members/invitations/<int:invitation_id>/resend/",
+        members.invitation_resend,
+        name="invitation_resend",
+    ),
+    path(
+        "settings/members/invitations/<int:invitation_id>/revoke/",
+        members.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path("settings/members/alerts/", members.alert_preference, name="alert_preference"),
     path("settings/members/<int:membership_id>/role/", members.member_role, name="member_role"),
     path(
         "settings/members/<int:membership_id>/remove/",

@@ -73,10 +73,24 @@ def _login(base: str, username: str) -> requests.Session:
     return session
 
 
-def test_make_run_serves_the_demo_with_a_worker_and_stops_everything_on_ctrl_c(demo):
+def test_make_run_serves_the_demo_with_a_worker_and_stops_everything_on_ctrl_c(demo, tmp_path):
     proc, base, sim_port, lines = demo
     output = "".join(lines)
     assert "Log in as one of: owner, admin, manager" in output
+    # Mail goes where the banner says: a password reset lands in var/mail/ as a file.
+    mail_dir = (tmp_path / "var" / "mail").resolve()
+    assert f"Mail (password resets, invitations, alerts) is written to {mail_dir}" in output
+    visitor = requests.Session()
+    form = visitor.get(f"{base}/account/reset/", timeout=10).text
+    csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    asked = visitor.post(
+        f"{base}/account/reset/",
+        {"email": "owner@example.com", "csrfmiddlewaretoken": csrf},
+        timeout=10,
+    )
+    assert asked.ok and "Check your email" in asked.text
+    sent = wait_until(lambda: list(mail_dir.iterdir()), timeout=10)
+    assert f"{base}/account/reset/" in sent[0].read_text()
     assert re.search(r"Synced demo-team: \d+ meetings", output)
     assert re.search(r"Synced demo-rest: \d+ meetings", output)
 

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db import transaction
 
 from teams.audit import Refused, User, perform_local
 from teams.models import AuditAction, Membership, Role, Team
@@ -63,74 +61,8 @@ def members_page(team: Team) -> MembersPage:
     )
 
 
-def find_user(identifier: str) -> AbstractBaseUser | None:
-    """An existing user by username or (unambiguous) email address."""
-    users = get_user_model().objects.filter(
-        Q(username__iexact=identifier) | Q(email__iexact=identifier), is_active=True
-    )[:2]
-    found = list(users)
-    return found[0] if len(found) == 1 else None
-
-
 def _describe(user: AbstractBaseUser, role: Role | str) -> str:
     return f"{user.get_username()} ({Role(role).label})"
-
-
-def add_member(
-    *, actor: User, team: Team, user: AbstractBaseUser, role: Role, request_id: str = ""
-) -> Membership:
-    """Give an existing user a role in the team. Refused if they already have one."""
-
-    def operation() -> Membership:
-        try:
-            with transaction.atomic():
-                return Membership.objects.create(team=team, user=user, role=role)
-        except IntegrityError:
-            raise Refused(f"{user.get_username()} is already a member of {team.name}.") from None
-
-    return perform_local(
-        actor=actor,
-        team=team,
-        permission=Permission.MANAGE_TEAM,
-        action=AuditAction.MEMBERSHIP_ADD,
-        target=_describe(user, role),
-        operation=operation,
-        request_id=request_id,
-    )
-
-
-def create_member(
-    *,
-    actor: User,
-    team: Team,
-    username: str,
-    email: str,
-    password: str,
-    role: Role,
-    request_id: str = "",
-) -> Membership:
-    """Create a dashboard login and give it a role in the team, in one transaction."""
-
-    def operation() -> Membership:
-        try:
-            with transaction.atomic():
-                user = get_user_model().objects.create_user(
-                    username=username, email=email, password=password
-                )
-        except IntegrityError:  # the form checked, but someone was quicker
-            raise Refused(f"The username {username} was just taken.") from None
-        return Membership.objects.create(team=team, user=user, role=role)
-
-    return perform_local(
-        actor=actor,
-        team=team,
-        permission=Permission.MANAGE_TEAM,
-        action=AuditAction.MEMBERSHIP_ADD,
-        target=f"{username} ({Role(role).label})",
-        operation=operation,
-        message="a new dashboard login was created",
-        request_id=request_id,
-    )
 
 
 def _lock_owners(team: Team) -> list[int]:
@@ -199,3 +131,26 @@ def remove_member(
         request_id=request_id,
     )
     return membership
+
+
+def set_alert_emails(*, actor: User, team: Team, enabled: bool, request_id: str = "") -> Membership:
+    """An owner turns the team's alert emails on or off for themselves."""
+    membership = Membership.objects.select_related("user").get(
+        team=team, user_id=getattr(actor, "pk", None)
+    )
+
+    def operation() -> Membership:
+        membership.alert_emails = enabled
+        membership.save(update_fields=["alert_emails"])
+        return membership
+
+    return perform_local(
+        actor=actor,
+        team=team,
+        permission=Permission.MANAGE_TEAM,
+        action=AuditAction.MEMBERSHIP_ALERTS,
+        target=membership.user.get_username(),
+        operation=operation,
+        message="alert emails on" if enabled else "alert emails off",
+        request_id=request_id,
+    )

@@ -1,35 +1,41 @@
-"""Dashboard memberships (owners only): add an existing user or create one, change a role,
-remove; the last owner of a team can be neither demoted nor removed."""
+"""Dashboard memberships (owners only): invite by email, resend or revoke an invitation,
+change a role, remove; the last owner of a team can be neither demoted nor removed.
+
+Nothing here looks accounts up: an invitation goes to an address, and the page says it was
+sent whatever logins exist (teams.services.invitations)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from teams.audit import Refused
-from teams.forms import MemberAddForm, MemberCreateForm, MemberRoleForm
-from teams.models import Membership, Role, Team
+from teams.forms import AlertPreferenceForm, InviteForm, MemberRoleForm
+from teams.models import Invitation, Membership, Role, Team
 from teams.permissions import Permission, role_of, team_view
-from teams.services import memberships
+from teams.services import invitations, memberships
 from teams.views.common import request_id
 
 
 def _page(
-    request: HttpRequest,
-    team: Team,
-    *,
-    add_form: MemberAddForm | None = None,
-    create_form: MemberCreateForm | None = None,
+    request: HttpRequest, team: Team, *, invite_form: InviteForm | None = None
 ) -> HttpResponse:
+    own = Membership.objects.filter(team=team, user_id=request.user.pk).first()
     context = {
         "members": memberships.members_page(team),
-        "add_form": add_form or MemberAddForm(),
-        "create_form": create_form or MemberCreateForm(),
+        "invitations": invitations.pending(team),
+        "invite_form": invite_form or InviteForm(),
+        "own_membership": own,
         "roles": Role.choices,
+        "now": timezone.now(),
+        "invitation_days": settings.INVITATION_DAYS,
     }
     return render(request, "teams/members.html", context)
 
@@ -41,6 +47,13 @@ def _done(request: HttpRequest, team: Team) -> HttpResponse:
     return redirect("home")
 
 
+def _link_for(request: HttpRequest) -> invitations.LinkFor:
+    def link(token: str) -> str:
+        return request.build_absolute_uri(reverse("invitation", args=[token]))
+
+    return link
+
+
 @require_GET
 @team_view(Permission.MANAGE_TEAM)
 def members(request: HttpRequest, *, team: Team, role: Role) -> HttpResponse:
@@ -49,50 +62,91 @@ def members(request: HttpRequest, *, team: Team, role: Role) -> HttpResponse:
 
 @require_POST
 @team_view(Permission.MANAGE_TEAM)
-def member_add(request: HttpRequest, *, team: Team, role: Role) -> HttpResponse:
-    form = MemberAddForm(request.POST)
+def invite(request: HttpRequest, *, team: Team, role: Role) -> HttpResponse:
+    form = InviteForm(request.POST)
     if not form.is_valid():
-        return _page(request, team, add_form=form)
-    user = form.cleaned_data["user"]
+        return _page(request, team, invite_form=form)
+    email = form.cleaned_data["email"]
     try:
-        memberships.add_member(
+        invitation = invitations.invite(
             actor=request.user,
             team=team,
-            user=user,
+            email=email,
             role=Role(form.cleaned_data["role"]),
+            link_for=_link_for(request),
             request_id=request_id(request),
         )
     except Refused as exc:
-        form.add_error("user", exc.message)
-        return _page(request, team, add_form=form)
-    messages.success(request, f"{user.get_username()} can now use {team.name}.")
+        messages.error(request, exc.message)
+        return redirect("teams:members", team_slug=team.slug)
+    messages.success(request, f"Invitation sent to {invitation.email}.")
     return redirect("teams:members", team_slug=team.slug)
 
 
 @require_POST
 @team_view(Permission.MANAGE_TEAM)
-def member_create(request: HttpRequest, *, team: Team, role: Role) -> HttpResponse:
-    form = MemberCreateForm(request.POST)
-    if not form.is_valid():
-        return _page(request, team, create_form=form)
-    data = form.cleaned_data
+def invitation_resend(
+    request: HttpRequest, invitation_id: int, *, team: Team, role: Role
+) -> HttpResponse:
     try:
-        memberships.create_member(
+        invitation = invitations.resend(
             actor=request.user,
             team=team,
-            username=data["username"],
-            email=data.get("email") or "",
-            password=data["password1"],
-            role=Role(data["role"]),
+            invitation_id=invitation_id,
+            link_for=_link_for(request),
             request_id=request_id(request),
         )
+    except Invitation.DoesNotExist:
+        raise Http404("No such invitation") from None
     except Refused as exc:
-        form.add_error("username", exc.message)
-        return _page(request, team, create_form=form)
-    messages.success(
-        request,
-        f"Login {data['username']} created. Give them the password by a channel you trust.",
-    )
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            f"Invitation sent again to {invitation.email}; the earlier link no longer works.",
+        )
+    return redirect("teams:members", team_slug=team.slug)
+
+
+@require_POST
+@team_view(Permission.MANAGE_TEAM)
+def invitation_revoke(
+    request: HttpRequest, invitation_id: int, *, team: Team, role: Role
+) -> HttpResponse:
+    try:
+        invitation = invitations.revoke(
+            actor=request.user,
+            team=team,
+            invitation_id=invitation_id,
+            request_id=request_id(request),
+        )
+    except Invitation.DoesNotExist:
+        raise Http404("No such invitation") from None
+    except Refused as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"The invitation to {invitation.email} is revoked.")
+    return redirect("teams:members", team_slug=team.slug)
+
+
+@require_POST
+@team_view(Permission.MANAGE_TEAM)
+def alert_preference(request: HttpRequest, *, team: Team, role: Role) -> HttpResponse:
+    form = AlertPreferenceForm(request.POST)
+    form.is_valid()  # a checkbox: absent is off
+    enabled = bool(form.cleaned_data.get("alert_emails"))
+    try:
+        memberships.set_alert_emails(
+            actor=request.user, team=team, enabled=enabled, request_id=request_id(request)
+        )
+    except Membership.DoesNotExist:
+        # A superuser acting as owner has no membership: there is nothing to opt out of.
+        messages.error(request, "Alerts go to the team's owners; you are not one of them.")
+        return redirect("teams:members", team_slug=team.slug)
+    if enabled:
+        messages.success(request, f"You will get {team.name}'s alerts by email.")
+    else:
+        messages.success(request, f"You will no longer get {team.name}'s alerts by email.")
     return redirect("teams:members", team_slug=team.slug)
 
 

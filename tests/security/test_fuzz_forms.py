@@ -74,12 +74,13 @@ SETTINGS = {
 TEAM_FORMS = {
     "TeamSettingsForm": (team_forms.TeamSettingsForm, {}, SETTINGS),
     "TeamCreateForm": (team_forms.TeamCreateForm, {}, {**SETTINGS, "slug": "acme-2"}),
-    "MemberAddForm": (team_forms.MemberAddForm, {}, {"user": "ann", "role": "admin"}),
-    "MemberCreateForm": (
-        team_forms.MemberCreateForm,
-        {},
+    "InviteForm": (team_forms.InviteForm, {}, {"email": "ann@example.com", "role": "admin"}),
+    "InviteeSignUpForm": (
+        team_forms.InviteeSignUpForm,
+        {"email": "bob@example.com"},
         {"username": "bob", "password1": "x-Long-pass-42", "password2": "x-Long-pass-42"},
     ),
+    "AlertPreferenceForm": (team_forms.AlertPreferenceForm, {}, {"alert_emails": "on"}),
     "MemberRoleForm": (team_forms.MemberRoleForm, {}, {"role": "owner"}),
     "RemoveUserForm": (team_forms.RemoveUserForm, {}, {"email": "ana@example.com"}),
     "AuditFilterForm": (

@@ -188,17 +188,11 @@ POSTS = {
         lambda w: team_forms.TeamSettingsForm().fields,
         None,  # the team's own settings, filled in by the test
     ),
-    "teams:member_add": (
+    "teams:member_invite": (
         OWNER,
         [],
-        lambda w: team_forms.MemberAddForm().fields,
-        {"user": "root", "role": "manager"},
-    ),
-    "teams:member_create": (
-        OWNER,
-        [],
-        lambda w: team_forms.MemberCreateForm().fields,
-        {"username": "fuzzy", "password1": "x-Long-pass-42", "password2": "x-Long-pass-42"},
+        lambda w: team_forms.InviteForm().fields,
+        {"email": "fuzzy@example.com", "role": "manager"},
     ),
     "attendance:webhook-register": (
         OWNER,

@@ -1,12 +1,12 @@
-"""Dashboard memberships: owners add, create, re-role and remove members; a team never
-loses its last owner, not even to two concurrent demotions."""
+"""Dashboard memberships: owners re-role and remove members (adding is by invitation,
+tests/teams/test_invitations.py); a team never loses its last owner, not even to two
+concurrent demotions."""
 
 from __future__ import annotations
 
 import threading
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.db import connection
 from django.urls import reverse
 
@@ -41,60 +41,6 @@ def test_the_members_page_lists_members_with_roles_and_the_role_matrix(team, own
     body = owner_client.get(_url(team, "members")).content.decode()
     assert "ada" in body and owner_client.user.username in body
     assert "What each role can do" in body and "View the audit log" in body
-
-
-def test_an_owner_adds_an_existing_user_by_username_or_email(team, owner_client):
-    make_user("bob")
-    carol = make_user("carol", email="carol@example.com")
-    response = owner_client.post(_url(team, "member_add"), {"user": "bob", "role": "admin"})
-    assert response.status_code == 302
-    owner_client.post(_url(team, "member_add"), {"user": "CAROL@example.com", "role": "manager"})
-    assert _membership(team, carol).role == Role.MANAGER
-    event = AuditEvent.objects.filter(action=AuditAction.MEMBERSHIP_ADD).first()
-    assert event.outcome == Outcome.OK and event.actor == owner_client.user
-
-
-def test_adding_an_unknown_user_says_so_and_adds_nobody(team, owner_client):
-    response = owner_client.post(_url(team, "member_add"), {"user": "nobody", "role": "admin"})
-    assert response.status_code == 200
-    assert "No active dashboard user has this username or email" in response.content.decode()
-    assert Membership.objects.filter(team=team).count() == 1
-
-
-def test_adding_someone_already_in_the_team_is_refused_with_a_message(team, owner_client):
-    make_member(team, Role.MANAGER, username="dan")
-    response = owner_client.post(_url(team, "member_add"), {"user": "dan", "role": "owner"})
-    assert "dan is already a member of acme" in response.content.decode()
-    assert _membership(team, get_user_model().objects.get(username="dan")).role == Role.MANAGER
-
-
-def test_an_owner_creates_a_login_and_it_can_log_in(team, owner_client, client):
-    response = owner_client.post(
-        _url(team, "member_create"),
-        {
-            "username": "erin",
-            "email": "erin@example.com",
-            "password1": "a-long-unusual-pass-42",
-            "password2": "a-long-unusual-pass-42",
-            "role": "admin",
-        },
-    )
-    assert response.status_code == 302
-    erin = get_user_model().objects.get(username="erin")
-    assert _membership(team, erin).role == Role.ADMIN
-    assert client.login(username="erin", password="a-long-unusual-pass-42")
-    event = AuditEvent.objects.get(action=AuditAction.MEMBERSHIP_ADD)
-    assert "a-long-unusual-pass-42" not in f"{event.target} {event.message}"
-
-
-def test_creating_a_login_with_a_weak_or_mismatched_password_shows_why(team, owner_client):
-    response = owner_client.post(
-        _url(team, "member_create"),
-        {"username": "fay", "password1": "123", "password2": "124", "role": "admin"},
-    )
-    assert response.status_code == 200
-    assert "password fields didn\u2019t match" in response.content.decode()
-    assert not get_user_model().objects.filter(username="fay").exists()
 
 
 def test_an_owner_changes_a_role_and_it_is_audited(team, owner_client):
@@ -205,3 +151,22 @@ def test_a_superuser_with_no_membership_can_manage_members(team, client, django_
     root = django_user_model.objects.create_superuser("root", "root@example.com", PASSWORD)
     client.force_login(root)
     assert client.get(_url(team, "members")).status_code == 200
+
+
+def test_an_owner_turns_their_alert_emails_off_and_on_and_it_is_audited(team, owner_client):
+    url = _url(team, "alert_preference")
+    page = owner_client.get(_url(team, "members")).content.decode()
+    assert 'name="alert_emails" id="id_alert_emails" checked' in page
+    response = owner_client.post(url, {}, follow=True)
+    assert "no longer get acme" in response.content.decode()
+    assert _membership(team, owner_client.user).alert_emails is False
+    owner_client.post(url, {"alert_emails": "on"})
+    assert _membership(team, owner_client.user).alert_emails is True
+    events = AuditEvent.objects.filter(action=AuditAction.MEMBERSHIP_ALERTS).order_by("pk")
+    assert [e.message for e in events] == ["alert emails off", "alert emails on"]
+
+
+def test_the_alert_preference_of_one_owner_leaves_the_others_alone(team, owner_client):
+    other = make_member(team, Role.OWNER)
+    owner_client.post(_url(team, "alert_preference"), {})
+    assert _membership(team, other).alert_emails is True

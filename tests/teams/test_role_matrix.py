@@ -3,18 +3,22 @@ logged-out visitor, with GET and POST each (a method the URL does not answer is 
 
 from __future__ import annotations
 
+import uuid
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from teams.models import Membership, Role
+from teams.models import Invitation, Membership, Role
 from teams.permissions import Permission
 from tests.factories import make_member, make_team
 
 pytestmark = pytest.mark.django_db
 
 ALL = {Role.OWNER, Role.ADMIN, Role.MANAGER}
-# (url name, needs a membership id, methods answered, who may)
+# (url name, needs a membership or invitation id, methods answered, who may)
 URLS = [
     ("overview", False, {"GET"}, ALL),
     ("overview_live", False, {"GET"}, ALL),
@@ -26,8 +30,10 @@ URLS = [
     ("settings", False, {"GET", "POST"}, {Role.OWNER}),
     ("test_connection", False, {"POST"}, {Role.OWNER}),
     ("members", False, {"GET"}, {Role.OWNER}),
-    ("member_add", False, {"POST"}, {Role.OWNER}),
-    ("member_create", False, {"POST"}, {Role.OWNER}),
+    ("member_invite", False, {"POST"}, {Role.OWNER}),
+    ("invitation_resend", True, {"POST"}, {Role.OWNER}),
+    ("invitation_revoke", True, {"POST"}, {Role.OWNER}),
+    ("alert_preference", False, {"POST"}, {Role.OWNER}),
     ("member_role", True, {"POST"}, {Role.OWNER}),
     ("member_remove", True, {"POST"}, {Role.OWNER}),
 ]
@@ -40,7 +46,18 @@ CASES = [
 
 def _url(team, name, needs_id):
     kwargs = {"team_slug": team.slug}
-    if needs_id:
+    if needs_id and name.startswith("invitation_"):
+        now = timezone.now()
+        invitation = Invitation.objects.create(
+            team=team,
+            email=f"{uuid.uuid4().hex}@example.com",
+            role=Role.MANAGER,
+            token_hash=uuid.uuid4().hex,
+            sent_at=now,
+            expires_at=now + timedelta(days=7),
+        )
+        kwargs["invitation_id"] = invitation.pk
+    elif needs_id:
         # Another member's row, so an owner acting on it never touches their own role.
         target = make_member(team, Role.MANAGER)
         kwargs["membership_id"] = Membership.objects.get(user=target, team=team).pk
