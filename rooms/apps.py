@@ -8,8 +8,14 @@ class RoomsConfig(AppConfig):
     verbose_name = "Rooms"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from rooms.mirror import on_team_connected
+        from rooms.search_index import on_post_migrate
         from teams.signals import team_connected
+
+        # SQLite: the trigram index of room names and its triggers, after every migrate.
+        post_migrate.connect(on_post_migrate, sender=self, dispatch_uid="rooms-search-index")
 
         # A team added or pointed elsewhere starts (again) its rooms mirror's first fill.
         team_connected.connect(on_team_connected, dispatch_uid="rooms-mirror-team-connected")

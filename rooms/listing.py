@@ -2,11 +2,14 @@
 
 No page lists rooms at Daily (a team may have 100,000 of them): the worker keeps the
 mirror, and the list reads it. Each sort is one index of `MirroredRoom` (the same
-expressions, carrying the columns a row shows), so any page of it, even a deep one, is an
-index-only scan on PostgreSQL (a deep one starts from a mark, `_marks`); a search is
-`name ILIKE '%q%'` (Django's `icontains`), served by a trigram index on PostgreSQL for
-three characters or more (shorter ones: `_contains`), its matches counted up to
-COUNT_CAP. SQLite may scan.
+expressions, carrying the columns a row shows), so any page of it, even a deep one, is a
+range of that index (a deep one starts from a mark, `_marks`). A search is
+`name ILIKE '%q%'` (Django's `icontains`; shorter than three characters: `_contains`),
+served on PostgreSQL by a trigram index for three characters or more, and on SQLite by
+the trigram index of `rooms.search_index` when it finds few rooms. A page of a search is
+the sort's index walked until a page of matches (or the few rooms found, sorted); its
+matches are counted after the page is shown (`count_matches`, up to COUNT_CAP) unless the
+page itself says how many there are.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from itertools import product
 from typing import NamedTuple
 
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import F, OrderBy, Q, QuerySet, Window
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.db.models.functions import Lower, RowNumber
@@ -25,12 +29,17 @@ from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
 from django.http import QueryDict
 
 from daily import Privacy
+from rooms import search_index
 from rooms.models import MirroredRoom, MirrorState, RoomMirror
 from teams.models import Team
 
 PER_PAGE = 50
+_COLUMNS = ("name", "privacy", "created_at")
 # A search counts its matches up to this many: "1,000+ of 100,000 rooms match".
 COUNT_CAP = 1000
+# On SQLite, a search that the trigram index of names finds at most this many times reads
+# only those rooms (`_found`): looking up and sorting them costs about 1.5 ms for 200.
+FEW_MATCHES = 200
 # How long a count of the team's rooms may be kept (it is keyed by the mirror's version).
 COUNT_SECONDS = 600
 _COUNT_KEY = "dailyadmin:rooms:count"
@@ -142,9 +151,10 @@ def ordering(sort: str) -> list[OrderBy]:
 
 
 class _Pager(NamedTuple):
-    """Where a page is in the list. `num_pages` is None when the search matched more
-    than COUNT_CAP rooms (only the cap was counted); `has_next` is then known from one
-    row more than a page."""
+    """Where a page is in the list. `num_pages` is None when the number of matches is not
+    counted yet (a search of more than a page: `count_matches`, loaded after the page)
+    or was counted only up to COUNT_CAP; `has_next` is then known from one row more than
+    a page."""
 
     number: int
     has_next: bool
@@ -174,10 +184,21 @@ class RoomPage:
     page: _Pager
     rooms: list[ListedRoom]
     total: int  # every room of the team in the mirror
-    # The rooms the search matches (the total without a search); when `capped`, the
-    # search matched more than COUNT_CAP and only COUNT_CAP + 1 were counted.
+    # The rooms the search matches (the total without a search); None while a search of
+    # more than one page is not counted yet (`count_matches`).
+    matched: int | None
+
+
+class Matches(NamedTuple):
+    """How many rooms a search matches: `capped` when more than COUNT_CAP (then
+    `matched` is COUNT_CAP + 1: only that many were counted)."""
+
     matched: int
-    capped: bool = False
+    capped: bool
+
+    @property
+    def num_pages(self) -> int | None:
+        return None if self.capped else max(1, -(-self.matched // PER_PAGE))
 
 
 def team_count(team: Team, version: int) -> int:
@@ -200,39 +221,68 @@ def _page_number(page: str) -> int:
         return 1
 
 
+def _found(team: Team, q: str) -> QuerySet[MirroredRoom]:
+    """`matching(team, q)`, and on SQLite, when the trigram index of names
+    (`rooms.search_index`) serves the needle and finds at most FEW_MATCHES names, only
+    the rooms it found: a search for a rare name reads a few rows instead of every name.
+    More than that and the sort's index, walked until a page of matches, is faster (the
+    rooms found would all be looked up and sorted)."""
+    found = matching(team, q)
+    needle = clean_query(q)
+    if not (search_index.serves(needle) and search_index.available(connection)):
+        return found
+    ids = search_index.candidates(connection, needle, FEW_MATCHES + 1)
+    return found if len(ids) > FEW_MATCHES else found.filter(id__in=ids)
+
+
+def count_matches(team: Team, q: str) -> Matches:
+    """How many of the team's rooms the search `q` matches, counted up to COUNT_CAP + 1:
+    counting every match of one letter reads the whole team."""
+    matched = _found(team, q)[: COUNT_CAP + 1].count()
+    return Matches(matched, matched > COUNT_CAP)
+
+
 def search(team: Team, query: RoomQuery, mirror: RoomMirror) -> RoomPage:
     """One page of the team's rooms for this search and sort, whatever the number of
-    rooms: the team's count (cached per `mirror.rooms_version`), a search's count (capped
-    at COUNT_CAP: counting every match of one letter reads the whole team) and the page
-    (from the nearest mark of `_marks` when it is deep in an unsearched list)."""
+    rooms: the team's count (cached per `mirror.rooms_version`) and the page (from the
+    nearest mark of `_marks` when it is deep in an unsearched list). A search is not
+    counted here when it matches more than the page shows: the page reads one row more
+    than it shows, so the count is known when that row is missing (the last page), and
+    otherwise left to `count_matches`, which the page loads after it is shown (a count
+    over a substring search is what costs: up to every name of the team)."""
     version = mirror.rooms_version
     total = team_count(team, version)
-    found = matching(team, query.q)
-    matched = found[: COUNT_CAP + 1].count() if query.q else total
     number = _page_number(query.page)
-    rows = found.order_by(*ordering(query.sort)).values_list("name", "privacy", "created_at")
-    if query.q and matched > COUNT_CAP:
-        # How many pages is not known: one row more than a page says whether there is a
-        # next. Past the last page (a link kept from a longer list), count them all.
-        listed = list(rows[(number - 1) * PER_PAGE : number * PER_PAGE + 1])
-        if listed or number == 1:
-            page = _Pager(number, len(listed) > PER_PAGE, None)
-            return _page(page, listed[:PER_PAGE], total, matched, capped=True)
-        matched = found.count()
-    num_pages = max(1, -(-matched // PER_PAGE))
-    number = min(number, num_pages)
+    order = ordering(query.sort)
+    if not query.q:
+        num_pages = max(1, -(-total // PER_PAGE))
+        number = min(number, num_pages)
+        offset = (number - 1) * PER_PAGE
+        rows = MirroredRoom.objects.filter(team=team).order_by(*order)
+        if offset >= MARKS_FROM and mirror.state == MirrorState.READY:
+            rows, offset = _after_mark(team, query.sort, version, rows, offset)
+        listed = list(rows.values_list(*_COLUMNS)[offset : offset + PER_PAGE]) if total else []
+        return _page(_Pager(number, number < num_pages, num_pages), listed, total, total)
+    found = _found(team, query.q)
+    rows = found.order_by(*order).values_list(*_COLUMNS)
     offset = (number - 1) * PER_PAGE
-    if not query.q and offset >= MARKS_FROM and mirror.state == MirrorState.READY:
-        rows, offset = _after_mark(team, query.sort, version, rows, offset)
-    listed = list(rows[offset : offset + PER_PAGE]) if matched else []
-    return _page(_Pager(number, number < num_pages, num_pages), listed, total, matched)
+    listed = list(rows[offset : offset + PER_PAGE + 1])
+    if not listed and number > 1:
+        # Past the last page (a link kept from a longer list): the last page, all counted.
+        matched = found.count()
+        number = max(1, -(-matched // PER_PAGE))
+        listed = list(rows[(number - 1) * PER_PAGE : number * PER_PAGE])
+        return _page(_Pager(number, False, number), listed, total, matched)
+    if len(listed) > PER_PAGE:
+        return _page(_Pager(number, True, None), listed[:PER_PAGE], total, None)
+    # The last page: every match is before it or on it.
+    matched = offset + len(listed) if listed else 0
+    return _page(_Pager(number, False, number if listed else 1), listed, total, matched)
 
 
-def _page(
-    page: _Pager, listed: list, total: int, matched: int, *, capped: bool = False
-) -> RoomPage:
+def _page(page: _Pager, listed: list, total: int, matched: int | None) -> RoomPage:
     rooms = [ListedRoom(name, _privacy(privacy), created) for name, privacy, created in listed]
-    return RoomPage(page=page, rooms=rooms, total=total, matched=matched, capped=capped)
+    return RoomPage(page=page, rooms=rooms, total=total, matched=matched)
 
 
 def _marks(team: Team, sort: str, version: int) -> list[tuple]:

@@ -12,6 +12,7 @@ app_name = "rooms"
 urlpatterns = [
     path("", listing.room_list, name="list"),
     path("refresh/", listing.refresh, name="refresh"),
+    path("count/", listing.room_count, name="count"),
     path("new/", edit.create, name="create"),
     path("tokens/new/", tokens.token, name="token"),
     path("bulk/", bulk_jobs.jobs, name="bulk-jobs"),

@@ -139,13 +139,45 @@ def _table_context(
         poll_seconds=POLL_SECONDS if (filling or refreshing) and team.has_token else None,
         poll_url=f"{reverse('rooms:list', args=[team.slug])}?{poll.urlencode()}",
         total=result.total,
-        # A search that matched more than the cap shows "1,000+ of 100,000 rooms match".
-        matched=listing.COUNT_CAP if result.capped else result.matched,
-        capped=result.capped,
+        # None: a search of more than one page, counted by `room_count` after the page.
+        matched=result.matched,
+        several_pages=result.page.has_other_pages,
+        count_url=_count_url(team, query) if result.matched is None else "",
         page=result.page,
         rows=[rows.row(room) for room in result.rooms],
     )
     return context
+
+
+def _count_url(team: Team, query: listing.RoomQuery) -> str:
+    params = QueryDict(mutable=True)
+    params["q"] = query.q
+    return f"{reverse('rooms:count', args=[team.slug])}?{params.urlencode()}"
+
+
+@require_GET
+@team_view(Permission.VIEW_TEAM)
+def room_count(request: HttpRequest, team: Team, role: Role) -> HttpResponse:
+    """How many rooms a search matches ("1,000+ of 100,000 rooms match"), which the list
+    loads after showing a page of the matches: counting them may read every name of the
+    team, and the page does not wait for it. With it, the pager's number of pages."""
+    query = listing.RoomQuery.from_get(request.GET)
+    if not wants_partial(request):
+        url = reverse("rooms:list", args=[team.slug])
+        return redirect(f"{url}?{query.params.urlencode()}" if query.q else url)
+    matches = listing.count_matches(team, query.q)
+    context = team_context(team, role)
+    context.update(
+        query=query,
+        total=listing.team_count(team, mirror.state(team).rooms_version),
+        # More than the cap shows "1,000+ of 100,000 rooms match".
+        matched=listing.COUNT_CAP if matches.capped else matches.matched,
+        capped=matches.capped,
+        several_pages=matches.capped or matches.matched > listing.PER_PAGE,
+        num_pages=matches.num_pages,
+        oob_pages=True,
+    )
+    return respond(request, LIST, "count", context)
 
 
 @require_GET

@@ -5,7 +5,8 @@ a page is a few indexed queries, so nothing of it is cached. Its 50 rows are wri
 `RowHtml` in Python (the `room_rows` and `room_row` tags of `rooms_extras`): through the
 template engine, a row's dozen variables, its privacy choices, CSRF field and two dates
 cost several times more than the rest of the page. Every value is escaped as the
-template engine would.
+template engine would (`html.escape`, which Django's `escape` wraps: the same text,
+without its lazy-string wrapper, a third of the rows' cost).
 """
 
 from __future__ import annotations
@@ -14,12 +15,12 @@ import zoneinfo
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from html import escape
 from urllib.parse import quote
 
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
-from django.utils.html import escape
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString, mark_safe
 
@@ -33,10 +34,15 @@ _SAFE = RFC3986_SUBDELIMS + "~:@"
 
 
 def _room_url(viewname: str, team_slug: str) -> Callable[[str], str]:
-    """`lambda room: reverse(viewname, args=[team_slug, room])`, for the cost of one
-    `reverse`: the room is quoted as `reverse` quotes it."""
+    """`lambda quoted: reverse(viewname, args=[team_slug, room])` for a room name already
+    quoted by `_quote`, for the cost of one `reverse`."""
     head, _, tail = reverse(viewname, args=[team_slug, _ROOM]).rpartition(_ROOM)
-    return lambda room: f"{head}{quote(room, safe=_SAFE)}{tail}"
+    return lambda quoted: f"{head}{quoted}{tail}"
+
+
+def _quote(room: str) -> str:
+    """The room as `reverse` quotes it in a path."""
+    return quote(room, safe=_SAFE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,13 +67,14 @@ class RoomRows:
         self._delete = _room_url("rooms:delete", team_slug)
 
     def row(self, room: listing.ListedRoom | Room) -> RoomRow:
+        quoted = _quote(room.name)
         return RoomRow(
             name=room.name,
             privacy=room.privacy,
             created_at=room.created_at,
-            url=self._detail(room.name),
-            privacy_url=self._privacy(room.name),
-            delete_url=self._delete(room.name),
+            url=self._detail(quoted),
+            privacy_url=self._privacy(quoted),
+            delete_url=self._delete(quoted),
         )
 
 
@@ -113,7 +120,7 @@ class RowHtml:
             parts = [] if privacy else ['<option value="" selected disabled>not reported</option>']
             for choice in self._choices:
                 selected = " selected" if choice == privacy else ""
-                value, label = escape(choice.value), escape(choice.label)
+                value, label = escape(str(choice.value)), escape(str(choice.label))
                 parts.append(f'<option value="{value}"{selected}>{label}</option>')
             options = self._options[privacy] = "".join(parts)
         return options

@@ -86,6 +86,7 @@ def test_the_query_count_does_not_grow_with_the_rooms(login, role):
     client = login(team, role)
     url = reverse("rooms:list", args=[team.slug])
     counts = {}
+    client.get(url)  # what a process looks up once (the session's first request) is not counted
     for size in (10, 2000):
         mirror_rooms(team, numbered_rooms(size))
         for params in ({}, {"sort": "-created"}, {"q": "room-0", "sort": "privacy"}, {"page": "2"}):
@@ -124,8 +125,10 @@ def test_counts_pager_and_bad_parameters(login):
     assert "room-0050" in body and "room-0049" not in body and "Page 2 of 40" in body
     assert "2,000 rooms." in body
     body = client.get(url, {"q": "ROOM-01", "sort": "-name"}).content.decode()
-    assert "100 of 2,000 rooms match" in body
+    assert "Counting the rooms that match “ROOM-01”…" in body  # more than a page
     assert body.index("room-0199") < body.index("room-0198")
+    counted = client.get(reverse("rooms:count", args=[team.slug]), {"q": "ROOM-01"}, **HTMX)
+    assert "100 of 2,000 rooms match" in counted.content.decode()
     body = client.get(url, {"q": "nothing-like-this"}).content.decode()
     assert "No room name contains" in body
     # Unknown sorts and pages fall back instead of failing; a NUL is dropped.

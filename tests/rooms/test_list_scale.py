@@ -107,22 +107,62 @@ def test_a_search_matching_more_than_the_cap_counts_only_the_cap(login, monkeypa
     mirror_rooms(team, rooms)
     client = login(team, Role.OWNER)
     url = reverse("rooms:list", args=[team.slug])
+    count_url = reverse("rooms:count", args=[team.slug])
     body = client.get(url, {"q": "room"}).content.decode()
-    assert "20+ of 140 rooms match “room”." in body
-    assert "Page 1</span>" in body and 'rel="next"' in body and 'data-count="20+"' in body
-    assert "Select all the rooms matching “room”, on every page" in body
+    assert f'hx-get="{count_url}?q=room" hx-trigger="load"' in body
+    assert 'Page 1<span id="rooms-pages"></span></span>' in body and 'rel="next"' in body
+    counted = client.get(count_url, {"q": "room"}, **HTMX).content.decode()
+    assert "20+ of 140 rooms match “room”." in counted and 'data-count="20+"' in counted
+    assert "Select all the rooms matching “room”, on every page" in counted
+    # The number of pages is not known past the cap: the pager keeps "Page 1".
+    assert '<span id="rooms-pages" hx-swap-oob="true"></span>' in counted
     shown = []
     for page in (1, 2, 3):
         body = client.get(url, {"q": "room", "page": page}, **HTMX).content.decode()
         shown += dict.fromkeys(_names(body, team.slug))  # each row links its name twice
     assert shown == _expected(rooms, "room", "name")
+    # The last page knows the count without counting: the matches before it and its own.
     assert 'rel="next"' not in body and 'rel="prev"' in body
+    assert "Page 3 of 3" in body and "130 of 140 rooms match" in body
     # A page past the end (a link kept from a longer list) is the last page, counted.
     late = client.get(url, {"q": "room", "page": "9"}).content.decode()
     assert "Page 3 of 3" in late and "130 of 140 rooms match" in late
-    # Up to the cap the count is exact, with the number of pages.
+    # Up to the cap the count is exact.
     few = client.get(url, {"q": "other"}).content.decode()
     assert "10 of 140 rooms match" in few and "Select all" not in few
+
+
+def test_a_search_is_counted_after_its_page_and_only_when_it_has_more(login):
+    team = make_team("later")
+    client = login(team, Role.OWNER)
+    url = reverse("rooms:list", args=[team.slug])
+    count_url = reverse("rooms:count", args=[team.slug])
+    seen: dict[str, set[int]] = {}
+    for size in (60, 600):
+        mirror_rooms(team, numbered_rooms(size))
+        client.get(url)  # the team's count, kept per mirror version
+        for q in ("room-00", "room-001"):  # more than a page; one page (10 rooms)
+            with CaptureQueriesContext(connection) as queries:
+                body = client.get(url, {"q": q}).content.decode()
+            assert not [x for x in queries if "COUNT(" in x["sql"].upper()], "counted in the page"
+            seen.setdefault(q, set()).add(len(queries))
+        assert (
+            "Counting the rooms that match “room-00”…"
+            in client.get(url, {"q": "room-00"}).content.decode()
+        )
+        assert "10 of " in body and "Counting" not in body
+        with CaptureQueriesContext(connection) as queries:
+            counted = client.get(count_url, {"q": "room-00"}, **HTMX)
+        seen.setdefault("count", set()).add(len(queries))
+        assert "<html" not in counted.content.decode()
+        counted = counted.content.decode()
+        assert f"{min(size, 100)} of {size} rooms match “room-00”." in counted
+        # With the count, the pager's number of pages (out of band).
+        assert '<span id="rooms-pages" hx-swap-oob="true"> of 2</span>' in counted
+    assert all(len(counts) == 1 for counts in seen.values()), seen
+    # Not a page of its own: without htmx, the list with the search.
+    response = client.get(count_url, {"q": "room-00"})
+    assert response.status_code == 302 and response["Location"] == f"{url}?q=room-00"
 
 
 def _unmasked(html: str) -> str:
