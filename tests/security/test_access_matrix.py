@@ -88,6 +88,7 @@ EXPECTED: dict[str, dict] = {
     "teams:users": {"methods": G, "permission": V.VIEW_TEAM},
     "rooms:list": {"methods": G, "permission": V.VIEW_TEAM},
     "rooms:refresh": {"methods": P, "permission": V.VIEW_TEAM},
+    "rooms:count": {"methods": G, "permission": V.VIEW_TEAM},
     "rooms:detail": {"methods": G, "permission": V.VIEW_TEAM},
     "rooms:row": {"methods": G, "permission": V.VIEW_TEAM},
     "rooms:embed": {"methods": G, "permission": V.VIEW_TEAM},
