@@ -2,6 +2,11 @@
 
 Every reader fails loudly, naming the variable, so a typo in a deployment is a
 clear start-up error rather than a silently ignored setting.
+
+Every reader also takes the value from a file: with ``NAME`` unset, ``NAME_FILE``
+names a file holding it (the Docker-secrets convention: ``SECRET_KEY_FILE=/run/secrets/
+secret_key``), so a secret need not sit in the process environment. A trailing newline
+in the file is ignored; setting both ``NAME`` and ``NAME_FILE`` is an error.
 """
 
 from __future__ import annotations
@@ -13,14 +18,36 @@ from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
+FILE_SUFFIX = "_FILE"
+
+
+def env_value(name: str, environ: Mapping[str, str] = os.environ) -> str | None:
+    """The raw value of `name`, from the variable or from the file `NAME_FILE` names;
+    None when neither is set."""
+    file_name = name + FILE_SUFFIX
+    path = environ.get(file_name)
+    if path is None:
+        return environ.get(name)
+    if name in environ:
+        raise ImproperlyConfigured(f"set {name} or {file_name}, not both")
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        # The path is not secret; the file's content never appears in a message.
+        raise ImproperlyConfigured(
+            f"{file_name} names a file that cannot be read ({path!r}: {type(exc).__name__})"
+        ) from None
+    return text.rstrip("\r\n")
 
 
 def env_str(name: str, default: str = "", environ: Mapping[str, str] = os.environ) -> str:
-    return environ.get(name, default)
+    value = env_value(name, environ)
+    return default if value is None else value
 
 
 def env_bool(name: str, default: bool, environ: Mapping[str, str] = os.environ) -> bool:
-    raw = environ.get(name)
+    raw = env_value(name, environ)
     if raw is None:
         return default
     value = raw.strip().lower()
@@ -41,7 +68,7 @@ def env_int(
     maximum: int | None = None,
     environ: Mapping[str, str] = os.environ,
 ) -> int:
-    raw = environ.get(name)
+    raw = env_value(name, environ)
     if raw is None or raw.strip() == "":
         return default
     try:
@@ -56,7 +83,7 @@ def env_int(
 
 
 def env_list(name: str, default: list[str], environ: Mapping[str, str] = os.environ) -> list[str]:
-    raw = environ.get(name)
+    raw = env_value(name, environ)
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
@@ -68,7 +95,7 @@ def env_url(
     environ: Mapping[str, str] = os.environ,
 ) -> str | None:
     """Return the URL in `name`, or None when unset; refuse an unknown scheme."""
-    raw = environ.get(name, "").strip()
+    raw = (env_value(name, environ) or "").strip()
     if not raw:
         return None
     scheme, sep, rest = raw.partition("://")

@@ -57,6 +57,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so every log record of the request carries its id, team and user.
+    "dailyadmin.logs.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -71,6 +73,8 @@ MIDDLEWARE = [
     "dailyadmin.middleware.SecurityHeadersMiddleware",
     # A team requiring a second factor of its owners and admins (twofactor/policy.py).
     "twofactor.middleware.SecondFactorPolicyMiddleware",
+    # Counts every answer by URL name and status for /metrics (dailyadmin/metrics.py).
+    "dailyadmin.metrics.RequestMetricsMiddleware",
 ]
 
 ROOT_URLCONF = "dailyadmin.urls"
@@ -96,6 +100,9 @@ TEMPLATES = [
 _database_url = env_url("DATABASE_URL", ("postgres", "postgresql", "sqlite"))
 if _database_url:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+    if "postgresql" in DATABASES["default"]["ENGINE"]:
+        # An unreachable server fails a request (and /readyz) in seconds, not minutes.
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
 else:
     DATABASES = {
         "default": {
@@ -312,6 +319,8 @@ SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Probes and the metrics scraper talk plain HTTP to the container, not through the proxy.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     # `check --deploy` warns about this (security.W021), on purpose: submitting a domain
@@ -331,11 +340,26 @@ CONTENT_SECURITY_POLICY = (
 )
 
 # --- Logging ------------------------------------------------------------------------
+# LOG_FORMAT: json (one object per line, with the request id, team and user: the
+# default outside DEBUG) or text (development). dailyadmin/logs.py.
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json").strip().lower()
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text; got {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"context": {"()": "dailyadmin.logs.ContextFilter"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "dailyadmin.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
@@ -344,6 +368,24 @@ LOGGING = {
         "django.template": {"level": "INFO"},
     },
 }
+
+# --- Metrics and error reports (docs/operations.md) ------------------------------------
+# /metrics answers only with this key (Authorization: Bearer <key>, or Basic with it as
+# the password); unset, /metrics is 404, as if it did not exist.
+METRICS_KEY = env_str("METRICS_KEY", "")
+# Counters of every process (gunicorn workers, Celery workers) are written here and summed
+# at scrape time: web, worker and beat must share it (a volume in docker-compose.yml).
+METRICS_DIR = Path(env_str("PROMETHEUS_MULTIPROC_DIR", str(VAR_DIR / "metrics")))
+METRICS_DIR.mkdir(parents=True, exist_ok=True)
+SENTRY_DSN = env_str("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from dailyadmin import sentry
+
+    sentry.init(
+        SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", ""),
+        release=env_str("SENTRY_RELEASE", ""),
+    )
 
 # --- The dashboard ------------------------------------------------------------------
 # How long "who is in a room now" (REST presence) is reused between page views (seconds).

@@ -6,3 +6,9 @@ from django.apps import AppConfig
 class TeamsConfig(AppConfig):
     name = "teams"
     verbose_name = "Teams"
+
+    def ready(self) -> None:
+        # Every process that calls Daily (web, worker) counts its calls for /metrics.
+        from teams import metrics
+
+        metrics.install()

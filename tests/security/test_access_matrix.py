@@ -47,6 +47,8 @@ from tests.security.conftest import (
 pytestmark = pytest.mark.django_db
 
 LOGIN, PUBLIC, SUPERUSER_ONLY, WEBHOOK = "login", "public", "superuser", "webhook"
+# /metrics: no login, a key of its own (METRICS_KEY); without it, 404 or 401 for everyone.
+METRICS_KEY_ONLY = "metrics key"
 HTMX = {"HX-Request": "true"}
 METHODS = ("GET", "PUT", "PATCH", "DELETE", "POST")  # POST last: logout ends the session
 G, P = frozenset({"GET"}), frozenset({"POST"})
@@ -59,6 +61,8 @@ V = Permission
 EXPECTED: dict[str, dict] = {
     "home": {"methods": G, "permission": LOGIN},
     "healthz": {"methods": G, "permission": PUBLIC},
+    "readyz": {"methods": G, "permission": PUBLIC},
+    "metrics": {"methods": G, "permission": METRICS_KEY_ONLY},
     "team_create": {"methods": GP, "permission": SUPERUSER_ONLY},
     # Django's class-based auth views check the login before the method, and the login
     # page sends anyone logged in on, whatever the method.
@@ -270,6 +274,8 @@ def _expectation(entry: dict, role: str, method: str) -> str:
         return "redirected"
     if method not in entry["methods"]:
         return "405"
+    if permission == METRICS_KEY_ONLY:
+        return "key"
     if permission in (PUBLIC, WEBHOOK):
         return "ran"
     if role == ANON:
@@ -296,6 +302,8 @@ def _check(response, want: str, label: str, *, public: bool = False) -> None:
         assert status == 403, f"{label}: {status}, expected 403"
     elif want == "redirected":
         assert status == 302, f"{label}: {status}, expected a redirect"
+    elif want == "key":  # a session is no key (tests/ops/test_metrics.py checks the key)
+        assert status in (401, 404), f"{label}: {status}, expected 401 or 404"
     else:
         assert status in RAN, f"{label}: {status}, expected the view to run"
         if status == 302 and not public:  # logging out ends on the login page
