@@ -102,6 +102,7 @@ class Outcome:
     reason: str
 
 
+@sensitive_variables("secret_b64", "key")
 def signature(secret_b64: str, timestamp: str, body: bytes) -> str:
     key = base64.b64decode(secret_b64)
     mac = hmac.new(key, timestamp.encode() + b"." + body, hashlib.sha256).digest()
@@ -358,6 +359,7 @@ def new_secret() -> str:
     return base64.b64encode(secrets.token_bytes(32)).decode()
 
 
+@sensitive_variables("secret", "previous_secret", "hook")
 def register(team: Team, actor, url: str) -> WebhookEndpoint:
     """Create (or point) the team's Daily webhook at `url`, audited.
 
@@ -406,6 +408,7 @@ def register(team: Team, actor, url: str) -> WebhookEndpoint:
     return endpoint
 
 
+@sensitive_variables("secret")
 def _usable_secret(endpoint: WebhookEndpoint) -> str | None:
     """The endpoint's secret if it can sign (kept when re-pointing: Daily may still be
     delivering events signed with it), else None."""
@@ -416,6 +419,7 @@ def _usable_secret(endpoint: WebhookEndpoint) -> str | None:
         return None
 
 
+@sensitive_variables("secret")
 def _create_or_point(client: DailyClient, endpoint: WebhookEndpoint, url: str, secret: str):
     if endpoint.upstream_id:
         try:

@@ -310,6 +310,9 @@ STORAGES = {
     },
 }
 
+# Error reports (mail to ADMINS, the technical 500 page) hide secrets: dailyadmin/reporting.py.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "dailyadmin.reporting.SecretsReporterFilter"
+
 # --- Security headers ------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
