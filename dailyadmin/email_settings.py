@@ -133,8 +133,9 @@ def _from_variables(environ: Mapping[str, str]) -> dict[str, Any]:
 
 def email_settings(environ: Mapping[str, str] = os.environ, base_dir: Path = Path()) -> dict:
     """The EMAIL_* settings (and DEFAULT_FROM_EMAIL, SERVER_EMAIL) the environment asks for."""
-    url = environ.get("EMAIL_URL", "").strip()
-    host = environ.get("EMAIL_HOST", "").strip()
+    # env_str: EMAIL_URL_FILE too (the URL holds the SMTP password; docs/operations.md).
+    url = env_str("EMAIL_URL", "", environ).strip()
+    host = env_str("EMAIL_HOST", "", environ).strip()
     if url and host:
         raise ImproperlyConfigured("Set EMAIL_URL or EMAIL_HOST, not both")
     if url:

@@ -106,3 +106,12 @@ def test_the_settings_take_every_secret_from_files(tmp_path):
         secrets["METRICS_KEY"],
         secrets["SENTRY_DSN"],
     ]
+
+
+def test_the_email_url_comes_from_a_file_too(tmp_path):
+    from dailyadmin.email_settings import email_settings
+
+    path = _secret(tmp_path, "email", "smtp://mailer:smtp-pass-from-file@smtp.example.com:587\n")
+    config = email_settings({"EMAIL_URL_FILE": path}, base_dir=tmp_path)
+    assert config["EMAIL_HOST"] == "smtp.example.com"
+    assert config["EMAIL_HOST_PASSWORD"] == "smtp-pass-from-file"
