@@ -109,7 +109,7 @@ def test_the_page_carries_csrf_for_htmx_and_security_headers(client):
     response = client.get(reverse("home"))
     body = response.content.decode()
     assert 'hx-headers=\'{"X-CSRFToken": "' in body
-    assert "django_htmx/htmx-2.min.js" in body
+    assert "js/vendor/htmx-2.0.10.min.js" in body  # pinned (tests/ops/test_htmx_pin.py)
     assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
     assert response["X-Frame-Options"] == "DENY"
     assert "<script>" not in body  # no inline script: the CSP would block it
