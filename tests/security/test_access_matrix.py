@@ -29,7 +29,7 @@ from django.utils import timezone
 from attendance.models import Meeting, WebhookEndpoint
 from daily import Privacy
 from rooms import bulk
-from teams.models import Membership, Role
+from teams.models import Invitation, Membership, Role
 from teams.permissions import Permission
 from tests.factories import make_member
 from tests.security.conftest import (
@@ -47,6 +47,8 @@ from tests.security.conftest import (
 pytestmark = pytest.mark.django_db
 
 LOGIN, PUBLIC, SUPERUSER_ONLY, WEBHOOK = "login", "public", "superuser", "webhook"
+# The invitation's accept page: public, answered from the token kept in the session.
+INVITEE = "invitee"
 # /metrics: no login, a key of its own (METRICS_KEY); without it, 404 or 401 for everyone.
 METRICS_KEY_ONLY = "metrics key"
 HTMX = {"HX-Request": "true"}
@@ -84,6 +86,17 @@ EXPECTED: dict[str, dict] = {
     "twofactor:verify": {"methods": GP, "permission": LOGIN},
     "password_change": {"methods": FORM_VIEW, "permission": LOGIN, "login_first": True},
     "password_change_done": {"methods": G, "permission": LOGIN, "login_first": True},
+    # Password reset by email: public (the person cannot log in); the link's token is the
+    # permission, and a link that is not valid shows a page saying so.
+    "password_reset": {"methods": GP, "permission": PUBLIC},
+    "password_reset_done": {"methods": G, "permission": PUBLIC},
+    "password_reset_confirm": {"methods": GP, "permission": PUBLIC},
+    "password_reset_complete": {"methods": G, "permission": PUBLIC},
+    # An invitation's link: public, its token is the permission. Opening it keeps the token
+    # in the session and goes on to the accept page, which says "does not work" (404) to a
+    # session without a valid one, whoever asks.
+    "invitation": {"methods": G, "permission": PUBLIC},
+    "invitation_accept": {"methods": GP, "permission": INVITEE},
     "daily-webhook": {"methods": P, "permission": WEBHOOK},
     # view team, rooms, users, invite link: everyone
     "teams:overview": {"methods": G, "permission": V.VIEW_TEAM},
@@ -129,8 +142,10 @@ EXPECTED: dict[str, dict] = {
     "teams:test_connection": {"methods": P, "permission": V.MANAGE_TEAM},
     "twofactor:team_policy": {"methods": GP, "permission": V.MANAGE_TEAM},
     "teams:members": {"methods": G, "permission": V.MANAGE_TEAM},
-    "teams:member_add": {"methods": P, "permission": V.MANAGE_TEAM},
-    "teams:member_create": {"methods": P, "permission": V.MANAGE_TEAM},
+    "teams:member_invite": {"methods": P, "permission": V.MANAGE_TEAM},
+    "teams:invitation_resend": {"methods": P, "permission": V.MANAGE_TEAM},
+    "teams:invitation_revoke": {"methods": P, "permission": V.MANAGE_TEAM},
+    "teams:alert_preference": {"methods": P, "permission": V.MANAGE_TEAM},
     "teams:member_role": {"methods": P, "permission": V.MANAGE_TEAM},
     "teams:member_remove": {"methods": P, "permission": V.MANAGE_TEAM},
     "attendance:webhook-register": {"methods": P, "permission": V.MANAGE_TEAM},
@@ -236,6 +251,18 @@ class Setup:
             role: Membership.objects.get(user=make_member(team, Role.MANAGER), team=team).pk
             for role in ROLES
         }
+        # An open invitation each caller may resend or revoke.
+        self.invitations = {
+            role: Invitation.objects.create(
+                team=team,
+                email=f"{role}-invited@example.com",
+                role=Role.MANAGER,
+                token_hash=f"access-matrix-{role}",
+                sent_at=now,
+                expires_at=now + timedelta(days=7),
+            ).pk
+            for role in ROLES
+        }
         endpoint = WebhookEndpoint(team=team, url="https://dash.example/webhooks/")
         endpoint.set_secret("c2VjcmV0LXNpZ25pbmcta2V5LTAxMjM0NTY3ODk=")
         endpoint.save()
@@ -248,6 +275,9 @@ class Setup:
             "job_id": self.jobs[role],
             "membership_id": self.targets[role],
             "meeting_id": self.meeting.pk,
+            "invitation_id": self.invitations[role],
+            "uidb64": "MQ",
+            "token": "not-a-valid-token",
         }
         wanted = re.findall(r"<(?:\w+:)?(\w+)>", route)
         return {key: values[key] for key in wanted}
@@ -278,6 +308,8 @@ def _expectation(entry: dict, role: str, method: str) -> str:
         return "key"
     if permission in (PUBLIC, WEBHOOK):
         return "ran"
+    if permission == INVITEE:
+        return "invitee"
     if role == ANON:
         return "login"
     if permission == LOGIN:
@@ -300,6 +332,9 @@ def _check(response, want: str, label: str, *, public: bool = False) -> None:
         assert status == 404, f"{label}: {status}, expected 404"
     elif want == "403":
         assert status == 403, f"{label}: {status}, expected 403"
+    elif want == "invitee":  # no invitation in this session: the same page for everyone
+        assert status == 404, f"{label}: {status}, expected the invalid invitation page"
+        assert b"This invitation link does not work" in response.content, label
     elif want == "redirected":
         assert status == 302, f"{label}: {status}, expected a redirect"
     elif want == "key":  # a session is no key (tests/ops/test_metrics.py checks the key)
