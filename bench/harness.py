@@ -311,6 +311,8 @@ class Harness:
                 "SECURE_SSL_REDIRECT": "0",
                 "DAILYADMIN_VAR_DIR": str(var),
                 "LOG_LEVEL": "WARNING",
+                # The simulator runs on loopback: an allowed API host here.
+                "DAILY_API_HOSTS": "127.0.0.1",
             }
         )
         # The run's own file cache, never a shared Redis (see the module docstring).

@@ -38,7 +38,13 @@ def main(argv: list[str] | None = None) -> int:
 
     var = Path(tempfile.mkdtemp(prefix="dailyadmin-scale-"))
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    env.update(DAILYADMIN_VAR_DIR=str(var), DEBUG="1", PYTHONUNBUFFERED="1")
+    # The simulator runs on loopback: an allowed API host here (docs/security.md).
+    env.update(
+        DAILYADMIN_VAR_DIR=str(var),
+        DEBUG="1",
+        PYTHONUNBUFFERED="1",
+        DAILY_API_HOSTS="127.0.0.1",
+    )
     os.environ.clear()
     os.environ.update(env)
     sys.path.insert(0, str(REPO))

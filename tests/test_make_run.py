@@ -36,8 +36,11 @@ def _port_open(port: int) -> bool:
 @pytest.fixture
 def demo(tmp_path, request):
     port, sim_port = _free_port(), _free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    env.update(DAILYADMIN_VAR_DIR=str(tmp_path / "var"), DAILY_SYNC_INITIAL_DAYS="3")
+    # As `make run` starts it: DEBUG=1 (the Makefile's), and Daily's own API hosts only, so
+    # the demo itself must allow its simulator (the suite allows loopback everywhere).
+    drop = ("DATABASE_URL", "REDIS_URL", "DAILY_API_HOSTS")
+    env = {k: v for k, v in os.environ.items() if k not in drop}
+    env.update(DAILYADMIN_VAR_DIR=str(tmp_path / "var"), DAILY_SYNC_INITIAL_DAYS="3", DEBUG="1")
     env.update(getattr(request, "param", {}))  # more settings, e.g. DEMO_ROOMS
     proc = subprocess.Popen(
         [sys.executable, "manage.py", "demo", "--port", str(port), "--sim-port", str(sim_port)],
