@@ -28,6 +28,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.db.models import Q
 
+from attendance import rollups
 from attendance.models import Attendance, Meeting, MeetingPresence, SyncState
 from attendance.reports import known
 from attendance.summary import _recount_days, summarise
@@ -80,8 +81,10 @@ def reconcile(team: Team, start: datetime, end: datetime) -> int:
                 .values_list("start", flat=True)
                 .distinct()
             }
-            # Cascades to their sessions and stored presence.
+            counted = rollups.forget_meetings(team.pk, ids)
+            # Cascades to their sessions, stored presence and figures.
             Meeting.objects.filter(pk__in=ids).delete()
+            rollups.recounted(team.pk, counted)
         touched = [pk for pk in touched if pk not in ids]
         if touched:
             summarise(team, touched)  # their figures without the provisional sessions

@@ -9,7 +9,9 @@ PersonDay sums per person and UTC day (whole days of the report read those).
 
 Invariant: a meeting has MeetingPresence rows exactly when `Meeting.summarised` is true,
 and they were computed from its current sessions; PersonDay is their sum per day.
-`summarise` keeps both (in the caller's transaction); every writer of sessions or of a
+The report summaries of `attendance.rollups` (MeetingFigures and the periods above
+them) are kept by the same call, after the presence rows.
+`summarise` keeps them all (in the caller's transaction); every writer of sessions or of a
 meeting's end calls it: the sync (`attendance.upsert.write_meetings`) and the webhook
 receiver. A meeting written any other way is simply not summarised, and the reports
 compute it from its sessions, as they do for ongoing meetings: a missing summary costs
@@ -25,6 +27,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Case, When
 
+from attendance import rollups
 from attendance.models import Meeting, MeetingPresence
 from attendance.reports.filters import ReportFilters
 from attendance.reports.presence import PM_COLUMNS, Scope, presence_cte
@@ -117,7 +120,10 @@ def _summarise(team: Team, ids: list[int], *, flagged: bool, inserted: Collectio
                 summarised=Case(When(end__isnull=False, then=True), default=False)
             )
         if not ended and not replaced:
-            return  # ongoing meetings (a webhook's participant event): nothing to store
+            # Ongoing meetings (a webhook's participant event): no presence to store, but
+            # one that had ended before may be counted in the report summaries.
+            rollups.refresh(team.pk, ids, inserted, lock=True)
+            return
         # One writer of a team's days at a time: two transactions adding up the same day
         # from what each sees could otherwise leave the older sum last. (No key update:
         # rows that merely refer to the team, whose key checks share the row, don't wait.)
@@ -146,6 +152,7 @@ def _summarise(team: Team, ids: list[int], *, flagged: bool, inserted: Collectio
                 [*ids, *skip_params],
             )
         _recount_days(team, replaced)
+        rollups.refresh(team.pk, ids, inserted)
 
 
 # What a day's sums are made of, from MeetingPresence rows.

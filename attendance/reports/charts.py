@@ -1,4 +1,9 @@
-"""The figures behind the charts: per day, and per weekday and hour (team's time zone)."""
+"""The figures behind the charts: per day, and per weekday and hour (team's time zone).
+
+Without a person filter they are read from the report summaries (attendance.rollups):
+the team's (or the room's) 15-minute slots of the range, added up per local hour, and
+the meetings not summarised yet; with one, from the person's meetings.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +11,13 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Case, Count, F, Q, Sum, When
-from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate
+from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate, TruncHour
 
-from attendance.models import Attendance
+from attendance.models import Attendance, Grain, RoomPeriod
+from attendance.reports import periods
 from attendance.reports.filters import ReportFilters
 from attendance.reports.meetings import filtered_meetings, meeting_length
+from attendance.reports.sql import fetch_all, param
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -47,8 +54,52 @@ class Summary:
         return self.minutes / self.meetings if self.meetings else 0.0
 
 
+def _summarised(f: ReportFilters) -> list | None:
+    """The range's pieces when the summaries answer (no person filter), else None."""
+    if f.person:
+        return None
+    return periods.pieces(f.start, f.end)
+
+
+def _local_hours(f: ReportFilters) -> dict[dt.datetime, tuple[int, float]]:
+    """(meetings, seconds) per hour of the team's time zone, from the summaries' slots
+    (every slot lies within one local hour) and the meetings not summarised."""
+    slots = (
+        RoomPeriod.objects.filter(
+            team=f.team, room=f.room, grain=Grain.SLOT, start__gte=f.start, start__lt=f.end
+        )
+        .annotate(hour=TruncHour("start", tzinfo=f.tz))
+        .order_by()
+        .values("hour")
+        .annotate(n=Sum("meetings"), seconds=Sum("seconds"))
+    )
+    out: dict[dt.datetime, list] = {}
+    for r in slots:
+        out[r["hour"]] = [r["n"], r["seconds"]]
+    rest = (
+        filtered_meetings(f)
+        .filter(summarised=False)
+        .annotate(hour=TruncHour("start", tzinfo=f.tz))
+        .order_by()
+        .values("hour")
+        .annotate(n=Count("*"), length=Sum(meeting_length(f.now)))
+    )
+    for r in rest:
+        cell = out.setdefault(r["hour"], [0, 0.0])
+        cell[0] += r["n"]
+        cell[1] += r["length"].total_seconds() if r["length"] else 0
+    return {hour: (n, seconds) for hour, (n, seconds) in out.items()}
+
+
 def per_day(f: ReportFilters) -> list[Day]:
     """Every day of the range, the empty ones included."""
+    if _summarised(f) is not None:
+        found: dict[dt.date, list] = {}
+        for hour, (n, seconds) in _local_hours(f).items():
+            cell = found.setdefault(hour.astimezone(f.tz).date(), [0, 0.0])
+            cell[0] += n
+            cell[1] += seconds
+        return [Day(day, *_day(found.get(day))) for day in f.days]
     rows = (
         filtered_meetings(f)
         .annotate(day=TruncDate("start", tzinfo=f.tz))
@@ -63,9 +114,18 @@ def per_day(f: ReportFilters) -> list[Day]:
     return [Day(day, *found.get(day, (0, 0))) for day in f.days]
 
 
+def _day(cell: list | None) -> tuple[int, int]:
+    return (0, 0) if cell is None else (cell[0], round(cell[1]))
+
+
 def heat_map(f: ReportFilters) -> list[list[int]]:
     """Meetings started per [weekday 0=Monday][hour 0-23]."""
     grid = [[0] * 24 for _ in WEEKDAYS]
+    if _summarised(f) is not None:
+        for hour, (n, _) in _local_hours(f).items():
+            local = hour.astimezone(f.tz)
+            grid[local.weekday()][local.hour] += n
+        return grid
     rows = (
         filtered_meetings(f)
         .annotate(
@@ -82,6 +142,58 @@ def heat_map(f: ReportFilters) -> list[list[int]]:
 
 
 def summary(f: ReportFilters, days: list[Day]) -> Summary:
+    ps = _summarised(f)
+    counts = _counts(f) if ps is None else _summarised_counts(f, ps)
+    busiest = max(days, key=lambda d: (d.meetings, d.seconds), default=None)
+    return Summary(
+        meetings=sum(d.meetings for d in days),
+        seconds=sum(d.seconds for d in days),
+        people=counts["people"] or 0,
+        guests=counts["guests"] or 0,
+        busiest=busiest if busiest and busiest.meetings else None,
+    )
+
+
+def _summarised_counts(f: ReportFilters, ps: list) -> dict[str, int]:
+    """Distinct identified people and guest sessions of the range: the summaries' days and
+    months, the stored presence of the slots at the ends, the unsummarised meetings."""
+    room = [f.room] if f.room else []
+    room_sql = " AND room = %s" if f.room else ""
+    whole = [p for p in ps if p[0] != Grain.SLOT]
+    people, params = periods.union(
+        whole, "identity", "attendance_roompersonperiod", "team_id = %s AND room = %s",
+        [f.team.pk, f.room],
+    )  # fmt: skip
+    for lo, hi in periods.slot_edges(ps):
+        edge = "SELECT identity FROM attendance_meetingpresence WHERE team_id = %s"
+        edge += f" AND start >= %s AND start < %s{room_sql}"
+        people += " UNION " + edge
+        params += [f.team.pk, param(lo), param(hi), *room]
+    people += f"""
+        UNION SELECT a.identity FROM attendance_meeting m
+        JOIN attendance_attendance a ON a.meeting_id = m.id
+        WHERE m.team_id = %s AND m.summarised = %s AND m.start >= %s AND m.start < %s
+          AND NOT a.is_guest{room_sql.replace("room", "m.room")}"""  # noqa: S608
+    params += [f.team.pk, False, param(f.start), param(f.end), *room]
+    guests, guest_params = periods.union(
+        ps, "guests AS n", "attendance_roomperiod", "team_id = %s AND room = %s",
+        [f.team.pk, f.room],
+    )  # fmt: skip
+    guests += f"""
+        UNION ALL SELECT COUNT(*) FROM attendance_meeting m
+        JOIN attendance_attendance a ON a.meeting_id = m.id
+        WHERE m.team_id = %s AND m.summarised = %s AND m.start >= %s AND m.start < %s
+          AND a.is_guest{room_sql.replace("room", "m.room")}"""  # noqa: S608
+    guest_params += [f.team.pk, False, param(f.start), param(f.end), *room]
+    # Only constants are formatted in; values are parameters. UNION (not ALL) of the
+    # identities: each counted once.
+    sql = f"""SELECT (SELECT COUNT(*) FROM ({people}) p),
+                     (SELECT SUM(n) FROM ({guests}) g)"""  # noqa: S608
+    row = fetch_all(sql, [*params, *guest_params])[0]
+    return {"people": int(row[0] or 0), "guests": int(row[1] or 0)}
+
+
+def _counts(f: ReportFilters) -> dict[str, int]:
     # The sessions of the filtered meetings (range, room, and the person's meetings).
     sessions = Attendance.objects.filter(meeting__in=filtered_meetings(f))
     # Grouped by person first (all the guest sessions in one group, NULL), then counted:
@@ -93,15 +205,7 @@ def summary(f: ReportFilters, days: list[Day]) -> Summary:
         .values("person")
         .annotate(sessions=Count("*"))
     )
-    counts = per_person.aggregate(
+    return per_person.aggregate(
         people=Count("person"),
         guests=Sum("sessions", filter=Q(person__isnull=True)),
-    )
-    busiest = max(days, key=lambda d: (d.meetings, d.seconds), default=None)
-    return Summary(
-        meetings=sum(d.meetings for d in days),
-        seconds=sum(d.seconds for d in days),
-        people=counts["people"] or 0,
-        guests=counts["guests"] or 0,
-        busiest=busiest if busiest and busiest.meetings else None,
     )

@@ -28,6 +28,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from attendance.models import Attendance, Meeting
+from attendance.reports import periods
 from attendance.reports.filters import ReportFilters
 from attendance.reports.pages import page_of
 from attendance.reports.presence import Person, Scope, presence_cte
@@ -105,8 +106,8 @@ def _query(f: ReportFilters, *, paged: bool) -> tuple[str, list[Any]]:
     # A page's total: an uncorrelated subquery, which the database runs once.
     total = "NULL"
     if paged:
-        total = f"(SELECT COUNT(*) FROM attendance_meeting m WHERE {where})"  # noqa: S608
-        params += where_params
+        total, total_params = _total(f, where, where_params)
+        params += total_params
     params += where_params
     # Only constants are formatted in (the order comes from ORDERS); values are parameters.
     sql = f"""
@@ -122,6 +123,22 @@ FROM attendance_meeting m
 WHERE {where}
 ORDER BY {ORDERS.get(f.sort, ORDERS["-start"])}"""  # noqa: S608
     return sql, params
+
+
+def _total(f: ReportFilters, where: str, params: list[Any]) -> tuple[str, list[Any]]:
+    """The number of meetings of the filtered table, as a scalar subquery: from the
+    report summaries (attendance.rollups) and the meetings not summarised, unless a
+    person is filtered (then counted one by one)."""
+    ps = None if f.person else periods.pieces(f.start, f.end)
+    if ps is None:
+        return f"(SELECT COUNT(*) FROM attendance_meeting m WHERE {where})", params  # noqa: S608
+    stored, stored_params = periods.union(
+        ps, "meetings AS n", "attendance_roomperiod", "team_id = %s AND room = %s",
+        [f.team.pk, f.room],
+    )  # fmt: skip
+    rest = f"SELECT COUNT(*) FROM attendance_meeting m WHERE {where} AND m.summarised = %s"  # noqa: S608
+    sql = f"(SELECT COALESCE(SUM(n), 0) FROM ({stored} UNION ALL {rest}) t)"  # noqa: S608
+    return sql, [*stored_params, *params, False]
 
 
 def _meeting(r: Sequence[Any]) -> ListedMeeting:

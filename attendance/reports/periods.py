@@ -1,0 +1,98 @@
+"""Reading the report summaries (attendance.rollups) for a report's range.
+
+A range [start, end) (midnights in the team's time zone) is tiled by the fewest stored
+periods: 15-minute slots up to the first UTC midnight, whole UTC days up to the first
+month, whole months, then days and slots again at the other end. Every time zone's
+midnight falls on a quarter hour (today's offsets are whole quarters of an hour); a range
+whose ends do not (a historical offset) is not tiled, and the reports then compute from
+the raw rows.
+
+The summaries hold ended meetings (`Meeting.summarised`); the others, ongoing or written
+without a summary, are read from the raw rows through their partial index.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from attendance.models import Grain
+from attendance.reports.sql import param
+from attendance.rollups import SLOT, day_of, month_of, next_month
+
+Piece = tuple[int, dt.datetime, dt.datetime]  # (grain, from, to)
+
+
+def _on_slot(moment: dt.datetime) -> bool:
+    m = moment.astimezone(dt.UTC)
+    return m.second == 0 and m.microsecond == 0 and m.minute % 15 == 0
+
+
+def pieces(start: dt.datetime, end: dt.datetime, *, finest: int = Grain.SLOT) -> list[Piece] | None:
+    """The periods tiling [start, end), or None when its ends are not on slots.
+
+    `finest`: the smallest grain to use (a caller that needs days only at the ends can
+    still get slots there: edges finer than a day are always slots)."""
+    if not (_on_slot(start) and _on_slot(end)):
+        return None
+    start, end = start.astimezone(dt.UTC), end.astimezone(dt.UTC)
+    if end <= start:
+        return []
+    out: list[Piece] = []
+    first_day = day_of(start) if day_of(start) == start else day_of(start) + dt.timedelta(days=1)
+    last_day = day_of(end)
+    if first_day >= last_day:
+        return [(Grain.SLOT, start, end)]
+    if start < first_day:
+        out.append((Grain.SLOT, start, first_day))
+    first_month = month_of(first_day)
+    if first_month != first_day:
+        first_month = next_month(first_month)
+    last_month = month_of(last_day)
+    if first_month < last_month and finest <= Grain.MONTH:
+        if first_day < first_month:
+            out.append((Grain.DAY, first_day, first_month))
+        out.append((Grain.MONTH, first_month, last_month))
+        if last_month < last_day:
+            out.append((Grain.DAY, last_month, last_day))
+    else:
+        out.append((Grain.DAY, first_day, last_day))
+    if last_day < end:
+        out.append((Grain.SLOT, last_day, end))
+    return out
+
+
+def where(ps: Sequence[Piece], alias: str = "") -> tuple[str, list[Any]]:
+    """`(grain = .. AND start >= .. AND start < ..) OR ...` for these pieces."""
+    p = f"{alias}." if alias else ""
+    parts, params = [], []
+    for grain, lo, hi in ps:
+        parts.append(f"({p}grain = %s AND {p}start >= %s AND {p}start < %s)")
+        params += [grain, param(lo), param(hi)]
+    return "(" + (" OR ".join(parts) or "1 = 0") + ")", params
+
+
+def union(
+    ps: Sequence[Piece], select: str, table: str, conditions: str, params: Sequence[Any]
+) -> tuple[str, list[Any]]:
+    """`SELECT {select} FROM {table} WHERE {conditions} AND <piece>` UNION ALL per piece:
+    each a range scan of the (team, [room,] grain, start) index."""
+    parts, out = [], []
+    for grain, lo, hi in ps:
+        parts.append(
+            f"SELECT {select} FROM {table} WHERE {conditions}"  # noqa: S608 (constants only)
+            " AND grain = %s AND start >= %s AND start < %s"
+        )
+        out += [*params, grain, param(lo), param(hi)]
+    if not parts:
+        parts.append(f"SELECT {select} FROM {table} WHERE 1 = 0")  # noqa: S608
+    return " UNION ALL ".join(parts), out
+
+
+def slot_edges(ps: Sequence[Piece]) -> list[tuple[dt.datetime, dt.datetime]]:
+    """The slot pieces' bounds (the parts of the range finer than a day)."""
+    return [(lo, hi) for grain, lo, hi in ps if grain == Grain.SLOT]
+
+
+__all__ = ["SLOT", "Piece", "pieces", "slot_edges", "union", "where"]

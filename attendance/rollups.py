@@ -1,0 +1,353 @@
+"""The report summaries: what every report adds up, kept per room and period at write time.
+
+A report over a year of a large team would otherwise add up a million meetings and ten
+million sessions on each view. Instead, every ended meeting is added up once, when its
+sessions are written (in the same transaction, by `attendance.summary.summarise`):
+
+- `MeetingFigures`: the meeting's own figures (length, peak, sessions, guest sessions,
+  distinct people) and the room and start they were counted under;
+- `RoomPeriod`: those figures added up per room and period of the meetings' start, at
+  three grains: 15-minute slots (from MeetingFigures), UTC days (from the slots) and
+  UTC months (from the days); room "" holds the whole team's sums of the same periods;
+- `RoomPersonPeriod`: which identified people were in a room's (or the team's) meetings
+  per UTC day and month (from MeetingPresence), for distinct counts over a range.
+
+Every change is recounted, never patched: the slots a meeting was and is counted in are
+added up again from their MeetingFigures rows, then the days and months above them from
+the grain below (a few rows each). So a meeting that is written again, moves, gains a
+late session or is deleted leaves every sum exactly what the raw rows give. The only
+shortcut is for people: a meeting new to its day adds its people to the day and month
+(an insert that ignores the ones already there); a day that loses or changes a meeting
+is recounted from MeetingPresence.
+
+Reports read the periods that tile their range (`periods.pieces`) and compute only the
+meetings that are not summarised (ongoing ones, and any written without a summary) from
+the raw rows, as the people report does with MeetingPresence. A missing summary costs
+time, never a figure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Iterable, Sequence
+from typing import Any
+
+from django.db import connection
+
+from attendance.models import Grain, Meeting
+from attendance.reports.sql import param
+
+SLOT = dt.timedelta(minutes=15)
+Key = tuple[str, dt.datetime]  # (room, start of the meeting) as counted
+
+
+def slot_of(moment: dt.datetime) -> dt.datetime:
+    moment = moment.astimezone(dt.UTC)
+    return moment.replace(minute=moment.minute - moment.minute % 15, second=0, microsecond=0)
+
+
+def day_of(moment: dt.datetime) -> dt.datetime:
+    return moment.astimezone(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def month_of(moment: dt.datetime) -> dt.datetime:
+    return day_of(moment).replace(day=1)
+
+
+def next_month(month: dt.datetime) -> dt.datetime:
+    return (month + dt.timedelta(days=32)).replace(day=1)
+
+
+def _values(rows: Sequence[Sequence[Any]]) -> tuple[str, list[Any]]:
+    """A VALUES list of these rows (columns column1, column2, ... on both databases)."""
+    width = len(rows[0])
+    one = "(" + ", ".join(["%s"] * width) + ")"
+    params = [param(v) if isinstance(v, dt.datetime) else v for row in rows for v in row]
+    return "VALUES " + ", ".join([one] * len(rows)), params
+
+
+def _in_chunks(rows: Sequence[Any], size: int = 300) -> Iterable[Sequence[Any]]:
+    for i in range(0, len(rows), size):
+        yield rows[i : i + size]
+
+
+# -- what changed ----------------------------------------------------------------------
+def counted_keys(meeting_ids: Collection[int]) -> list[Key]:
+    """Where these meetings are counted now (their MeetingFigures rows)."""
+    if not meeting_ids:
+        return []
+    ids = list(meeting_ids)
+    out: list[Key] = []
+    with connection.cursor() as cursor:
+        for chunk in _in_chunks(ids, 1000):
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                "SELECT room, start FROM attendance_meetingfigures"  # noqa: S608
+                f" WHERE meeting_id IN ({marks})",
+                list(chunk),
+            )
+            out += [(room, _aware(start)) for room, start in cursor.fetchall()]
+    return out
+
+
+def _aware(value: Any) -> dt.datetime:
+    if isinstance(value, str):  # SQLite through a raw cursor
+        value = dt.datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def _lock_team(team_id: int) -> None:
+    """One writer of a team's sums at a time (attendance.summary takes the same lock)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT id FROM teams_team WHERE id = %s FOR NO KEY UPDATE", [team_id])
+
+
+def refresh(
+    team_id: int, meeting_ids: Sequence[int], inserted: Collection[int] = (), *, lock: bool = False
+) -> None:
+    """Write the figures of these meetings (the ended ones) and recount every period they
+    were or are counted in. Call it in the transaction that wrote their sessions, after
+    their MeetingPresence rows (attendance.summary does, holding the team's lock; `lock`
+    takes it here when there is something to recount)."""
+    if not meeting_ids:
+        return
+    ids = list(meeting_ids)
+    old_ids = [pk for pk in ids if pk not in inserted]
+    old = counted_keys(old_ids)
+    if lock:
+        if not old and not Meeting.objects.filter(pk__in=ids, end__isnull=False).exists():
+            return  # nothing counted, nothing to count
+        _lock_team(team_id)
+    with connection.cursor() as cursor:
+        for chunk in _in_chunks(old_ids, 1000):
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"DELETE FROM attendance_meetingfigures WHERE meeting_id IN ({marks})",  # noqa: S608
+                list(chunk),
+            )
+        new: list[Key] = []
+        for chunk in _in_chunks(ids, 1000):
+            marks = ", ".join(["%s"] * len(chunk))
+            # Only constants are formatted in (placeholders); values are parameters.
+            cursor.execute(
+                f"""INSERT INTO attendance_meetingfigures
+                    (meeting_id, team_id, room, start, "end", seconds, peak, sessions, guests,
+                     people)
+                SELECT m.id, m.team_id, m.room, m.start, m."end",
+                       {_seconds("m.start", 'm."end"')}, m.max_participants,
+                       COALESCE(s.sessions, 0), COALESCE(s.guests, 0), COALESCE(s.people, 0)
+                FROM attendance_meeting m
+                LEFT JOIN (
+                    SELECT meeting_id, COUNT(*) AS sessions,
+                           SUM(CASE WHEN is_guest THEN 1 ELSE 0 END) AS guests,
+                           COUNT(DISTINCT CASE WHEN is_guest THEN NULL ELSE identity END)
+                               AS people
+                    FROM attendance_attendance
+                    WHERE meeting_id IN ({marks})
+                    GROUP BY meeting_id
+                ) s ON s.meeting_id = m.id
+                WHERE m.id IN ({marks}) AND m."end" IS NOT NULL""",  # noqa: S608
+                [*chunk, *chunk],
+            )
+        new = counted_keys(ids)
+        recount(team_id, [*old, *new])
+        _people(cursor, team_id, ids, old)
+
+
+def _seconds(start: str, end: str) -> str:
+    from attendance.reports.sql import dialect
+
+    d = dialect()
+    return f"({d.epoch(end)} - {d.epoch(start)})"
+
+
+def recount(team_id: int, keys: Iterable[Key]) -> None:
+    """Add up again every RoomPeriod row these (room, start) are counted in: their slots
+    from MeetingFigures, then the team's slots, then the days and months above them."""
+    slots = sorted({(room, slot_of(start)) for room, start in keys})
+    if not slots:
+        return
+    with connection.cursor() as cursor:
+        _recount_room_slots(cursor, team_id, slots)
+        times = sorted({s for _, s in slots})
+        _recount_team_slots(cursor, team_id, times)
+        days = sorted({(room, day_of(s)) for room, s in slots} | {("", day_of(s)) for s in times})
+        _roll_up(
+            cursor,
+            team_id,
+            Grain.SLOT,
+            Grain.DAY,
+            [(r, d, d + dt.timedelta(days=1)) for r, d in days],
+        )
+        months = sorted({(room, month_of(d)) for room, d in days})
+        _roll_up(
+            cursor, team_id, Grain.DAY, Grain.MONTH, [(r, m, next_month(m)) for r, m in months]
+        )
+
+
+_SUMS = 'COUNT(*), SUM(f.seconds), MAX(f.peak), SUM(f.sessions), SUM(f.guests), MAX(f."end")'
+_ROLLED = "SUM(meetings), SUM(seconds), MAX(peak), SUM(sessions), SUM(guests), MAX(last_end)"
+_COLUMNS = "team_id, room, grain, start, meetings, seconds, peak, sessions, guests, last_end"
+
+
+def _delete_periods(cursor: Any, team_id: int, grain: int, keys: Sequence[tuple]) -> None:
+    values, params = _values([(room, start) for room, start, *_ in keys])
+    cursor.execute(
+        "DELETE FROM attendance_roomperiod WHERE team_id = %s AND grain = %s"  # noqa: S608
+        f" AND (room, start) IN ({values})",
+        [team_id, grain, *params],
+    )
+
+
+def _recount_room_slots(cursor: Any, team_id: int, slots: list[tuple[str, dt.datetime]]) -> None:
+    for chunk in _in_chunks(slots):
+        keys = [(room, start, start + SLOT) for room, start in chunk]
+        _delete_periods(cursor, team_id, Grain.SLOT, keys)
+        values, params = _values(keys)
+        # Through the meetings' (team, room, start) index to their figures.
+        cursor.execute(
+            f"""INSERT INTO attendance_roomperiod ({_COLUMNS})
+            SELECT %s, k.column1, %s, k.column2, {_SUMS}
+            FROM ({values}) k
+            JOIN attendance_meeting m
+              ON m.team_id = %s AND m.room = k.column1
+             AND m.start >= k.column2 AND m.start < k.column3
+            JOIN attendance_meetingfigures f ON f.meeting_id = m.id
+            GROUP BY k.column1, k.column2""",  # noqa: S608
+            [team_id, Grain.SLOT, *params, team_id],
+        )
+
+
+def _recount_team_slots(cursor: Any, team_id: int, times: list[dt.datetime]) -> None:
+    for chunk in _in_chunks(times):
+        keys = [("", t) for t in chunk]
+        _delete_periods(cursor, team_id, Grain.SLOT, keys)
+        marks = ", ".join(["%s"] * len(chunk))
+        cursor.execute(
+            f"""INSERT INTO attendance_roomperiod ({_COLUMNS})
+            SELECT team_id, '', grain, start, {_ROLLED}
+            FROM attendance_roomperiod
+            WHERE team_id = %s AND grain = %s AND start IN ({marks}) AND room <> ''
+            GROUP BY team_id, grain, start""",  # noqa: S608
+            [team_id, Grain.SLOT, *[param(t) for t in chunk]],
+        )
+
+
+def _roll_up(
+    cursor: Any,
+    team_id: int,
+    below: int,
+    grain: int,
+    keys: list[tuple[str, dt.datetime, dt.datetime]],
+) -> None:
+    """Add up the `grain` rows (room, start, end) from the rows of the grain below."""
+    for chunk in _in_chunks(keys):
+        _delete_periods(cursor, team_id, grain, chunk)
+        values, params = _values(chunk)
+        cursor.execute(
+            f"""INSERT INTO attendance_roomperiod ({_COLUMNS})
+            SELECT %s, k.column1, %s, k.column2, {_ROLLED}
+            FROM ({values}) k
+            JOIN attendance_roomperiod p
+              ON p.team_id = %s AND p.room = k.column1 AND p.grain = %s
+             AND p.start >= k.column2 AND p.start < k.column3
+            GROUP BY k.column1, k.column2""",  # noqa: S608
+            [team_id, grain, *params, team_id, below],
+        )
+
+
+# -- people ---------------------------------------------------------------------------
+def _trunc(expr: str, grain: int) -> str:
+    """The start of the UTC day or month of a stored datetime, as a datetime is stored."""
+    if connection.vendor == "postgresql":
+        unit = "day" if grain == Grain.DAY else "month"
+        return f"(date_trunc('{unit}', {expr} AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')"
+    pattern = "%Y-%m-%d 00:00:00" if grain == Grain.DAY else "%Y-%m-01 00:00:00"
+    return f"strftime('{pattern}', {expr})"
+
+
+def _people(cursor: Any, team_id: int, ids: list[int], old: list[Key]) -> None:
+    """RoomPersonPeriod after these meetings' MeetingPresence rows were written again:
+    the days (and months) they were counted in are recounted; their people are added to
+    the days and months they are in now."""
+    days = sorted({(room, day_of(start)) for room, start in old})
+    if days:
+        keys = [*days, *{("", d) for _, d in days}]
+        _recount_people_days(cursor, team_id, sorted(set(keys)))
+        months = sorted({(room, month_of(d)) for room, d in keys})
+        _recount_people_months(cursor, team_id, months)
+    for chunk in _in_chunks(ids, 1000):
+        marks = ", ".join(["%s"] * len(chunk))
+        for grain in (Grain.DAY, Grain.MONTH):
+            start = _trunc("start", grain)
+            for room in ("room", "''"):
+                cursor.execute(
+                    f"""INSERT INTO attendance_roompersonperiod
+                        (team_id, room, grain, start, identity)
+                    SELECT DISTINCT team_id, {room}, %s, {start}, identity
+                    FROM attendance_meetingpresence
+                    WHERE meeting_id IN ({marks})
+                    ON CONFLICT DO NOTHING""",  # noqa: S608
+                    [grain, *chunk],
+                )
+
+
+def _delete_people(cursor: Any, team_id: int, grain: int, keys: Sequence[tuple]) -> None:
+    values, params = _values([(room, start) for room, start, *_ in keys])
+    cursor.execute(
+        "DELETE FROM attendance_roompersonperiod WHERE team_id = %s AND grain = %s"  # noqa: S608
+        f" AND (room, start) IN ({values})",
+        [team_id, grain, *params],
+    )
+
+
+def _recount_people_days(cursor: Any, team_id: int, days: list[tuple[str, dt.datetime]]) -> None:
+    for chunk in _in_chunks(days):
+        keys = [(room, d, d + dt.timedelta(days=1)) for room, d in chunk]
+        _delete_people(cursor, team_id, Grain.DAY, keys)
+        values, params = _values(keys)
+        # Room "" is every room: its key matches any MeetingPresence room.
+        cursor.execute(
+            f"""INSERT INTO attendance_roompersonperiod (team_id, room, grain, start, identity)
+            SELECT DISTINCT %s, k.column1, %s, k.column2, p.identity
+            FROM ({values}) k
+            JOIN attendance_meetingpresence p
+              ON p.team_id = %s AND p.start >= k.column2 AND p.start < k.column3
+             AND (k.column1 = '' OR p.room = k.column1)""",  # noqa: S608
+            [team_id, Grain.DAY, *params, team_id],
+        )
+
+
+def _recount_people_months(
+    cursor: Any, team_id: int, months: list[tuple[str, dt.datetime]]
+) -> None:
+    for chunk in _in_chunks(months):
+        keys = [(room, m, next_month(m)) for room, m in chunk]
+        _delete_people(cursor, team_id, Grain.MONTH, keys)
+        values, params = _values(keys)
+        cursor.execute(
+            f"""INSERT INTO attendance_roompersonperiod (team_id, room, grain, start, identity)
+            SELECT DISTINCT %s, k.column1, %s, k.column2, p.identity
+            FROM ({values}) k
+            JOIN attendance_roompersonperiod p
+              ON p.team_id = %s AND p.room = k.column1 AND p.grain = %s
+             AND p.start >= k.column2 AND p.start < k.column3""",  # noqa: S608
+            [team_id, Grain.MONTH, *params, team_id, Grain.DAY],
+        )
+
+
+def forget_meetings(team_id: int, meeting_ids: Collection[int]) -> list[Key]:
+    """Before deleting meetings: where they are counted (pass it to `recounted` after)."""
+    return counted_keys(meeting_ids)
+
+
+def recounted(team_id: int, keys: list[Key]) -> None:
+    """After deleting meetings (their figures and presence go with them): every period
+    they were counted in, added up again."""
+    if not keys:
+        return
+    _lock_team(team_id)
+    recount(team_id, keys)
+    with connection.cursor() as cursor:
+        _people(cursor, team_id, [], keys)

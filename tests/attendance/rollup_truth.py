@@ -1,0 +1,104 @@
+"""The report summaries as they should be, recounted in plain Python from the raw rows.
+
+Nothing here is shared with `attendance.rollups`: every ended meeting (the ones the sync
+marks summarised) is put in its 15-minute slot, UTC day and UTC month, per room and for
+the whole team, and its sessions counted directly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from attendance.models import Attendance, Meeting, MeetingFigures, RoomPeriod, RoomPersonPeriod
+
+UTC = dt.UTC
+
+
+def _periods(start: dt.datetime) -> list[tuple[int, dt.datetime]]:
+    s = start.astimezone(UTC)
+    slot = s.replace(minute=s.minute // 15 * 15, second=0, microsecond=0)
+    day = s.replace(hour=0, minute=0, second=0, microsecond=0)
+    return [(0, slot), (1, day), (2, day.replace(day=1))]
+
+
+def expected(team) -> tuple[dict, dict, set]:
+    """(figures per meeting, RoomPeriod rows, RoomPersonPeriod keys) from the raw rows."""
+    figures: dict[int, tuple] = {}
+    periods: dict[tuple, list] = {}
+    people: set[tuple] = set()
+    sessions: dict[int, list[Attendance]] = defaultdict(list)
+    for a in Attendance.objects.filter(team=team):
+        sessions[a.meeting_id].append(a)
+    for m in Meeting.objects.filter(team=team, summarised=True, end__isnull=False):
+        rows = sessions[m.pk]
+        guests = sum(1 for a in rows if a.is_guest)
+        identities = {a.identity for a in rows if not a.is_guest}
+        seconds = (m.end - m.start).total_seconds()
+        figures[m.pk] = (
+            m.room,
+            m.start,
+            m.end,
+            round(seconds, 3),
+            m.max_participants,
+            len(rows),
+            guests,
+            len(identities),
+        )
+        for grain, start in _periods(m.start):
+            for room in (m.room, ""):
+                p = periods.setdefault((room, grain, start), [0, 0.0, None, 0, 0, m.end])
+                p[0] += 1
+                p[1] += seconds
+                if m.max_participants is not None:
+                    p[2] = max(p[2] or 0, m.max_participants)
+                p[3] += len(rows)
+                p[4] += guests
+                p[5] = max(p[5], m.end)
+                if grain:
+                    people |= {(room, grain, start, i) for i in identities}
+    rounded = {k: (v[0], round(v[1], 3), *v[2:]) for k, v in periods.items()}
+    return figures, rounded, people
+
+
+def stored(team) -> tuple[dict, dict, set]:
+    figures = {
+        f.meeting_id: (
+            f.room,
+            f.start,
+            f.end,
+            round(f.seconds, 3),
+            f.peak,
+            f.sessions,
+            f.guests,
+            f.people,
+        )
+        for f in MeetingFigures.objects.filter(team=team)
+    }
+    periods = {
+        (p.room, p.grain, p.start.astimezone(UTC)): (
+            p.meetings,
+            round(p.seconds, 3),
+            p.peak,
+            p.sessions,
+            p.guests,
+            p.last_end,
+        )
+        for p in RoomPeriod.objects.filter(team=team)
+    }
+    people = {
+        (p.room, p.grain, p.start.astimezone(UTC), p.identity)
+        for p in RoomPersonPeriod.objects.filter(team=team)
+    }
+    return figures, periods, people
+
+
+def assert_summaries_exact(team) -> None:
+    want, got = expected(team), stored(team)
+    assert got[0] == want[0], "MeetingFigures differ from the raw rows"
+    missing = {k: v for k, v in want[1].items() if got[1].get(k) != v}
+    extra = {k: v for k, v in got[1].items() if k not in want[1]}
+    assert not missing and not extra, f"RoomPeriod differs: {missing=} {extra=}"
+    assert got[2] == want[2], (
+        f"RoomPersonPeriod differs: missing {want[2] - got[2]}, extra {got[2] - want[2]}"
+    )
