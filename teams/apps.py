@@ -12,3 +12,5 @@ class TeamsConfig(AppConfig):
         from teams import metrics
 
         metrics.install()
+        # Registers the deployment check that mail is really sent.
+        from teams import mail  # noqa: F401

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.core import checks
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
 
@@ -74,3 +75,28 @@ def alert_recipients(team: Team) -> list[str]:
         .values_list("user__email", flat=True)
         .distinct()
     )
+
+
+# Backends that send nothing anywhere a person would read it.
+_NOT_SENT = {
+    "django.core.mail.backends.console.EmailBackend": "printed on the process's output",
+    "django.core.mail.backends.locmem.EmailBackend": "kept in memory",
+    "django.core.mail.backends.dummy.EmailBackend": "dropped",
+}
+
+
+@checks.register(checks.Tags.compatibility, deploy=True)
+def check_mail_is_sent(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """`check --deploy`: a production dashboard whose mail goes nowhere is half broken
+    (password resets, invitations and alerts never arrive), and nothing else would say so."""
+    where = _NOT_SENT.get(settings.EMAIL_BACKEND)
+    if where is None:
+        return []
+    return [
+        checks.Warning(
+            f"Mail is {where}, not sent: password resets, invitations and alerts never arrive.",
+            hint="Set EMAIL_URL (smtp://user:password@host:587/?tls=1) or EMAIL_HOST "
+            "(docs/security.md, 'Email').",
+            id="teams.W001",
+        )
+    ]

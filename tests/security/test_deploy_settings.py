@@ -39,6 +39,7 @@ def _production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
         FIELD_ENCRYPTION_KEY=Fernet.generate_key().decode(),
         ALLOWED_HOSTS="example.com,testserver",
         DAILYADMIN_VAR_DIR=str(tmp_path / "var"),
+        EMAIL_URL="smtp://mailer:s3cret@mail.example.com:587/?tls=1",
         DJANGO_SETTINGS_MODULE="dailyadmin.settings",
         PYTHONPATH=str(REPO),
     )
@@ -77,6 +78,13 @@ def test_every_explained_warning_is_explained_in_the_settings_and_the_operations
 def test_an_operator_who_opts_into_preload_gets_a_clean_deploy_check(tmp_path):
     found, output = _deploy_check(tmp_path, SECURE_HSTS_PRELOAD="1")
     assert not found, output
+
+
+def test_the_deploy_check_warns_when_mail_would_not_be_sent(tmp_path):
+    found, output = _deploy_check(tmp_path, SECURE_HSTS_PRELOAD="1", EMAIL_URL="")
+    assert found == {"teams.W001"}, output
+    assert "printed on the process's output, not sent" in output
+    assert "s3cret" not in output
 
 
 # -- what production answers carry --------------------------------------------------------
