@@ -71,8 +71,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "dailyadmin.middleware.SecurityHeadersMiddleware",
-    # A team requiring a second factor of its owners and admins (twofactor/policy.py).
-    "twofactor.middleware.SecondFactorPolicyMiddleware",
     # Counts every answer by URL name and status for /metrics (dailyadmin/metrics.py).
     "dailyadmin.metrics.RequestMetricsMiddleware",
 ]

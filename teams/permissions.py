@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 
 from teams.models import Membership, Role, Team
+from teams.signals import team_page_opening
 
 
 class Permission(enum.StrEnum):
@@ -125,6 +126,11 @@ def team_view(permission: Permission) -> Callable:
                 request.switcher_teams = teams  # type: ignore[attr-defined]
             request.team = team  # type: ignore[attr-defined]
             request.team_role = role  # type: ignore[attr-defined]
+            for _receiver, answer in team_page_opening.send(
+                sender=Team, request=request, team=team, role=role
+            ):
+                if answer is not None:
+                    return answer
             # Times on a team's pages read in the team's time zone, forms included.
             with timezone.override(team.tz):
                 return view(request, *args, team=team, role=role, **kwargs)

@@ -16,25 +16,10 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from teams.models import Membership, Team
 from teams.views.common import request_id
 from twofactor import policy, qr, services, throttle
 from twofactor.forms import ConfirmSetupForm, ProofForm
 from twofactor.views.login import safe_next
-
-
-def _teams_requiring(user) -> list[str]:
-    """Names of the teams whose requirement covers this person."""
-    required = policy.required_teams()
-    if not required:
-        return []
-    if user.is_superuser:
-        return list(Team.objects.filter(pk__in=required.values()).values_list("name", flat=True))
-    return list(
-        Membership.objects.filter(
-            user=user, team_id__in=required.values(), role__in=policy.COVERED_ROLES
-        ).values_list("team__name", flat=True)
-    )
 
 
 @never_cache
@@ -46,7 +31,7 @@ def account(request: HttpRequest) -> HttpResponse:
         "enabled": services.has_second_factor(user),
         "codes_left": services.recovery_codes_left(user),
         "events": services.account_events(user),
-        "requiring": _teams_requiring(user),
+        "requiring": policy.teams_requiring(user),
     }
     return render(request, "twofactor/account.html", context)
 
@@ -146,7 +131,7 @@ def disable(request: HttpRequest) -> HttpResponse:
         services.disable(user, request_id=request_id(request))
         messages.success(request, "Your second factor is off.")
         return redirect("twofactor:account")
-    context = {"form": form, "requiring": _teams_requiring(user)}
+    context = {"form": form, "requiring": policy.teams_requiring(user)}
     return render(request, "twofactor/disable.html", context, status=_status(form))
 
 
