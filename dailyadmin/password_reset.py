@@ -26,6 +26,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import cache
+from django.core.mail import EmailMultiAlternatives
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse_lazy
@@ -98,8 +99,10 @@ class ResetForm(PasswordResetForm):
             "token": generator.make_token(ghost),
             "protocol": "https" if options.get("use_https") else "http",
         }
-        render_to_string(options.get("subject_template_name", SUBJECT), context)
-        render_to_string(options.get("email_template_name", BODY), context)
+        subject = render_to_string(options.get("subject_template_name", SUBJECT), context)
+        body = render_to_string(options.get("email_template_name", BODY), context)
+        # The message is built as for sending (MIME encoding included), then dropped.
+        EmailMultiAlternatives("".join(subject.splitlines()), body, None, [email]).message()
 
 
 @method_decorator(sensitive_post_parameters(), name="dispatch")
