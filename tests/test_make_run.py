@@ -121,6 +121,17 @@ def test_make_run_serves_the_demo_with_a_worker_and_stops_everything_on_ctrl_c(d
 
     wait_until(finished, timeout=90, interval=1)
 
+    # The processes' logs are in var/log/, so the address and the logins stay the last
+    # thing on screen, even after pages were served and the worker ran a sync.
+    banner_end = max(i for i, line in enumerate(lines) if "Press Ctrl-C" in line)
+    assert "".join(lines[banner_end + 1 :]).strip() == ""
+    assert "is running at" in "".join(lines[banner_end - 6 : banner_end])
+    logs = tmp_path / "var" / "log"
+    assert f"Logs: {logs.resolve()}/ (web.log" in output
+    assert "GET /t/demo-rest/attendance/sync/" in (logs / "web.log").read_text()
+    assert "attendance" in (logs / "worker.log").read_text()
+    assert "simulator listening on" in (logs / "simulator.log").read_text()
+
     proc.send_signal(signal.SIGINT)
     assert proc.wait(timeout=30) == 0
     time.sleep(0.5)

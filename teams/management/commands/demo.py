@@ -2,7 +2,9 @@
 
 Starts the Daily API simulator, migrates, points the demo teams at the
 simulator, then runs the web server, a Celery worker and beat until Ctrl-C,
-which stops every process started here.
+which stops every process started here. Their output goes to one file each under
+var/log/ (web.log, worker.log, beat.log, simulator.log), so the address and the
+logins, printed last, stay on screen.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import ngettext
 
 from attendance.models import SyncTrigger
 from attendance.sync import sync_team
@@ -80,6 +83,7 @@ class Command(BaseCommand):
                     f"with PORT=... / SIMULATOR_PORT=... make run"
                 )
         self.procs: list[tuple[str, subprocess.Popen]] = []
+        self.log_dir = Path(settings.VAR_DIR) / "log"
         signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
         try:
             self._run(host, port, sim_port, start_celery=not options["no_celery"])
@@ -131,22 +135,66 @@ class Command(BaseCommand):
                 [*celery, "beat", "--loglevel", "INFO", "-s", str(var / "celerybeat-schedule")],
                 env,
             )
+        self._wait_for_web(host, port)
         url = f"http://{host}:{port}/"
         logins = ", ".join(DEMO_USERS)
+        logs = self._shown(self.log_dir)
         self.stdout.write(
             self.style.SUCCESS(
                 f"\n  dailyadmin is running at {url}\n"
                 f"  Log in as one of: {logins}  (password: {DEMO_PASSWORD})\n"
                 f"  Daily API simulator: {sim_url}\n"
                 f"  Mail (password resets, invitations, alerts) is {mail_to}\n"
+                f"  Logs: {logs}/ (web.log, worker.log, beat.log, simulator.log),"
+                f" e.g. tail -f {logs}/web.log\n"
                 "  Press Ctrl-C to stop everything.\n"
             )
         )
         while True:
-            for name, proc in self.procs:
-                if proc.poll() is not None:
-                    raise CommandError(f"The {name} process stopped (exit {proc.returncode}).")
+            self._check_running()
             time.sleep(1)
+
+    def _check_running(self) -> None:
+        for name, proc in self.procs:
+            if proc.poll() is not None:
+                raise CommandError(
+                    f"The {name} process stopped (exit {proc.returncode}). The end of "
+                    f"{self._shown(self._log_path(name))}:\n{self._tail(name)}"
+                )
+
+    def _wait_for_web(self, host: str, port: int) -> None:
+        """Until the web server answers, so the address printed next works at once."""
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            self._check_running()
+            with socket.socket() as sock:
+                sock.settimeout(0.5)
+                if sock.connect_ex((host, port)) == 0:
+                    return
+            time.sleep(0.2)
+
+    def _log_path(self, name: str) -> Path:
+        return self.log_dir / f"{name}.log"
+
+    def _log_file(self, name: str):
+        """A fresh log file for this run of the process `name`."""
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        return self._log_path(name).open("wb")
+
+    def _tail(self, name: str, lines: int = 15) -> str:
+        try:
+            text = self._log_path(name).read_text(errors="replace")
+        except OSError:
+            return "(no log)"
+        return "\n".join(text.splitlines()[-lines:]) or "(empty)"
+
+    @staticmethod
+    def _shown(path: Path) -> str:
+        """`path` as a person types it here: relative to the current folder when inside it."""
+        try:
+            return str(path.resolve().relative_to(Path.cwd().resolve()))
+        except ValueError:
+            return str(path.resolve())
 
     def _mail_settings(self, env: dict, var: Path, url: str) -> str:
         """Where the processes started here send mail, in words. Unless the environment
@@ -167,8 +215,11 @@ class Command(BaseCommand):
             except DailyError as exc:
                 self.stderr.write(f"First sync of {team.name} failed ({exc}); beat will retry.")
                 continue
+            meetings = ngettext("meeting", "meetings", run.meetings_written)
+            sessions = ngettext("session", "sessions", run.rows_written)
             self.stdout.write(
-                f"Synced {team.name}: {run.meetings_written} meetings, {run.rows_written} sessions."
+                f"Synced {team.name}: {run.meetings_written} {meetings}, "
+                f"{run.rows_written} {sessions}."
             )
 
     def _start_rooms_mirror(self, teams, *, fresh: bool, in_worker: bool) -> None:
@@ -206,27 +257,46 @@ class Command(BaseCommand):
         ]
         if self.rooms:
             cmd += ["--rooms", str(self.rooms)]
-        proc = self._spawn("simulator", cmd, {**os.environ}, stdout=subprocess.PIPE)
+        proc = self._spawn(
+            "simulator", cmd, {**os.environ}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        )
         deadline = time.monotonic() + 60
         assert proc.stdout is not None
+        seen: list[str] = []
         while time.monotonic() < deadline:
             line = proc.stdout.readline().decode(errors="replace")
             if not line and proc.poll() is not None:
-                raise CommandError("The simulator did not start; see its output above.")
+                raise CommandError(f"The simulator did not start:\n{''.join(seen)}")
+            seen.append(line)
             if line.startswith("simulator listening on "):
-                # Keep draining its output so a full pipe can never block it.
-                threading.Thread(target=self._drain, args=(proc.stdout,), daemon=True).start()
+                # Its output goes on to its log file, so a full pipe can never block it.
+                log = self._log_file("simulator")
+                log.write("".join(seen).encode())
+                log.flush()
+                threading.Thread(target=self._drain, args=(proc.stdout, log), daemon=True).start()
                 return line.split(" on ", 1)[1].strip()
         raise CommandError("The simulator did not start within 60 seconds.")
 
-    def _drain(self, stream) -> None:
-        for raw in iter(stream.readline, b""):
-            self.stdout.write(raw.decode(errors="replace").rstrip("\n"))
+    @staticmethod
+    def _drain(stream, log) -> None:
+        with log:
+            for raw in iter(stream.readline, b""):
+                log.write(raw)
+                log.flush()
 
     def _spawn(self, name: str, cmd: list[str], env: dict, **kwargs) -> subprocess.Popen:
-        proc = subprocess.Popen(  # noqa: S603
-            cmd, env=env, cwd=settings.BASE_DIR, preexec_fn=_die_with_parent, **kwargs
-        )
+        """Start `name`; unless told otherwise, its output goes to var/log/<name>.log."""
+        log = None
+        if "stdout" not in kwargs:
+            log = self._log_file(name)
+            kwargs.update(stdout=log, stderr=subprocess.STDOUT)
+        try:
+            proc = subprocess.Popen(  # noqa: S603
+                cmd, env=env, cwd=settings.BASE_DIR, preexec_fn=_die_with_parent, **kwargs
+            )
+        finally:
+            if log is not None:
+                log.close()  # the child holds its own copy
         self.procs.append((name, proc))
         return proc
 
