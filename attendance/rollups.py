@@ -35,7 +35,7 @@ from typing import Any
 from django.db import connection
 
 from attendance.models import Grain, Meeting
-from attendance.reports.sql import param
+from attendance.reports.sql import dialect, param
 
 SLOT = dt.timedelta(minutes=15)
 Key = tuple[str, dt.datetime]  # (room, start of the meeting) as counted
@@ -156,8 +156,6 @@ def refresh(
 
 
 def _seconds(start: str, end: str) -> str:
-    from attendance.reports.sql import dialect
-
     d = dialect()
     return f"({d.epoch(end)} - {d.epoch(start)})"
 
@@ -351,3 +349,86 @@ def recounted(team_id: int, keys: list[Key]) -> None:
     recount(team_id, keys)
     with connection.cursor() as cursor:
         _people(cursor, team_id, [], keys)
+
+
+# -- a whole team at once -------------------------------------------------------------
+def _slot_sql(expr: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"date_bin('15 minutes', {expr}, TIMESTAMPTZ '2000-01-01 00:00:00+00')"
+    # '%%s': Django's SQLite cursor reads a bare %s as a placeholder.
+    return f"datetime((CAST(strftime('%%s', {expr}) AS INTEGER) / 900) * 900, 'unixepoch')"
+
+
+def rebuild(team_id: int) -> None:
+    """Every summary of the team's ended meetings written anew, set-based (an upgrade's
+    first fill, and bulk loads); its MeetingPresence rows must be written already."""
+    d = dialect()
+    rolled = f"team_id, room, %s, {{start}}, {_ROLLED}"
+    # Only constants are formatted in (names, expressions); values are parameters.
+    statements: list[tuple[str, list[Any]]] = [
+        ("DELETE FROM attendance_roompersonperiod WHERE team_id = %s", [team_id]),
+        ("DELETE FROM attendance_roomperiod WHERE team_id = %s", [team_id]),
+        ("DELETE FROM attendance_meetingfigures WHERE team_id = %s", [team_id]),
+        (
+            f"""INSERT INTO attendance_meetingfigures
+                (meeting_id, team_id, room, start, "end", seconds, peak, sessions, guests,
+                 people)
+            SELECT m.id, m.team_id, m.room, m.start, m."end",
+                   {d.epoch('m."end"')} - {d.epoch("m.start")}, m.max_participants,
+                   COALESCE(s.sessions, 0), COALESCE(s.guests, 0), COALESCE(s.people, 0)
+            FROM attendance_meeting m
+            LEFT JOIN (
+                SELECT meeting_id, COUNT(*) AS sessions,
+                       SUM(CASE WHEN is_guest THEN 1 ELSE 0 END) AS guests,
+                       COUNT(DISTINCT CASE WHEN is_guest THEN NULL ELSE identity END) AS people
+                FROM attendance_attendance WHERE team_id = %s GROUP BY meeting_id
+            ) s ON s.meeting_id = m.id
+            WHERE m.team_id = %s AND m.summarised = %s AND m."end" IS NOT NULL""",  # noqa: S608
+            [team_id, team_id, True],
+        ),
+        (
+            f"""INSERT INTO attendance_roomperiod ({_COLUMNS})
+            SELECT team_id, room, %s, {_slot_sql("start")}, {_SUMS}
+            FROM attendance_meetingfigures f WHERE team_id = %s
+            GROUP BY team_id, room, {_slot_sql("start")}""",  # noqa: S608
+            [Grain.SLOT, team_id],
+        ),
+        (
+            f"""INSERT INTO attendance_roomperiod ({_COLUMNS})
+            SELECT team_id, '', grain, start, {_ROLLED} FROM attendance_roomperiod
+            WHERE team_id = %s AND grain = %s GROUP BY team_id, grain, start""",  # noqa: S608
+            [team_id, Grain.SLOT],
+        ),
+    ]
+    for below, grain in ((Grain.SLOT, Grain.DAY), (Grain.DAY, Grain.MONTH)):
+        start = _trunc("start", grain)
+        statements.append(
+            (
+                f"""INSERT INTO attendance_roomperiod ({_COLUMNS})
+                SELECT {rolled.format(start=start)} FROM attendance_roomperiod
+                WHERE team_id = %s AND grain = %s GROUP BY team_id, room, {start}""",  # noqa: S608
+                [grain, team_id, below],
+            )
+        )
+    day = _trunc("start", Grain.DAY)
+    for room in ("room", "''"):
+        statements.append(
+            (
+                f"""INSERT INTO attendance_roompersonperiod (team_id, room, grain, start, identity)
+                SELECT DISTINCT team_id, {room}, %s, {day}, identity
+                FROM attendance_meetingpresence WHERE team_id = %s""",  # noqa: S608
+                [Grain.DAY, team_id],
+            )
+        )
+    month = _trunc("start", Grain.MONTH)
+    statements.append(
+        (
+            f"""INSERT INTO attendance_roompersonperiod (team_id, room, grain, start, identity)
+            SELECT DISTINCT team_id, room, %s, {month}, identity
+            FROM attendance_roompersonperiod WHERE team_id = %s AND grain = %s""",  # noqa: S608
+            [Grain.MONTH, team_id, Grain.DAY],
+        )
+    )
+    with connection.cursor() as cursor:
+        for sql, params in statements:
+            cursor.execute(sql, params)

@@ -133,12 +133,12 @@ def _rows(f: ReportFilters, raw: list[dict]) -> list[RoomRow]:
 
 # -- from the report summaries (attendance.rollups) --------------------------------------
 _SORTS = {
-    "-meetings": "meetings DESC, room",
-    "-minutes": "seconds DESC NULLS LAST, room",
-    "-peak": "peak DESC NULLS LAST, room",
-    "-last_used": "last_used DESC, room",
-    "last_used": "last_used ASC, room",
-    "room": "room",
+    "-meetings": "meetings DESC, a.room",
+    "-minutes": "seconds DESC NULLS LAST, a.room",
+    "-peak": "peak DESC NULLS LAST, a.room",
+    "-last_used": "last_used DESC, a.room",
+    "last_used": "last_used ASC, a.room",
+    "room": "a.room",
 }
 
 

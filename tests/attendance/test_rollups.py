@@ -18,7 +18,7 @@ from attendance.sync import sync_team
 from teams.models import Dialect
 from tests.attendance.helpers import at
 from tests.attendance.reports_support import meeting, session, utc
-from tests.attendance.rollup_truth import assert_summaries_exact, expected
+from tests.attendance.rollup_truth import assert_summaries_exact, expected, stored
 from tests.attendance.test_webhook_reconcile import _synced_meeting, _team, _webhook_meeting
 from tests.factories import make_team, team_on
 
@@ -134,3 +134,14 @@ def test_any_sequence_of_writes_leaves_the_summaries_equal_to_a_recount(ops):
             Meeting.objects.filter(pk=m.pk).delete()
             rollups.recounted(team.pk, counted)
         assert_summaries_exact(team)
+
+
+@pytest.mark.django_db
+def test_a_rebuild_of_the_whole_team_gives_the_same_summaries(fast_sim):
+    team = team_on(fast_sim, Dialect.REST)
+    now = at(fast_sim.now())
+    sync_team(team, now=now, since=now - timedelta(days=1))
+    kept = stored(team)
+    rollups.rebuild(team.pk)
+    assert stored(team) == kept and kept[1]
+    assert_summaries_exact(team)
