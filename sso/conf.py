@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import logging
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -77,7 +77,8 @@ def library_setting(name: str, *default: Any) -> Any:
 class Config:
     issuer: str
     client_id: str
-    client_secret: str
+    # Never in a repr: a configuration in an error report's frame must not show it.
+    client_secret: str = field(repr=False)
     provider_name: str
     username_claim: str
     auto_create: bool

@@ -71,3 +71,10 @@ def test_the_librarys_safety_options_cannot_be_loosened_from_settings(settings):
     assert conf.library_setting("OIDC_USE_PKCE") is True
     assert conf.library_setting("OIDC_USE_NONCE") is True
     assert conf.library_setting("OIDC_PKCE_CODE_CHALLENGE_METHOD") == "S256"
+
+
+def test_the_client_secret_is_never_in_the_configurations_repr(oidc):
+    # An error report shows the frames' local variables, a configuration among them.
+    cfg = conf.config()
+    assert cfg.client_secret == "s3cret"
+    assert "s3cret" not in repr(cfg)
