@@ -238,6 +238,29 @@ def test_the_login_page_survives_any_submission(site: World, data):
     _assert_not_500(response, "POST login")
 
 
+@FUZZ_PAGES
+@given(data=st.data())
+def test_the_password_reset_page_survives_any_submission(site: World, data):
+    submission = data.draw(submissions(["email"], {"email": "ann@example.com"}))
+    response = site.client("anonymous").post(reverse("password_reset"), submission)
+    assert response.status_code in (200, 302, 429)
+    _assert_not_500(response, "POST password_reset")
+
+
+@FUZZ_PAGES
+@given(data=st.data())
+def test_an_invitation_survives_any_link_and_sign_up(site: World, data):
+    link = str(data.draw(st.one_of(names, value), label="token") or "").replace("/", "")
+    anonymous = site.client("anonymous")
+    opened = anonymous.get(reverse("invitation", args=[link or "x"]))
+    _assert_not_500(opened, "GET invitation")
+    fields = ["username", "password1", "password2"]
+    submission = data.draw(submissions(fields, {"username": "newbie"}), label="form")
+    response = anonymous.post(reverse("invitation_accept"), submission)
+    assert response.status_code == 404  # no valid invitation behind any of these links
+    _assert_not_500(response, "POST invitation_accept")
+
+
 # -- the webhook receiver -------------------------------------------------------------------
 
 event_payloads = st.fixed_dictionaries(
