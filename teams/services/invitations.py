@@ -32,7 +32,7 @@ from teams.permissions import Permission
 # Builds the absolute accept link from a token (the view knows the site's address).
 LinkFor = Callable[[str], str]
 
-NOT_SENT = "The invitation to {email} could not be sent: {reason} Nothing was saved; try again."
+NOT_SENT = "The invitation to {email} could not be sent. {reason} Nothing was saved; try again."
 
 
 def new_token() -> str:
