@@ -253,6 +253,8 @@ CLIENT_IP_HEADER = env_str("CLIENT_IP_HEADER", "")
 OTP_TOTP_ISSUER = env_str("SECOND_FACTOR_ISSUER", "dailyadmin")
 SECOND_FACTOR_LOGIN_SECONDS = env_int("SECOND_FACTOR_LOGIN_SECONDS", 300, minimum=30)
 ADMIN_REQUIRE_SECOND_FACTOR = env_bool("ADMIN_REQUIRE_SECOND_FACTOR", True)
+# The admin never shows an authenticator's secret or QR code (django-otp's device pages).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- Email ----------------------------------------------------------------------------
 # EMAIL_URL (smtp://, smtps://, console://, file://...) or EMAIL_HOST and its companions;

@@ -81,3 +81,15 @@ def test_the_admin_login_stays_throttled(root):
         client.post(reverse("admin:login"), {"username": "root", "password": "wrong"})
     refused = client.post(reverse("admin:login"), {"username": "root", "password": PASSWORD})
     assert "Too many failed attempts" in refused.text
+
+
+def test_the_admin_never_shows_an_authenticators_secret(root):
+    device, _ = enrol(root)
+    client = Client()
+    client.force_login(root)
+    verify_session(client, root)
+    url = reverse("admin:otp_totp_totpdevice_change", args=[device.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert device.key not in page.text
+    assert client.get(reverse("admin:otp_totp_totpdevice_changelist")).status_code == 200

@@ -81,6 +81,17 @@ def setup(request: HttpRequest) -> HttpResponse:
     return render(request, "twofactor/setup.html", context)
 
 
+def _code_ok(request: HttpRequest, typed: str) -> bool:
+    """A current code of the app (never a recovery code: those are for logging in)."""
+    if not services.looks_like_totp(typed):
+        return False
+    try:
+        services.check_code(request.user, typed, request_id=request_id(request))
+    except services.Refusal:
+        return False
+    return True
+
+
 def _proved(request: HttpRequest, form: ProofForm) -> bool:
     """A current code from the app or the password, counted like a login attempt."""
     user = request.user
@@ -89,13 +100,7 @@ def _proved(request: HttpRequest, form: ProofForm) -> bool:
         form.add_error(None, attempt.message)
         return False
     typed = form.cleaned_data["proof"]
-    if services.looks_like_totp(typed):
-        try:
-            services.check_code(user, typed, request_id=request_id(request))
-        except services.Refusal as refusal:
-            form.add_error("proof", refusal.message)
-            return False
-    elif not user.check_password(typed):
+    if not (_code_ok(request, typed) or user.check_password(typed)):
         form.add_error("proof", "That is neither a current code nor your password.")
         return False
     throttle.succeeded(attempt)

@@ -43,16 +43,11 @@ def team_policy(request: HttpRequest, *, team: Team, role: Role) -> HttpResponse
             return redirect("twofactor:team_policy", team_slug=team.slug)
         if wanted and not services.has_second_factor(request.user):
             # Whoever turns it on would be the first one sent away: set up yours first.
-            setup = reverse("twofactor:setup")
             form.add_error(
                 "required",
                 "Turn on your own second factor first, then come back to require it.",
             )
-            return render(
-                request,
-                "twofactor/team_policy.html",
-                {"form": form, "people": _people(team), "setup_url": setup},
-            )
+            return _page(request, team, form)
         note = (
             "Owners and admins must use a second factor."
             if wanted
@@ -70,5 +65,9 @@ def team_policy(request: HttpRequest, *, team: Team, role: Role) -> HttpResponse
         )
         messages.success(request, f"Saved. {note}")
         return redirect("twofactor:team_policy", team_slug=team.slug)
+    return _page(request, team, form)
+
+
+def _page(request: HttpRequest, team: Team, form: PolicyForm) -> HttpResponse:
     context = {"form": form, "people": _people(team), "setup_url": reverse("twofactor:setup")}
     return render(request, "twofactor/team_policy.html", context)
