@@ -102,8 +102,10 @@ PROBE = textwrap.dedent(
     get_user_model().objects.create_user("ann", password="x-Long-pass-42")
 
     out = {}
-    plain = Client().get("/healthz")
+    plain = Client().get("/login/")
     out["http"] = [plain.status_code, plain.get("Location", "")]
+    # Probes and the metrics scraper reach the container directly over plain HTTP.
+    out["probes"] = [Client().get(path).status_code for path in ("/healthz", "/readyz")]
     secure = Client()
     page = secure.get("/healthz", secure=True)
     out["headers"] = dict(page.headers)
@@ -145,6 +147,10 @@ def production(tmp_path_factory) -> dict:
 def test_plain_http_is_sent_to_https(production):
     status, location = production["http"]
     assert status == 301 and location.startswith("https://")
+
+
+def test_only_the_probes_answer_over_plain_http(production):
+    assert production["probes"] == [200, 200]
 
 
 def test_https_answers_carry_hsts_and_the_security_headers(production):
