@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import jwt
 from django.contrib.auth import get_user_model
 from django.core.exceptions import SuspiciousOperation
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
@@ -57,8 +58,15 @@ class OIDCBackend(OIDCAuthenticationBackend):
     def verify_token(self, token, **kwargs):
         if not isinstance(token, str) or not token:
             raise SuspiciousOperation("the provider sent no ID token")
-        payload = super().verify_token(token, **kwargs)
         assert self.cfg is not None
+        # Said first and plainly (the library would stop at the missing key id of an HS256
+        # token): only the configured asymmetric algorithm is accepted.
+        algorithm = jwt.get_unverified_header(token).get("alg")
+        if algorithm != self.cfg.sign_algorithm:
+            raise SuspiciousOperation(
+                f"the ID token is signed with {algorithm!r}, not {self.cfg.sign_algorithm}"
+            )
+        payload = super().verify_token(token, **kwargs)
         if str(payload.get("iss") or "").rstrip("/") != self.cfg.issuer:
             raise SuspiciousOperation("the ID token was issued by another issuer")
         audience = payload.get("aud")

@@ -154,8 +154,25 @@ class CallbackView(OIDCAuthenticationCallbackView):
             log.warning("OIDC sign-in: the provider's answer failed: %s", type(exc).__name__)
             user = None
             message = f"{name} did not complete the sign-in. Try again."
-        except (SuspiciousOperation, jwt.PyJWTError, KeyError, ValueError) as exc:
-            log.warning("OIDC sign-in refused: %s (%s)", type(exc).__name__, exc)
+        except (
+            SuspiciousOperation,
+            jwt.PyJWTError,
+            KeyError,
+            ValueError,
+            TypeError,
+            AttributeError,  # an answer of the wrong shape (a list for an object)
+        ) as exc:
+            log.warning("OIDC sign-in refused: %s (%s)", type(exc).__name__, exc, exc_info=True)
+            # A token that does not verify may be an attack: on the record, with its reason.
+            record(
+                team=None,
+                actor=None,
+                action=SIGN_IN_ACTION,  # type: ignore[arg-type]
+                target="(unknown)",
+                outcome=Outcome.FAILED,
+                error_type=type(exc).__name__,
+                message=f"Sign-in with {name}: the answer could not be verified ({exc}).",
+            )
             user = None
             message = f"The answer from {name} could not be verified, so you were not signed in."
         else:

@@ -211,6 +211,9 @@ def test_an_id_token_signed_with_the_client_secret_is_refused(sso_settings):
     assert "could not be verified" in message
     assert _logged_in_as(client) is None
     assert not Identity.objects.exists()
+    event = AuditEvent.objects.get(action=SIGN_IN_ACTION)
+    assert event.outcome == Outcome.FAILED and event.error_type == "SuspiciousOperation"
+    assert "HS256" in event.message
 
 
 def test_an_unreachable_provider_is_said_and_the_password_login_still_works(sso_settings):
