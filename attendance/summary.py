@@ -232,3 +232,31 @@ def summarise_pending(team: Team, limit: int = 20 * BATCH) -> int:
     )
     summarise(team, ids)
     return len(ids)
+
+
+def summarise_bulk(team: Team, date_from: dt.date, date_to: dt.date) -> int:
+    """Summarise at once every ended meeting that started on these days (the team's time
+    zone) and has no summary yet: the same computation as `summarise`, set-based, for a
+    bulk load (thousands of meetings per statement instead of 500). Its PersonDay days are
+    added up anew; call `attendance.rollups.rebuild` for the report summaries after.
+    Returns the number of meetings summarised."""
+    f = ReportFilters(team=team, date_from=date_from, date_to=date_to)
+    scope = Scope(filters=f, include_guests=False, ended_only=True, skip_summarised=True)
+    cte, params = presence_cte(scope)
+    values = ", ".join("pm.open <> 0" if c == "open" else f"pm.{c}" for c in _FROM)
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Only constants are formatted in (column lists); values are parameters.
+        cursor.execute(
+            f"""{cte}
+            INSERT INTO attendance_meetingpresence (team_id, start, room, {", ".join(_INTO)})
+            SELECT mt.team_id, mt.start, mt.room, {values}
+            FROM pm JOIN attendance_meeting mt ON mt.id = pm.meeting_id""",  # noqa: S608
+            params,
+        )
+        done = Meeting.objects.filter(
+            team=team, start__gte=f.start, start__lt=f.end, end__isnull=False, summarised=False
+        ).update(summarised=True)
+        first = f.start.astimezone(dt.UTC).date()
+        last = f.end.astimezone(dt.UTC).date()
+        _recount_days(team, {first + dt.timedelta(days=i) for i in range((last - first).days + 1)})
+    return done

@@ -145,3 +145,42 @@ def test_a_rebuild_of_the_whole_team_gives_the_same_summaries(fast_sim):
     rollups.rebuild(team.pk)
     assert stored(team) == kept and kept[1]
     assert_summaries_exact(team)
+
+
+@pytest.mark.django_db
+def test_a_bulk_summary_equals_the_summary_of_each_meeting():
+    from datetime import date
+
+    from attendance.models import MeetingPresence, PersonDay
+    from attendance.summary import summarise_bulk
+
+    def history(team):
+        for i in range(12):
+            start = utc(2025, 3, 30, 20) + timedelta(hours=3 * i)
+            m = meeting(team, "abc"[i % 3], start, None if i == 11 else start + timedelta(hours=1))
+            session(m, "ann", start, start + timedelta(minutes=30), name="Ann")
+            session(m, "ann", start + timedelta(minutes=20), None)
+            session(m, "guest", start, start + timedelta(minutes=5), guest=True)
+            session(m, f"p{i % 4}", start + timedelta(minutes=i), start + timedelta(minutes=50))
+
+    def figures(team):
+        presence = {
+            (p.start, p.identity, p.sessions, round(p.merged, 3), p.open)
+            for p in MeetingPresence.objects.filter(team=team)
+        }
+        days = {
+            (d.day, d.identity, d.meetings, d.sessions, round(d.merged, 3))
+            for d in PersonDay.objects.filter(team=team)
+        }
+        periods = stored(team)[1]
+        return presence, days, periods, stored(team)[2]
+
+    one = make_team("one-by-one", time_zone="Asia/Kolkata")
+    history(one)
+    summarise(one, list(Meeting.objects.filter(team=one).values_list("pk", flat=True)))
+    bulk = make_team("in-bulk", time_zone="Asia/Kolkata")
+    history(bulk)
+    assert summarise_bulk(bulk, date(2025, 3, 30), date(2025, 4, 2)) == 11
+    rollups.rebuild(bulk.pk)
+    assert figures(bulk) == figures(one) and figures(one)[0]
+    assert_summaries_exact(bulk)
