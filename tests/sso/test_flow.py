@@ -287,3 +287,18 @@ def test_without_configuration_the_urls_say_so(settings):
     for name in ("sso:login", "sso:callback"):
         message = _message(client, client.get(reverse(name)))
         assert "Single sign-on is not set up" in message
+
+
+def test_a_code_from_another_sign_in_is_refused(sso_settings):
+    # Two sign-ins started in one browser; the code of the first returned with the state of
+    # the second (a code injected into someone's sign-in): the second's PKCE verifier does
+    # not match the first's challenge, so the provider refuses to exchange it.
+    make_user("alice")
+    client = Client()
+    first = urlsplit(sign_in_at_provider(_start(client), "alice"))
+    second = urlsplit(sign_in_at_provider(_start(client), "alice"))
+    code = parse_qs(first.query)["code"][0]
+    state = parse_qs(second.query)["state"][0]
+    response = client.get(reverse("sso:callback"), {"code": code, "state": state})
+    assert "did not complete the sign-in" in _message(client, response)
+    assert _logged_in_as(client) is None
