@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 
 from teams.models import Membership, Role
 from tests.factories import make_team
-from tests.twofactor.conftest import code_for, enrol
+from tests.support.second_factor import code_for, enrol
 
 pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "dailyadmin-demo"

@@ -5,6 +5,7 @@ audited; and the operator's reset command."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -15,7 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from teams.models import AuditAction, AuditEvent
 from tests.factories import PASSWORD, make_user
-from tests.twofactor.conftest import code_for, code_step, enrol, logged_in, password_step
+from tests.support.second_factor import code_for, code_step, enrol, logged_in, password_step
 from twofactor import services
 
 pytestmark = pytest.mark.django_db
@@ -142,3 +143,28 @@ def test_the_operator_resets_a_lost_second_factor_and_it_is_audited(capsys):
     assert "nothing to reset" in capsys.readouterr().out
     with pytest.raises(CommandError, match="No account named 'nobody'"):
         call_command("reset_second_factor", "nobody")
+
+
+def test_a_set_up_left_unconfirmed_starts_over_with_a_new_secret(login):
+    client = login(user=make_user("ann"))
+    client.get(reverse("twofactor:setup"))
+    first = TOTPDevice.objects.get(user=client.user)
+    TOTPDevice.objects.filter(pk=first.pk).update(
+        created_at=first.created_at - timedelta(seconds=services.ENROLMENT_SECONDS + 1)
+    )
+    page = client.get(reverse("twofactor:setup"))
+    (second,) = TOTPDevice.objects.filter(user=client.user)
+    assert second.pk != first.pk and second.key != first.key
+    assert services.secret_base32(second) in page.text
+
+
+def test_confirming_the_set_up_is_throttled_like_a_login(login):
+    client = login(user=make_user("ann"))
+    client.get(reverse("twofactor:setup"))
+    device = TOTPDevice.objects.get(user=client.user)
+    right = code_for(device)
+    wrong = f"{(int(right) + 1) % 1_000_000:06d}"
+    for _ in range(5):
+        client.post(reverse("twofactor:setup"), {"code": wrong})
+    refused = client.post(reverse("twofactor:setup"), {"code": right})
+    assert refused.status_code == 429 and not services.has_second_factor(client.user)

@@ -9,8 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.factories import PASSWORD
-from tests.support.second_factor import verify_session
-from tests.twofactor.conftest import code_for, code_step, enrol
+from tests.support.second_factor import code_for, code_step, enrol, verify_session
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 
 from teams.models import AuditAction, AuditEvent
 from tests.factories import PASSWORD, make_user
-from tests.twofactor.conftest import code_for, code_step, enrol, logged_in, password_step
+from tests.support.second_factor import code_for, code_step, enrol, logged_in, password_step
 from twofactor import services
 from twofactor.views.login import PENDING
 

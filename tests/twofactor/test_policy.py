@@ -11,8 +11,7 @@ from django.urls import reverse
 
 from teams.models import AuditAction, AuditEvent, Role
 from tests.factories import make_member, make_team
-from tests.support.second_factor import verify_session
-from tests.twofactor.conftest import enrol
+from tests.support.second_factor import code_for, enrol, verify_session
 from twofactor import policy
 
 pytestmark = pytest.mark.django_db
@@ -137,3 +136,20 @@ def test_the_requirement_of_one_team_does_not_reach_another(login):
     team, other = make_team(), make_team()
     _require(login, team)
     assert login(other, Role.ADMIN).get(_page(other)).status_code == 200
+
+
+def test_entering_a_code_opens_the_teams_pages_to_a_session_that_had_none(login):
+    team = make_team()
+    _require(login, team)
+    admin = login(team, Role.ADMIN)
+    device, _ = enrol(admin.user)
+    sent = admin.get(_page(team))["Location"]
+    assert sent.startswith(reverse("twofactor:verify"))
+    assert admin.get(sent).status_code == 200
+    code = code_for(device)
+    other = f"{(int(code) + 1) % 1_000_000:06d}"
+    wrong = admin.post(reverse("twofactor:verify"), {"code": other, "next": _page(team)})
+    assert wrong.status_code == 200 and admin.get(_page(team)).status_code == 302
+    done = admin.post(reverse("twofactor:verify"), {"code": code, "next": _page(team)})
+    assert done.status_code == 302 and done["Location"] == _page(team)
+    assert admin.get(_page(team)).status_code == 200

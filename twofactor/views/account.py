@@ -53,10 +53,12 @@ def setup(request: HttpRequest) -> HttpResponse:
         return redirect("twofactor:account")
     device = services.pending_enrolment(user)
     form = ConfirmSetupForm(request.POST if request.method == "POST" else None)
+    status = 200
     if request.method == "POST" and form.is_valid():
         attempt = throttle.begin_code(request, user)
         if attempt.refused_for is not None:
             form.add_error(None, attempt.message)
+            status = 429
         else:
             try:
                 codes = services.confirm_enrolment(
@@ -78,7 +80,7 @@ def setup(request: HttpRequest) -> HttpResponse:
         "secret": services.secret_base32(device),
         "next": request.GET.get("next", ""),
     }
-    return render(request, "twofactor/setup.html", context)
+    return render(request, "twofactor/setup.html", context, status=status)
 
 
 def _code_ok(request: HttpRequest, typed: str) -> bool:
