@@ -290,3 +290,80 @@ def test_without_a_policy_nothing_changes(local_server):
     port = local_server.server_address[1]
     with make_client("rest", f"http://127.0.0.1:{port}/v1", TOKEN) as client:
         assert client.domain_config().domain_name == "acme"
+
+
+def _self_signed(tmp_path, name: str):
+    """A certificate for `name` and its key, as files (the test's own little CA of one)."""
+    from datetime import UTC, datetime, timedelta
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(minutes=5))
+        .not_valid_after(now + timedelta(hours=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_file, key_file
+
+
+def test_https_to_a_checked_address_still_verifies_the_certificate_for_the_name(
+    monkeypatch, tmp_path
+):
+    import ssl
+
+    import requests
+
+    cert_file, key_file = _self_signed(tmp_path, "sim.test")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    server.hits = []  # type: ignore[attr-defined]
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert_file, key_file)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    try:
+        _resolving(monkeypatch, {"sim.test": ["127.0.0.1"], "other.test": ["127.0.0.1"]})
+        entries = ["sim.test", "other.test", f"127.0.0.1:{port}"]
+        session = requests.Session()
+        session.verify = str(cert_file)
+        policy = HostPolicy.parse(entries)
+        url = f"https://sim.test:{port}/v1"
+        with make_client("rest", url, TOKEN, host_policy=policy, session=session) as client:
+            assert client.domain_config().domain_name == "acme"
+        # The same address under a name the certificate does not carry: TLS refuses it.
+        wrong = requests.Session()
+        wrong.verify = str(cert_file)
+        url = f"https://other.test:{port}/v1"
+        with (
+            make_client(
+                "rest", url, TOKEN, host_policy=policy, session=wrong, max_retries=0
+            ) as client,
+            pytest.raises(Unavailable),
+        ):
+            client.domain_config()
+        assert len(server.hits) == 1  # type: ignore[attr-defined]
+    finally:
+        server.shutdown()
+        server.server_close()
