@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from daily import Privacy, Room
 from rooms import listing, mirror
-from rooms.models import RoomMirror
+from rooms.models import MirroredRoom, RoomMirror
 from teams.models import Role
 from tests.factories import make_team
 from tests.rooms.conftest import HTMX
@@ -200,3 +200,16 @@ def test_searches_of_one_or_two_characters_match_any_case(login, q):
     assert [r.name for r in listing.matching(team, q).order_by("name")] == sorted(
         _expected(rooms, q, "name")
     )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm is PostgreSQL's")
+def test_a_search_of_three_characters_is_what_the_trigram_index_serves():
+    team = make_team("trigram")
+    mirror_rooms(team, numbered_rooms(30))
+    searched = MirroredRoom.objects.filter(listing._contains("OOM-001"))
+    assert sorted(searched.values_list("name", flat=True)) == [
+        f"room-{i:04d}" for i in range(10, 20)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # at 30 rooms a scan is cheaper
+    assert "mirroredroom_lname_trgm" in searched.explain()
