@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db import models
 
-from teams.models import AuditEvent, Membership, Team
+from teams.models import AuditEvent, Invitation, Membership, Team, TeamAlert
 
 
 @admin.register(Team)
@@ -34,3 +34,27 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class _ReadOnly(admin.ModelAdmin):
+    """Rows the dashboard's own pages and services change, with their audit events."""
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(_ReadOnly):
+    list_display = ["email", "team", "role", "sent_at", "expires_at", "accepted_at", "revoked_at"]
+    list_filter = ["role", "team"]
+    # Only a digest, but of no use to anybody here.
+    exclude = ["token_hash"]
+
+
+@admin.register(TeamAlert)
+class TeamAlertAdmin(_ReadOnly):
+    list_display = ["team", "kind", "opened_at", "notified_at", "resolved_at"]
+    list_filter = ["kind", "team"]
