@@ -52,13 +52,28 @@ def generator() -> str:
     return (first[0].split(" Copyright")[0] if first else "wrk") + ", --latency percentiles"
 
 
-def run(url: str, cookie: str, seconds: int, connections: int, scratch: Path) -> Load:
+def run(
+    url: str,
+    cookie: str,
+    seconds: int,
+    connections: int,
+    scratch: Path,
+    headers: dict[str, str] | None = None,
+) -> Load:
+    """Load `url` with the session `cookie` (and any other `headers`, e.g. HX-Request)."""
     if shutil.which("wrk"):
-        return _wrk(url, cookie, seconds, connections, scratch)
-    return _python(url, cookie, seconds, connections)
+        return _wrk(url, cookie, seconds, connections, scratch, headers or {})
+    return _python(url, cookie, seconds, connections, headers or {})
 
 
-def _wrk(url: str, cookie: str, seconds: int, connections: int, scratch: Path) -> Load:
+def _wrk(
+    url: str,
+    cookie: str,
+    seconds: int,
+    connections: int,
+    scratch: Path,
+    headers: dict[str, str],
+) -> Load:
     script = scratch / "bench-done.lua"
     script.write_text(WRK_SCRIPT, encoding="utf-8")
     cmd = [
@@ -75,6 +90,7 @@ def _wrk(url: str, cookie: str, seconds: int, connections: int, scratch: Path) -
         str(script),
         "-H",
         f"Cookie: {cookie}",
+        *(arg for name, value in headers.items() for arg in ("-H", f"{name}: {value}")),
         url,
     ]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60, check=False)
@@ -85,7 +101,7 @@ def _wrk(url: str, cookie: str, seconds: int, connections: int, scratch: Path) -
     return Load(requests, duration_us / 1e6, p50 / 1000, p99 / 1000, socket_errors + status_errors)
 
 
-def _python(url: str, cookie: str, seconds: int, connections: int) -> Load:
+def _python(url: str, cookie: str, seconds: int, connections: int, headers: dict[str, str]) -> Load:
     parts = urlsplit(url)
     path = parts.path + (f"?{parts.query}" if parts.query else "")
     latencies: list[float] = []
@@ -98,7 +114,7 @@ def _python(url: str, cookie: str, seconds: int, connections: int) -> Load:
             conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
             started = time.perf_counter()
             try:
-                conn.request("GET", path, headers={"Cookie": cookie})
+                conn.request("GET", path, headers={"Cookie": cookie, **headers})
                 response = conn.getresponse()
                 response.read()
                 ok = response.status < 400
