@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "dailyadmin.logs.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Counts and times every answer past static files, by URL name (dailyadmin/metrics.py).
+    "dailyadmin.metrics.RequestMetricsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -71,8 +73,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "dailyadmin.middleware.SecurityHeadersMiddleware",
-    # Counts every answer by URL name and status for /metrics (dailyadmin/metrics.py).
-    "dailyadmin.metrics.RequestMetricsMiddleware",
 ]
 
 ROOT_URLCONF = "dailyadmin.urls"

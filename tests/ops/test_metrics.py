@@ -99,3 +99,18 @@ def test_requests_are_counted_by_url_name_and_status_class(settings):
     client.get("/no-such-page-xyz/")
     text = client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {KEY}").content.decode()
     assert "no-such-page" not in text
+
+
+def test_answers_made_by_a_middleware_are_counted_too(settings):
+    """A POST refused by the CSRF check never reaches its view; it is counted all the same."""
+    settings.METRICS_KEY = KEY
+
+    def refused() -> float:
+        text = Client().get("/metrics", HTTP_AUTHORIZATION=f"Bearer {KEY}").content.decode()
+        return _sample(
+            text, "dailyadmin_http_requests_total", view="login", method="POST", status="4xx"
+        )
+
+    before = refused()
+    assert Client(enforce_csrf_checks=True).post("/login/", {}).status_code == 403
+    assert refused() == before + 1
