@@ -136,19 +136,13 @@ def refresh(
                      people)
                 SELECT m.id, m.team_id, m.room, m.start, m."end",
                        {_seconds("m.start", 'm."end"')}, m.max_participants,
-                       COALESCE(s.sessions, 0), COALESCE(s.guests, 0), COALESCE(s.people, 0)
+                       COUNT(a.id), COALESCE(SUM(CASE WHEN a.is_guest THEN 1 ELSE 0 END), 0),
+                       COUNT(DISTINCT CASE WHEN a.is_guest THEN NULL ELSE a.identity END)
                 FROM attendance_meeting m
-                LEFT JOIN (
-                    SELECT meeting_id, COUNT(*) AS sessions,
-                           SUM(CASE WHEN is_guest THEN 1 ELSE 0 END) AS guests,
-                           COUNT(DISTINCT CASE WHEN is_guest THEN NULL ELSE identity END)
-                               AS people
-                    FROM attendance_attendance
-                    WHERE meeting_id IN ({marks})
-                    GROUP BY meeting_id
-                ) s ON s.meeting_id = m.id
-                WHERE m.id IN ({marks}) AND m."end" IS NOT NULL""",  # noqa: S608
-                [*chunk, *chunk],
+                LEFT JOIN attendance_attendance a ON a.meeting_id = m.id
+                WHERE m.id IN ({marks}) AND m."end" IS NOT NULL
+                GROUP BY m.id""",  # noqa: S608
+                list(chunk),
             )
         new = counted_keys(ids)
         recount(team_id, [*old, *new])
@@ -375,16 +369,13 @@ def rebuild(team_id: int) -> None:
                  people)
             SELECT m.id, m.team_id, m.room, m.start, m."end",
                    {d.epoch('m."end"')} - {d.epoch("m.start")}, m.max_participants,
-                   COALESCE(s.sessions, 0), COALESCE(s.guests, 0), COALESCE(s.people, 0)
+                   COUNT(a.id), COALESCE(SUM(CASE WHEN a.is_guest THEN 1 ELSE 0 END), 0),
+                   COUNT(DISTINCT CASE WHEN a.is_guest THEN NULL ELSE a.identity END)
             FROM attendance_meeting m
-            LEFT JOIN (
-                SELECT meeting_id, COUNT(*) AS sessions,
-                       SUM(CASE WHEN is_guest THEN 1 ELSE 0 END) AS guests,
-                       COUNT(DISTINCT CASE WHEN is_guest THEN NULL ELSE identity END) AS people
-                FROM attendance_attendance WHERE team_id = %s GROUP BY meeting_id
-            ) s ON s.meeting_id = m.id
-            WHERE m.team_id = %s AND m.summarised = %s AND m."end" IS NOT NULL""",  # noqa: S608
-            [team_id, team_id, True],
+            LEFT JOIN attendance_attendance a ON a.meeting_id = m.id
+            WHERE m.team_id = %s AND m.summarised = %s AND m."end" IS NOT NULL
+            GROUP BY m.id""",  # noqa: S608
+            [team_id, True],
         ),
         (
             f"""INSERT INTO attendance_roomperiod ({_COLUMNS})

@@ -268,6 +268,8 @@ def _build(team: Any, opts: Options) -> None:
         chunk = wider[chunk_start : chunk_start + 31]
         summarise_bulk(team, chunk[0], chunk[-1])
         say(f"dataset: summarised to {chunk[-1]}")
+    with connection.cursor() as cursor:  # the statistics of the summarised meetings
+        cursor.execute("ANALYZE attendance_meeting, attendance_meetingpresence")
     with transaction.atomic():
         rollups.rebuild(team.pk)
     with connection.cursor() as cursor:
