@@ -336,8 +336,11 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
 # htmx 2 runs without inline script or eval; its indicator styles are turned
 # off in base.html (htmx-config) so no inline style is injected either.
+# In DEBUG, pictures from loopback too: the simulator serves the demo users' profile
+# pictures itself over plain HTTP (simulator/avatars.py), so a demo never reaches outside.
+_IMG_SRC = "'self' data: https:" + (" http://127.0.0.1:* http://localhost:*" if DEBUG else "")
 CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; "
+    f"default-src 'self'; img-src {_IMG_SRC}; style-src 'self'; script-src 'self'; "
     "connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'; "
     "object-src 'none'"
 )

@@ -14,7 +14,8 @@ below it (tests/test_architecture.py checks it).
    `formats`, `room_props`;
 3. `app` (the `Simulator` object);
 4. the handlers `domains_api`, `rest_rooms`, `rest_meetings`, `tokens`,
-   `webhooks`, `control` (`/_sim/`), and `delivery` (the webhook loop,
+   `webhooks`, `control` (`/_sim/`), `avatars` (the domains users' pictures,
+   served here so nothing reaches outside), and `delivery` (the webhook loop,
    which `app` knows only as the `WebhookDispatcher` protocol);
 5. `server` (the route table and the HTTP pipeline);
 6. `__main__` (the command line).

@@ -13,6 +13,7 @@ import random
 import re
 from typing import TYPE_CHECKING, Any
 
+from simulator.avatars import avatar_url
 from simulator.clock import iso_ms, parse_time
 from simulator.formats import domains_meeting
 from simulator.state import RoomRecord, new_uuid
@@ -82,9 +83,21 @@ def team_info(sim: Simulator, req: Request) -> Response:
             "name": team.name,
             "teamInviteLink": team.invite_link,
             "rooms": [_room_json(sim, team.name, r) for r in rooms],
-            "users": {email: dict(user) for email, user in team.users.items()},
+            "users": {email: _user_json(req, email, user) for email, user in team.users.items()},
         }
     )
+
+
+def _user_json(req: Request, email: str, user: dict[str, Any]) -> dict[str, Any]:
+    out = dict(user)
+    if "avatarSrc" in out:
+        # The seed marks who has a picture; it is served here (simulator/avatars.py).
+        url = avatar_url(req.headers.get("host"), email)
+        if url is None:
+            del out["avatarSrc"]
+        else:
+            out["avatarSrc"] = url
+    return out
 
 
 def create_room(sim: Simulator, req: Request) -> Response:

@@ -8,7 +8,6 @@ fresh simulator (or `POST /_sim/reset`) starts from.
 from __future__ import annotations
 
 import base64
-import hashlib
 import itertools
 import random
 from dataclasses import dataclass
@@ -218,8 +217,8 @@ def initial_state(cfg: SimConfig, start_now: float, history_start_day: int) -> S
                 if name is not None:
                     user["name"] = name
                 if avatar:
-                    digest = hashlib.md5(email.encode(), usedforsecurity=False).hexdigest()
-                    user["avatarSrc"] = f"https://www.gravatar.com/avatar/{digest}?d=identicon"
+                    # Made absolute, on the simulator's own host, per request (avatars.py).
+                    user["avatarSrc"] = "/_sim/avatars/"
                 # Undocumented extras, as the real API adds them: clients must ignore them.
                 user["userId"] = new_uuid(rng)
                 user["joinedTeam"] = iso_ms(epoch - rng.randrange(DAY, 700 * DAY))

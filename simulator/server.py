@@ -19,7 +19,15 @@ import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from simulator import control, domains_api, rest_meetings, rest_rooms, tokens, webhooks
+from simulator import (
+    avatars,
+    control,
+    domains_api,
+    rest_meetings,
+    rest_rooms,
+    tokens,
+    webhooks,
+)
 from simulator.app import Simulator
 from simulator.faults import DELETE_ROOM_LIMIT, GENERAL_LIMIT, Decision, FaultError
 from simulator.web import (
@@ -41,6 +49,7 @@ ROUTER: Router[Simulator] = Router(
         *tokens.ROUTES,
         *webhooks.ROUTES,
         *control.ROUTES,
+        *avatars.ROUTES,
     ]
 )
 ROOM_PATH = "/v1/rooms/{name}"  # its DELETE has its own, lower limit

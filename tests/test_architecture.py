@@ -69,7 +69,16 @@ SIMULATOR_LAYERS = (
     {"clock", "config", "state", "faults", "web", "outbound"},
     {"seed", "history", "observe", "formats", "room_props"},
     {"app"},
-    {"domains_api", "rest_rooms", "rest_meetings", "tokens", "webhooks", "control", "delivery"},
+    {
+        "domains_api",
+        "rest_rooms",
+        "rest_meetings",
+        "tokens",
+        "webhooks",
+        "control",
+        "delivery",
+        "avatars",
+    },
     {"server"},
     {"__main__"},
 )

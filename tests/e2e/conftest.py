@@ -100,3 +100,31 @@ def log_in(page, base: str, username: str) -> None:
     page.get_by_label("Password").fill("dailyadmin-demo")
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(lambda url: "/login/" not in url)
+
+
+@pytest.fixture
+def phone(browser):
+    """A phone-sized page (390 px wide) with no internet: a request leaving this machine
+    is refused and remembered in `page.outside` (`page` answers them instead); console
+    errors are in `page.problems`, for the test to assert."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, device_scale_factor=1, has_touch=True
+    )
+    outside: list[str] = []
+
+    def offline(route) -> None:
+        if (urlsplit(route.request.url).hostname or "") in ("127.0.0.1", "localhost", "::1"):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", offline)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda exc: problems.append(str(exc)))
+    page.problems, page.outside = problems, outside
+    yield page
+    context.close()

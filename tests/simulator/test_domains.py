@@ -67,6 +67,19 @@ def test_team_info_has_documented_fields_and_lenient_extras(sim: SimulatorProces
     assert {u["role"] for u in users.values()} == {"owner", "member"}
 
 
+def test_avatars_are_served_by_the_simulator_itself(sim: SimulatorProcess) -> None:
+    users = ok(sim, "GET")["users"]
+    sources = [u["avatarSrc"] for u in users.values() if "avatarSrc" in u]
+    assert len(sources) > 10
+    root = sim.domains_base_url.rstrip("/")
+    assert all(src.startswith(f"{root}/_sim/avatars/") for src in sources), sources[:2]
+    picture = requests.get(sources[0], timeout=30)
+    assert picture.status_code == 200
+    assert picture.headers["Content-Type"] == "image/svg+xml"
+    assert picture.content.startswith(b"<svg ")
+    assert requests.get(f"{root}/_sim/avatars/x.svg", timeout=30).status_code == 404
+
+
 def test_wrong_token_is_an_error_in_a_200(sim: SimulatorProcess) -> None:
     for headers in ({"Authorization": "Bearer nope"}, {}):
         response = call(sim, "GET", headers=headers)
