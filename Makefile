@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint format install bench clean
+.PHONY: run test lint format install bench bench-reports clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,6 +40,11 @@ bench: $(STAMP)
 		  { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; } || \
 		  echo "could not install wrk: the Python load generator will be used"; }
 	$(BIN)/python -m bench
+
+# Reports at scale (docs/benchmarks.md, "Reports"): SESSIONS=N participant sessions over
+# 366 days in a database of its own (dailyadmin_bench_reports, kept and reused per N).
+bench-reports: $(STAMP)
+	$(BIN)/python -m bench.reports --sessions $(or $(SESSIONS),1000000)
 
 clean:
 	rm -rf var .pytest_cache
