@@ -10,3 +10,16 @@ document.addEventListener("click", (event) => {
     setTimeout(() => { button.textContent = label; }, 1500);
   });
 });
+
+// The sticky top bar's height, for `scroll-padding-top` (app.css): a field the browser
+// scrolls to, to show a validation message, stops below the bar instead of under it.
+(() => {
+  const bar = document.querySelector(".appbar");
+  if (!bar) return;
+  const update = () => {
+    const sticky = getComputedStyle(bar).position === "sticky";
+    document.documentElement.style.setProperty("--appbar-height", sticky ? `${bar.offsetHeight}px` : "0px");
+  };
+  update();
+  new ResizeObserver(update).observe(bar);
+})();
