@@ -117,3 +117,11 @@ def test_changing_the_password_logs_out_the_other_sessions_as_the_page_says(clie
     login = reverse("login")
     assert not client.get(reverse("home")).get("Location", "").startswith(login)
     assert other.get(reverse("home"))["Location"].startswith(login)
+
+
+@pytest.mark.django_db
+def test_an_invitation_of_one_day_says_day(client, settings):
+    settings.INVITATION_DAYS = 1
+    client.force_login(make_member(make_team("acme"), Role.OWNER))
+    page = client.get(reverse("teams:members", args=["acme"])).content.decode()
+    assert "The link works once, for 1 day." in page
