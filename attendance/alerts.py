@@ -29,6 +29,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from attendance import webhooks
 from attendance.models import SyncState, WebhookEndpoint
@@ -69,13 +70,16 @@ def conditions(team: Team, state: SyncState | None, endpoint: WebhookEndpoint | 
     if blocked:
         found.append(Condition(SYNC_AUTH, state.last_error_type or "AuthError"))
     if endpoint is not None and endpoint.state.strip().upper() == "FAILED":
-        found.append(Condition(WEBHOOK_FAILED, f"{endpoint.failed_count} failed deliveries"))
+        failed = endpoint.failed_count
+        deliveries = ngettext("failed delivery", "failed deliveries", failed)
+        found.append(Condition(WEBHOOK_FAILED, f"{failed} {deliveries}"))
     stale_after = _stale_after()
     if stale_after and team.sync_enabled and team.has_token and not blocked:
         since: datetime = (state.last_success_at if state else None) or team.created_at
         if now - since >= stale_after:
             minutes = int((now - since).total_seconds() // 60)
-            found.append(Condition(SYNC_STALE, f"no successful sync for {minutes} minutes"))
+            unit = ngettext("minute", "minutes", minutes)
+            found.append(Condition(SYNC_STALE, f"no successful sync for {minutes} {unit}"))
     return found
 
 

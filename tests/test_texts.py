@@ -125,3 +125,18 @@ def test_an_invitation_of_one_day_says_day(client, settings):
     client.force_login(make_member(make_team("acme"), Role.OWNER))
     page = client.get(reverse("teams:members", args=["acme"])).content.decode()
     assert "The link works once, for 1 day." in page
+
+
+def test_alerts_of_one_failure_and_one_minute_say_so(settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from attendance.alerts import conditions
+
+    settings.SYNC_STALE_ALERT_MINUTES = 1
+    now = timezone.now()
+    team = SimpleNamespace(sync_enabled=True, has_token=True, created_at=now)
+    endpoint = SimpleNamespace(state="FAILED", failed_count=1)
+    found = conditions(team, None, endpoint, now + timedelta(seconds=90))
+    assert [c.detail for c in found] == ["1 failed delivery", "no successful sync for 1 minute"]
