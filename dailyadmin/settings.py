@@ -194,6 +194,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "rooms.tasks.dispatch_mirror_work",
         "schedule": 30.0,
     },
+    # Alerts to the owners of teams whose sync or webhook stopped (attendance.alerts).
+    "attendance-check-alerts": {
+        "task": "attendance.tasks.check_alerts",
+        "schedule": 120.0,
+        "options": {"expires": 110},
+    },
     # Bulk jobs that no runner holds (a killed worker, a lost message) are queued again.
     "rooms-dispatch-bulk-jobs": {
         "task": "rooms.bulk_tasks.dispatch_bulk_jobs",

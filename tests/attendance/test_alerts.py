@@ -243,3 +243,13 @@ def test_a_webhook_daily_marks_failed_is_noticed_and_alerted(fast_sim):
     assert "webhook as failed" in mail.outbox[0].subject
     assert "3 failed deliveries" in mail.outbox[0].body
     assert "https://dash.example.com/t/" in mail.outbox[0].body
+
+
+def test_beat_runs_the_alert_check_and_the_worker_knows_the_task(settings):
+    from dailyadmin.celery import app
+
+    entries = [e for e in settings.CELERY_BEAT_SCHEDULE.values() if "alerts" in e["task"]]
+    assert [e["task"] for e in entries] == ["attendance.tasks.check_alerts"]
+    assert entries[0]["schedule"] <= 300
+    app.loader.import_default_modules()
+    assert "attendance.tasks.check_alerts" in app.tasks
