@@ -179,6 +179,7 @@ class Grain(models.IntegerChoices):
     SLOT = 0, "15 minutes"  # every time zone's midnight falls on one of these
     DAY = 1, "day"
     MONTH = 2, "month"
+    EVER = 3, "all time"  # RoomPersonPeriod only: who was ever there (start: 1970-01-01)
 
 
 class RoomPeriod(models.Model):
@@ -211,7 +212,8 @@ class RoomPeriod(models.Model):
 
 class RoomPersonPeriod(models.Model):
     """An identified person was in an ended meeting of this room (or of the team: room "")
-    that started in this UTC day or month: distinct people over a range are counted here."""
+    that started in this UTC day, or ever (Grain.EVER): distinct people over a range are
+    counted here (attendance.rollups)."""
 
     pk = models.CompositePrimaryKey("team", "room", "grain", "start", "identity")
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+", db_index=False)
@@ -219,6 +221,14 @@ class RoomPersonPeriod(models.Model):
     grain = models.PositiveSmallIntegerField(choices=Grain.choices)
     start = models.DateTimeField()
     identity = models.CharField(max_length=255)
+
+    class Meta:
+        indexes = [
+            # Was this person in this room on a day of the range: one probe.
+            models.Index(
+                fields=["team", "room", "identity", "grain", "start"], name="roomperson_probe"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.identity} in {self.room or 'the team'} from {self.start}"

@@ -10,15 +10,17 @@ sessions are written (in the same transaction, by `attendance.summary.summarise`
   three grains: 15-minute slots (from MeetingFigures), UTC days (from the slots) and
   UTC months (from the days); room "" holds the whole team's sums of the same periods;
 - `RoomPersonPeriod`: which identified people were in a room's (or the team's) meetings
-  per UTC day and month (from MeetingPresence), for distinct counts over a range.
+  per UTC day (from MeetingPresence), and who ever was (grain EVER: kept a superset, as
+  a person is only ever added there): distinct people over a range are the people of
+  all time with a day in the range, one index probe each.
 
 Every change is recounted, never patched: the slots a meeting was and is counted in are
 added up again from their MeetingFigures rows, then the days and months above them from
 the grain below (a few rows each). So a meeting that is written again, moves, gains a
 late session or is deleted leaves every sum exactly what the raw rows give. The only
-shortcut is for people: a meeting new to its day adds its people to the day and month
-(an insert that ignores the ones already there); a day that loses or changes a meeting
-is recounted from MeetingPresence.
+shortcut is for people: a meeting new to its day adds its people to the day (an insert
+that ignores the ones already there); a day that loses or changes a meeting is
+recounted from MeetingPresence.
 
 Reports read the periods that tile their range (`periods.pieces`) and compute only the
 meetings that are not summarised (ongoing ones, and any written without a summary) from
@@ -259,20 +261,20 @@ def _trunc(expr: str, grain: int) -> str:
     return f"strftime('{pattern}', {expr})"
 
 
+EVER = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)  # the start of Grain.EVER rows
+
+
 def _people(cursor: Any, team_id: int, ids: list[int], old: list[Key]) -> None:
     """RoomPersonPeriod after these meetings' MeetingPresence rows were written again:
-    the days (and months) they were counted in are recounted; their people are added to
-    the days and months they are in now."""
+    the days they were counted in are recounted; their people are added to the days they
+    are in now, and to the rooms' (and the team's) people of all time."""
     days = sorted({(room, day_of(start)) for room, start in old})
     if days:
         keys = [*days, *{("", d) for _, d in days}]
         _recount_people_days(cursor, team_id, sorted(set(keys)))
-        months = sorted({(room, month_of(d)) for room, d in keys})
-        _recount_people_months(cursor, team_id, months)
     for chunk in _in_chunks(ids, 1000):
         marks = ", ".join(["%s"] * len(chunk))
-        for grain in (Grain.DAY, Grain.MONTH):
-            start = _trunc("start", grain)
+        for grain, start in ((Grain.DAY, _trunc("start", Grain.DAY)), (Grain.EVER, "%s")):
             for room in ("room", "''"):
                 cursor.execute(
                     f"""INSERT INTO attendance_roompersonperiod
@@ -281,7 +283,7 @@ def _people(cursor: Any, team_id: int, ids: list[int], old: list[Key]) -> None:
                     FROM attendance_meetingpresence
                     WHERE meeting_id IN ({marks})
                     ON CONFLICT DO NOTHING""",  # noqa: S608
-                    [grain, *chunk],
+                    [grain, *([param(EVER)] if grain == Grain.EVER else []), *chunk],
                 )
 
 
@@ -308,24 +310,6 @@ def _recount_people_days(cursor: Any, team_id: int, days: list[tuple[str, dt.dat
               ON p.team_id = %s AND p.start >= k.column2 AND p.start < k.column3
              AND (k.column1 = '' OR p.room = k.column1)""",  # noqa: S608
             [team_id, Grain.DAY, *params, team_id],
-        )
-
-
-def _recount_people_months(
-    cursor: Any, team_id: int, months: list[tuple[str, dt.datetime]]
-) -> None:
-    for chunk in _in_chunks(months):
-        keys = [(room, m, next_month(m)) for room, m in chunk]
-        _delete_people(cursor, team_id, Grain.MONTH, keys)
-        values, params = _values(keys)
-        cursor.execute(
-            f"""INSERT INTO attendance_roompersonperiod (team_id, room, grain, start, identity)
-            SELECT DISTINCT %s, k.column1, %s, k.column2, p.identity
-            FROM ({values}) k
-            JOIN attendance_roompersonperiod p
-              ON p.team_id = %s AND p.room = k.column1 AND p.grain = %s
-             AND p.start >= k.column2 AND p.start < k.column3""",  # noqa: S608
-            [team_id, Grain.MONTH, *params, team_id, Grain.DAY],
         )
 
 
@@ -403,23 +387,16 @@ def rebuild(team_id: int) -> None:
         )
     day = _trunc("start", Grain.DAY)
     for room in ("room", "''"):
-        statements.append(
-            (
-                f"""INSERT INTO attendance_roompersonperiod (team_id, room, grain, start, identity)
-                SELECT DISTINCT team_id, {room}, %s, {day}, identity
-                FROM attendance_meetingpresence WHERE team_id = %s""",  # noqa: S608
-                [Grain.DAY, team_id],
+        for grain, start, extra in ((Grain.DAY, day, []), (Grain.EVER, "%s", [param(EVER)])):
+            statements.append(
+                (
+                    f"""INSERT INTO attendance_roompersonperiod
+                        (team_id, room, grain, start, identity)
+                    SELECT DISTINCT team_id, {room}, %s, {start}, identity
+                    FROM attendance_meetingpresence WHERE team_id = %s""",  # noqa: S608
+                    [grain, *extra, team_id],
+                )
             )
-        )
-    month = _trunc("start", Grain.MONTH)
-    statements.append(
-        (
-            f"""INSERT INTO attendance_roompersonperiod (team_id, room, grain, start, identity)
-            SELECT DISTINCT team_id, room, %s, {month}, identity
-            FROM attendance_roompersonperiod WHERE team_id = %s AND grain = %s""",  # noqa: S608
-            [Grain.MONTH, team_id, Grain.DAY],
-        )
-    )
     with connection.cursor() as cursor:
         for sql, params in statements:
             cursor.execute(sql, params)

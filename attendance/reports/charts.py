@@ -159,22 +159,7 @@ def _summarised_counts(f: ReportFilters, ps: list) -> dict[str, int]:
     months, the stored presence of the slots at the ends, the unsummarised meetings."""
     room = [f.room] if f.room else []
     room_sql = " AND room = %s" if f.room else ""
-    whole = [p for p in ps if p[0] != Grain.SLOT]
-    people, params = periods.union(
-        whole, "identity", "attendance_roompersonperiod", "team_id = %s AND room = %s",
-        [f.team.pk, f.room],
-    )  # fmt: skip
-    for lo, hi in periods.slot_edges(ps):
-        edge = "SELECT identity FROM attendance_meetingpresence WHERE team_id = %s"
-        edge += f" AND start >= %s AND start < %s{room_sql}"
-        people += " UNION " + edge
-        params += [f.team.pk, param(lo), param(hi), *room]
-    people += f"""
-        UNION SELECT a.identity FROM attendance_meeting m
-        JOIN attendance_attendance a ON a.meeting_id = m.id
-        WHERE m.team_id = %s AND m.summarised = %s AND m.start >= %s AND m.start < %s
-          AND NOT a.is_guest{room_sql.replace("room", "m.room")}"""  # noqa: S608
-    params += [f.team.pk, False, param(f.start), param(f.end), *room]
+    people, params = periods.people(f.team.pk, [f.room], ps, f.start, f.end)
     guests, guest_params = periods.union(
         ps, "guests AS n", "attendance_roomperiod", "team_id = %s AND room = %s",
         [f.team.pk, f.room],
@@ -185,9 +170,8 @@ def _summarised_counts(f: ReportFilters, ps: list) -> dict[str, int]:
         WHERE m.team_id = %s AND m.summarised = %s AND m.start >= %s AND m.start < %s
           AND a.is_guest{room_sql.replace("room", "m.room")}"""  # noqa: S608
     guest_params += [f.team.pk, False, param(f.start), param(f.end), *room]
-    # Only constants are formatted in; values are parameters. UNION (not ALL) of the
-    # identities: each counted once.
-    sql = f"""SELECT (SELECT COUNT(*) FROM ({people}) p),
+    # Only constants are formatted in; values are parameters.
+    sql = f"""SELECT (SELECT COUNT(DISTINCT identity) FROM ({people}) p),
                      (SELECT SUM(n) FROM ({guests}) g)"""  # noqa: S608
     row = fetch_all(sql, [*params, *guest_params])[0]
     return {"people": int(row[0] or 0), "guests": int(row[1] or 0)}

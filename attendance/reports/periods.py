@@ -95,4 +95,48 @@ def slot_edges(ps: Sequence[Piece]) -> list[tuple[dt.datetime, dt.datetime]]:
     return [(lo, hi) for grain, lo, hi in ps if grain == Grain.SLOT]
 
 
-__all__ = ["SLOT", "Piece", "pieces", "slot_edges", "union", "where"]
+def people(
+    team_id: int, rooms: Sequence[str], ps: Sequence[Piece], start: dt.datetime, end: dt.datetime
+) -> tuple[str, list[Any]]:
+    """Rows (room, identity) of the identified people in these rooms' meetings of the range
+    (room "" alone: the whole team's, as room ""), duplicates included.
+
+    Whole days: the people who were ever there (Grain.EVER) with a day in the range, each
+    an index probe that stops at the first day found. The ends finer than a day: the
+    stored presence of those hours. The meetings not summarised: their sessions."""
+    team_level = list(rooms) == [""]
+    listed = ", ".join(["%s"] * len(rooms))
+    in_rooms = "" if team_level else f" AND room IN ({listed})"
+    rooms_params = [] if team_level else list(rooms)
+    as_room = "''" if team_level else "room"
+    parts: list[str] = []
+    params: list[Any] = []
+    whole = [(lo, hi) for grain, lo, hi in ps if grain != Grain.SLOT]
+    if whole:
+        parts.append(
+            f"""SELECT e.room, e.identity FROM attendance_roompersonperiod e
+            WHERE e.team_id = %s AND e.room IN ({listed}) AND e.grain = %s
+              AND EXISTS (
+                SELECT 1 FROM attendance_roompersonperiod p
+                WHERE p.team_id = e.team_id AND p.room = e.room AND p.identity = e.identity
+                  AND p.grain = %s AND p.start >= %s AND p.start < %s)"""  # noqa: S608
+        )
+        lo, hi = min(w[0] for w in whole), max(w[1] for w in whole)
+        params += [team_id, *rooms, Grain.EVER, Grain.DAY, param(lo), param(hi)]
+    for lo, hi in slot_edges(ps):
+        parts.append(
+            f"SELECT {as_room}, identity FROM attendance_meetingpresence"  # noqa: S608
+            f" WHERE team_id = %s AND start >= %s AND start < %s{in_rooms}"
+        )
+        params += [team_id, param(lo), param(hi), *rooms_params]
+    parts.append(
+        f"""SELECT {"''" if team_level else "m.room"}, a.identity FROM attendance_meeting m
+        JOIN attendance_attendance a ON a.meeting_id = m.id
+        WHERE m.team_id = %s AND m.summarised = %s AND m.start >= %s AND m.start < %s
+          AND NOT a.is_guest{in_rooms.replace("room", "m.room")}"""  # noqa: S608
+    )
+    params += [team_id, False, param(start), param(end), *rooms_params]
+    return " UNION ALL ".join(parts), params
+
+
+__all__ = ["SLOT", "Piece", "people", "pieces", "slot_edges", "union", "where"]

@@ -221,25 +221,7 @@ def _summary_people(f: ReportFilters, ps: list, rooms: list[str]) -> dict[str, i
     """Distinct identified people per listed room in the range, from the summaries."""
     if not rooms:
         return {}
-    listed = placeholders(rooms)
-    whole = [p for p in ps if p[0] != Grain.SLOT]
-    sql, params = periods.union(
-        whole,
-        "room, identity",
-        "attendance_roompersonperiod",
-        f"team_id = %s AND room IN ({listed})",
-        [f.team.pk, *rooms],
-    )
-    for lo, hi in periods.slot_edges(ps):
-        sql += " UNION ALL SELECT room, identity FROM attendance_meetingpresence"
-        sql += f" WHERE team_id = %s AND start >= %s AND start < %s AND room IN ({listed})"
-        params += [f.team.pk, param(lo), param(hi), *rooms]
-    sql += f"""
-        UNION ALL SELECT m.room, a.identity FROM attendance_meeting m
-        JOIN attendance_attendance a ON a.meeting_id = m.id
-        WHERE m.team_id = %s AND m.summarised = %s AND m.start >= %s AND m.start < %s
-          AND m.room IN ({listed}) AND NOT a.is_guest"""  # noqa: S608
-    params += [f.team.pk, False, param(f.start), param(f.end), *rooms]
+    sql, params = periods.people(f.team.pk, rooms, ps, f.start, f.end)
     counted = f"SELECT room, COUNT(DISTINCT identity) FROM ({sql}) p GROUP BY room"  # noqa: S608
     return {room: int(n) for room, n in fetch_all(counted, params)}
 
