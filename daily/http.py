@@ -14,10 +14,8 @@ Retry policy (one place, like stripe-python's):
   documented rate limit, shared by all of the team's work; a 429 then holds the whole
   bucket back instead of sleeping this request alone.
 
-Observers: every attempt is reported, after it ends, to the callables registered with
-`add_observer` (a `Call`: method, route template, status, outcome, seconds). This layer
-knows no metrics library; the application registers one that counts (teams/metrics.py).
-An observer that raises is logged and ignored: counting never breaks a call.
+Observers (daily/observers.py): every attempt is reported, after it ends, to the
+callables registered with `add_observer`; this layer knows no metrics library.
 
 Secrets: the token lives only in the request headers. Log lines and error messages name
 the method and the path (with secret segments replaced by the caller), nothing else, and
@@ -48,6 +46,7 @@ from daily.errors import (
     Unavailable,
 )
 from daily.hosts import ADDRESS_REFUSED, AddressRefused, HostNotAllowed, HostPolicy, guard_session
+from daily.observers import notify
 from daily.pacing import Pacer
 from daily.timeutil import utcnow
 
@@ -78,89 +77,6 @@ _STATUS_MESSAGES: Mapping[type[DailyError], str] = {
     RateLimited: "Daily is rate limiting this team; try again shortly.",
     Unavailable: "Daily is unavailable right now.",
 }
-
-
-# Path segments that are the API's own words; any other segment (a team, a room name, an
-# email, an id) becomes "{id}" in a route, so routes are few whatever the data.
-ROUTE_WORDS = frozenset(
-    {
-        "domains",
-        "by-name",
-        "room",
-        "rooms",
-        "user",
-        "users",
-        "meetings",
-        "participants",
-        "meeting-tokens",
-        "presence",
-        "webhooks",
-        "batch",
-        "eject",
-        "recordings",
-        "logs",
-    }
-)
-
-
-@dataclass(frozen=True)
-class Call:
-    """One attempt at a request, as reported to observers. `status` is None when Daily
-    could not be reached or did not answer in time; `outcome` is one of `ok`,
-    `rate_limited`, `client_error`, `server_error`, `redirect`, `unreachable`."""
-
-    method: str
-    route: str
-    status: int | None
-    outcome: str
-    seconds: float
-
-
-_observers: list[Callable[[Call], object]] = []
-
-
-def add_observer(observer: Callable[[Call], object]) -> None:
-    """Report every attempt from now on to `observer` (once, however often it is added)."""
-    if observer not in _observers:
-        _observers.append(observer)
-
-
-def remove_observer(observer: Callable[[Call], object]) -> None:
-    if observer in _observers:
-        _observers.remove(observer)
-
-
-def route_of(path: str) -> str:
-    """The route template of a request path: `/rooms/standup/eject` -> `/rooms/{id}/eject`."""
-    segments = path.split("?", 1)[0].strip("/").split("/")
-    if segments == [""]:
-        return "/"
-    return "/" + "/".join(s if s in ROUTE_WORDS else "{id}" for s in segments)
-
-
-def outcome_of(status: int | None) -> str:
-    if status is None:
-        return "unreachable"
-    if 200 <= status < 300:
-        return "ok"
-    if status == 429:
-        return "rate_limited"
-    if 300 <= status < 400:
-        return "redirect"
-    if 400 <= status < 500:
-        return "client_error"
-    return "server_error"
-
-
-def _notify(method: str, shown: str, status: int | None, seconds: float) -> None:
-    if not _observers:
-        return
-    call = Call(method, route_of(shown), status, outcome_of(status), seconds)
-    for observer in list(_observers):
-        try:
-            observer(call)
-        except Exception:  # an observer's failure must never become the call's
-            log.exception("an observer of Daily calls failed")
 
 
 @dataclass(frozen=True)
@@ -290,7 +206,7 @@ class Transport:
                 self.pacer.before(method, shown)
             sent = time.monotonic()
             response, failure, transient = self._send_once(method, path, params, json_body)
-            _notify(
+            notify(
                 method,
                 shown,
                 None if response is None else response.status_code,

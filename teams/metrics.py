@@ -18,7 +18,7 @@ import socket
 from django.conf import settings
 from prometheus_client import Counter, Histogram, values
 
-from daily.http import Call, add_observer
+from daily.observers import Call, add_observer
 
 
 def _process_identifier() -> str:

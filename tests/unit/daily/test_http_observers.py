@@ -9,7 +9,7 @@ import requests
 import responses
 
 from daily import DailyError, RestClient, Unavailable
-from daily.http import Call, add_observer, remove_observer, route_of
+from daily.observers import Call, add_observer, remove_observer, route_of
 
 from .conftest import REST_BASE, TOKEN
 
