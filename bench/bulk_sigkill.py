@@ -69,6 +69,10 @@ def main() -> int:
     parser.add_argument("--rooms", type=int, default=2000)
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dailyadmin.settings")
+    # A throwaway run: no production secrets needed; the simulator runs on loopback, an
+    # allowed API host here (docs/security.md). The worker inherits both.
+    os.environ.setdefault("DEBUG", "1")
+    os.environ["DAILY_API_HOSTS"] = "127.0.0.1"
     import django
 
     django.setup()

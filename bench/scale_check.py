@@ -19,7 +19,9 @@ developer's `var/` is touched. It stops by itself.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -71,7 +73,11 @@ def main(argv: list[str] | None = None) -> int:
             [*celery, "worker", "--loglevel", "INFO", "-c", "2"],
             [*celery, "beat", "--loglevel", "INFO", "-s", str(var / "celerybeat-schedule")],
         ):
-            procs.append(subprocess.Popen(cmd, env=env, cwd=REPO, stdout=log, stderr=log))
+            procs.append(
+                subprocess.Popen(
+                    cmd, env=env, cwd=REPO, stdout=log, stderr=log, start_new_session=True
+                )
+            )
         time.sleep(3)  # the worker is listening before the team is added
 
         started = time.monotonic()
@@ -94,19 +100,30 @@ def main(argv: list[str] | None = None) -> int:
             time.sleep(1)
         fill_seconds = time.monotonic() - started
         print(f"rooms loaded: {loaded:,} of {args.rooms:,} ({state}) in {fill_seconds:.1f} s")
-        for p in procs:
-            p.terminate()
-        for p in procs:
-            p.wait(timeout=30)
-        procs.clear()
+        _stop(procs)
         if loaded < args.rooms:
             print("the fill did not finish: see", var / "celery.log")
             return 1
         return _views(team, sim, args.views)
     finally:
-        for p in procs:
-            p.kill()
+        _stop(procs)
         sim.stop()
+
+
+def _stop(procs: list[subprocess.Popen]) -> None:
+    """Stop the worker and beat (with their children): a warm shutdown first, which waits
+    for the task under way (a paced refresh may take a while), then SIGKILL."""
+    for p in procs:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(p.pid, signal.SIGTERM)
+    for p in procs:
+        try:
+            p.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(p.pid, signal.SIGKILL)
+            p.wait(timeout=30)
+    procs.clear()
 
 
 # The searches of the rooms_page benchmark, in the simulator's names ("<adjective>-<noun>-<n>",
