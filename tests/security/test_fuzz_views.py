@@ -307,7 +307,8 @@ def test_the_webhook_receiver_survives_any_signed_event(site: World, event, skew
         },
     )
     _assert_not_500(response, "POST daily-webhook (signed)")
-    assert response.status_code in (200, 400)
+    # 401: a timestamp out of range, answered as any request that cannot be verified.
+    assert response.status_code in (200, 400) or (skew and response.status_code == 401)
 
 
 @FUZZ_PAGES
