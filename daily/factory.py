@@ -124,6 +124,7 @@ def make_client(
         clock=clock or utcnow,
         pacer=pacer,
         host_policy=host_policy,
+        label=team or "",
     )
     if chosen is Dialect.DOMAINS:
         assert team is not None  # checked above; narrows the type

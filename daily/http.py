@@ -137,9 +137,11 @@ class Transport:
         random_fn: Callable[[], float] = random.random,
         clock: Callable[[], datetime] = utcnow,
         pacer: Pacer | None = None,
+        label: str = "",
         host_policy: HostPolicy | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self.label = label  # the team, for observers (daily/observers.py)
         self.pacer = pacer
         self._token = token
         self._timeout = timeout
@@ -211,6 +213,7 @@ class Transport:
                 shown,
                 None if response is None else response.status_code,
                 time.monotonic() - sent,
+                self.label,
             )
             if failure == REFUSED:
                 log.warning("%s %s refused: the address is not allowed", method, shown)

@@ -48,6 +48,7 @@ class Call:
     status: int | None
     outcome: str
     seconds: float
+    team: str = ""  # the Daily team or domain the client was made for, when given
 
 
 _observers: list[Callable[[Call], object]] = []
@@ -86,10 +87,10 @@ def outcome_of(status: int | None) -> str:
     return "server_error"
 
 
-def notify(method: str, shown: str, status: int | None, seconds: float) -> None:
+def notify(method: str, shown: str, status: int | None, seconds: float, team: str = "") -> None:
     if not _observers:
         return
-    call = Call(method, route_of(shown), status, outcome_of(status), seconds)
+    call = Call(method, route_of(shown), status, outcome_of(status), seconds, team)
     for observer in list(_observers):
         try:
             observer(call)

@@ -31,8 +31,8 @@ values.ValueClass = values.MultiProcessValue(_process_identifier)
 
 DAILY_REQUESTS = Counter(
     "dailyadmin_daily_requests",
-    "Requests to the Daily API, every attempt (retries included), by route and outcome.",
-    ["method", "route", "outcome"],
+    "Requests to the Daily API, every attempt (retries included), by team, route and outcome.",
+    ["team", "method", "route", "outcome"],
 )
 DAILY_LATENCY = Histogram(
     "dailyadmin_daily_request_duration_seconds",
@@ -42,8 +42,8 @@ DAILY_LATENCY = Histogram(
 )
 DAILY_RATE_LIMITED = Counter(
     "dailyadmin_daily_rate_limited",
-    "Answers 429 (rate limited) from the Daily API, by route.",
-    ["method", "route"],
+    "Answers 429 (rate limited) from the Daily API, by team and route.",
+    ["team", "method", "route"],
 )
 WEBHOOK_DELIVERIES = Counter(
     "dailyadmin_webhook_deliveries",
@@ -65,10 +65,10 @@ HTTP_LATENCY = Histogram(
 
 def observe_daily_call(call: Call) -> None:
     """The observer registered with daily.http (teams.apps.TeamsConfig.ready)."""
-    DAILY_REQUESTS.labels(call.method, call.route, call.outcome).inc()
+    DAILY_REQUESTS.labels(call.team, call.method, call.route, call.outcome).inc()
     DAILY_LATENCY.labels(call.method, call.route).observe(call.seconds)
     if call.outcome == "rate_limited":
-        DAILY_RATE_LIMITED.labels(call.method, call.route).inc()
+        DAILY_RATE_LIMITED.labels(call.team, call.method, call.route).inc()
 
 
 def install() -> None:

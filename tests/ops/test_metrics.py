@@ -63,7 +63,10 @@ def test_metrics_with_the_key_lists_the_daily_calls_of_a_sync_and_the_state_gaug
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/plain; version=")
     text = response.content.decode()
-    calls = ("dailyadmin_daily_requests_total", {"route": "/meetings", "outcome": "ok"})
+    calls = (
+        "dailyadmin_daily_requests_total",
+        {"team": team.name, "route": "/meetings", "outcome": "ok"},
+    )
     assert _sample(text, calls[0], **calls[1]) > _sample(before, calls[0], **calls[1])
     assert _sample(text, "dailyadmin_daily_request_duration_seconds_count", route="/meetings") > 0
     # Gauges read from the database at scrape time.

@@ -37,6 +37,7 @@ def test_each_attempt_is_reported_with_its_route_and_outcome_retries_included(
         ("GET", "/rooms/{id}", 200, "ok"),
     ]
     assert all(c.seconds >= 0 for c in calls)
+    assert {c.team for c in calls} == {"acme"}  # the team the client was made for
 
 
 def test_an_unreachable_daily_is_reported_without_a_status(
