@@ -14,7 +14,8 @@ Dialects (`Dialect`):
   automatically while Daily reports `moreResults`; `WindowOverflow` if a one-minute window
   still overflows).
 - "rest", the current REST API: rooms with properties, batch, meeting tokens, presence,
-  eject, webhooks, domain config, meetings with cursor paging. No team members.
+  eject, webhooks, domain config, meetings with cursor paging, cloud recordings (list,
+  get, access link, delete). No team members.
 
 A call the dialect lacks raises `Unsupported` before any HTTP; check `client.supports(...)`
 or `client.capabilities` first. `client.privacy_choices` lists the valid privacy values.
@@ -58,6 +59,14 @@ from daily.properties import (
     SipParams,
     SipUri,
 )
+from daily.recordings import (
+    AccessLink,
+    DeletedRecording,
+    Recording,
+    RecordingPage,
+    RecordingStatus,
+    RecordingTrack,
+)
 from daily.rest import RestClient
 from daily.types import (
     DomainConfig,
@@ -74,10 +83,12 @@ from daily.types import (
 __all__ = [
     "DEFAULTS",
     "DEFAULT_BASE_URLS",
+    "AccessLink",
     "AuthError",
     "Capability",
     "DailyClient",
     "DailyError",
+    "DeletedRecording",
     "Dialect",
     "DomainConfig",
     "DomainsClient",
@@ -93,7 +104,11 @@ __all__ = [
     "PresenceParticipant",
     "Privacy",
     "RateLimited",
+    "Recording",
     "RecordingMode",
+    "RecordingPage",
+    "RecordingStatus",
+    "RecordingTrack",
     "RecordingsBucket",
     "Region",
     "RestClient",

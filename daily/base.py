@@ -20,6 +20,7 @@ from daily.enums import CAPABILITIES, PRIVACY_CHOICES, Capability, Dialect, Priv
 from daily.errors import InvalidInput, ParseError, Unsupported
 from daily.http import Transport
 from daily.properties import MeetingTokenProperties, RoomProperties
+from daily.recordings import AccessLink, DeletedRecording, Recording, RecordingPage
 from daily.timeutil import utcnow
 from daily.types import (
     DomainConfig,
@@ -335,3 +336,34 @@ class DailyClient(ABC):
 
     def delete_webhook(self, webhook_id: str) -> None:
         self._unsupported(Capability.WEBHOOKS)
+
+    # Reference: docs.daily.co/reference/rest-api/recordings (REST only: the original
+    # team API has no recordings calls)
+    def recording_page(
+        self,
+        *,
+        starting_after: str | None = None,
+        ending_before: str | None = None,
+        room_name: str | None = None,
+        limit: int = 100,
+    ) -> RecordingPage:
+        self._unsupported(Capability.RECORDINGS)
+
+    def recording_pages(
+        self, *, room_name: str | None = None, limit: int = 100
+    ) -> Iterator[RecordingPage]:
+        self._unsupported(Capability.RECORDINGS)
+
+    def list_recordings(self, *, room_name: str | None = None) -> list[Recording]:
+        self._unsupported(Capability.RECORDINGS)
+
+    def get_recording(self, recording_id: str) -> Recording:
+        self._unsupported(Capability.RECORDINGS)
+
+    def recording_access_link(
+        self, recording_id: str, *, valid_for_secs: int | None = None
+    ) -> AccessLink:
+        self._unsupported(Capability.RECORDINGS)
+
+    def delete_recording(self, recording_id: str, *, missing_ok: bool = False) -> DeletedRecording:
+        self._unsupported(Capability.RECORDINGS)

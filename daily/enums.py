@@ -36,6 +36,7 @@ class Capability(StrEnum):
     WEBHOOKS = "webhooks"
     BATCH = "batch"
     DOMAIN_CONFIG = "domain_config"
+    RECORDINGS = "recordings"
     # both
     ROOMS = "rooms"
     PRIVACY = "privacy"
@@ -59,6 +60,7 @@ _CAPABILITY_DESCRIPTIONS = {
     Capability.WEBHOOKS: "webhooks",
     Capability.BATCH: "batch room operations",
     Capability.DOMAIN_CONFIG: "domain configuration",
+    Capability.RECORDINGS: "cloud recordings",
     Capability.ROOMS: "rooms",
     Capability.PRIVACY: "room privacy",
     Capability.MEETINGS: "meeting history",
@@ -85,6 +87,7 @@ CAPABILITIES: dict[Dialect, frozenset[Capability]] = {
             Capability.WEBHOOKS,
             Capability.BATCH,
             Capability.DOMAIN_CONFIG,
+            Capability.RECORDINGS,
             Capability.ROOMS,
             Capability.PRIVACY,
             Capability.MEETINGS,

@@ -26,6 +26,7 @@ from daily.errors import (
 )
 from daily.http import Reply, Transport
 from daily.properties import RoomProperties
+from daily.recordings import RestRecordings
 from daily.rest_extras import RestExtras
 from daily.shapes import listing, obj, true_flag
 from daily.timeutil import to_unix
@@ -37,7 +38,7 @@ PAGE_LIMIT = 100
 INLINE_PARTICIPANTS_CAP = 100
 
 
-class RestClient(RestExtras, DailyClient):
+class RestClient(RestRecordings, RestExtras, DailyClient):
     dialect = Dialect.REST
 
     def __init__(
