@@ -143,6 +143,8 @@ def _table_context(
         matched=result.matched,
         several_pages=result.page.has_other_pages,
         count_url=_count_url(team, query) if result.matched is None else "",
+        # Until it is counted: this page and those before it are full, and there is more.
+        at_least=result.page.number * listing.PER_PAGE,
         page=result.page,
         rows=[rows.row(room) for room in result.rooms],
     )
