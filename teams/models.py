@@ -141,6 +141,7 @@ class AuditAction(models.TextChoices):
     TOKEN_ISSUE = "token.issue", "Meeting token issued"
     USER_REMOVE = "user.remove", "User removed from the team"
     WEBHOOK_CHANGE = "webhook.change", "Webhook changed"
+    DOMAIN_UPDATE = "domain.update", "Domain settings changed"
     SYNC_TRIGGER = "sync.trigger", "Sync started"
     BULK_START = "bulk.start", "Bulk action started"
     BULK_CANCEL = "bulk.cancel", "Bulk action cancelled"
