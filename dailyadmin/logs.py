@@ -67,6 +67,17 @@ def _request_id(request: HttpRequest) -> str:
     return made
 
 
+def _route(request: HttpRequest) -> str:
+    """What the access log says was asked: the URL pattern (`/invitation/<str:token>/`),
+    never the path itself, which can hold a single-use token (an invitation, a password
+    reset); nor the query string, where a search term is nobody's business. A path that
+    matched no pattern is cut short."""
+    match = getattr(request, "resolver_match", None)
+    if match is not None and match.route:
+        return "/" + match.route.lstrip("^").rstrip("$")
+    return request.path[:100]
+
+
 class RequestContextMiddleware:
     """Binds the request id, the URL's team and the user to every record of the request,
     and answers with the request id so a report can quote it."""
@@ -80,13 +91,11 @@ class RequestContextMiddleware:
         started = time.monotonic()
         try:
             response = self.get_response(request)
-            # The access log: one line per request, path without its query string (a
-            # search term is nobody's business in a log). Probes only at DEBUG.
             access.log(
                 logging.DEBUG if request.path in _PROBES else logging.INFO,
                 "%s %s %d %.0f ms",
                 request.method,
-                request.path,
+                _route(request),
                 response.status_code,
                 (time.monotonic() - started) * 1000,
             )

@@ -5,6 +5,8 @@ What leaves the process is kept to what a developer needs to find a bug, never a
 - no request bodies (`max_request_body_size="never"`): forms carry API tokens;
 - no frame local variables (`include_local_variables=False`): a decrypted token can sit
   in a local of any name, and no scrubber recognises a secret by its name alone;
+- the request's URL keeps the route's pattern, not the path, which can hold a single-use
+  token (an invitation, a password reset);
 - `scrub` (the `before_send` and `before_send_transaction` hook) then removes, anywhere in
   the event, the values of headers and keys that hold secrets (Authorization, Cookie, any
   key naming a token, secret, password, key, signature, session or CSRF) and bearer
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 FILTERED = "[Filtered]"
 
@@ -72,6 +75,14 @@ def scrub(event: dict[str, Any], hint: dict[str, Any] | None = None) -> dict[str
         # Cookies and bodies never leave, whatever else configured them in.
         request.pop("cookies", None)
         request.pop("data", None)
+        url = request.get("url")
+        if isinstance(url, str):
+            # A path can hold a single-use token (an invitation, a password reset): the URL
+            # keeps the route's pattern (the transaction's name), never the path itself.
+            parts = urlsplit(url)
+            route = event.get("transaction")
+            path = route if isinstance(route, str) and route.startswith("/") else "/…"
+            request["url"] = urlunsplit((parts.scheme, parts.netloc, path, "", ""))
     return _scrub(event)
 
 

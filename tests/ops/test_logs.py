@@ -130,3 +130,13 @@ def test_production_logs_json_and_development_text_unless_log_format_says(tmp_pa
     assert json.loads(_log_line(tmp_path, DEBUG="0"))["message"] == "hi"
     assert _log_line(tmp_path, DEBUG="1").endswith(" WARNING x hi")
     assert _log_line(tmp_path, DEBUG="0", LOG_FORMAT="text").endswith(" WARNING x hi")
+
+
+@pytest.mark.django_db
+def test_the_access_log_names_the_url_pattern_never_a_token_in_the_path(client, caplog):
+    secret = "single-use-token-0123456789abcdef"
+    with caplog.at_level(logging.INFO, logger="dailyadmin.access"):
+        client.get(f"/account/reset/MQ/{secret}/?next=/secret-search")
+    lines = [r.getMessage() for r in caplog.records if r.name == "dailyadmin.access"]
+    assert lines and lines[-1].startswith("GET /account/reset/<uidb64>/<token>/ ")
+    assert not any(secret in line or "secret-search" in line for line in lines)

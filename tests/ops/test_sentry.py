@@ -34,7 +34,7 @@ def _canary(what: str) -> str:
     return f"{MARK}-{what}-{secrets.token_hex(8)}"
 
 
-def leaky_view(request: HttpRequest) -> HttpResponse:
+def leaky_view(request: HttpRequest, link: str) -> HttpResponse:
     team = Team.objects.get(slug=request.GET["team"])
     token = team.get_token()  # a decrypted API token in a local, as a real view has
     webhook_secret = team.webhook.get_secret()
@@ -42,7 +42,7 @@ def leaky_view(request: HttpRequest) -> HttpResponse:
     raise RuntimeError(f"Daily refused {headers['Authorization']} (secret={webhook_secret})")
 
 
-urlpatterns = [path("boom/", leaky_view)]
+urlpatterns = [path("boom/<str:link>/", leaky_view)]
 
 
 @contextmanager
@@ -93,7 +93,9 @@ def reporting() -> Iterator[tuple[str, list[bytes]]]:
 def test_a_forced_error_reaches_the_receiver_without_any_secret(reporting):
     _dsn, envelopes = reporting
     token, webhook_secret = _canary("token"), _canary("webhook")
-    session, csrf, signature, query = (_canary(w) for w in ("session", "csrf", "sig", "query"))
+    session, csrf, signature, query, link = (
+        _canary(w) for w in ("session", "csrf", "sig", "query", "link")
+    )
     team = make_team("acme", token=token)
     endpoint = WebhookEndpoint(team=team, url="https://example.com/hook")
     endpoint.set_secret(webhook_secret)
@@ -103,7 +105,7 @@ def test_a_forced_error_reaches_the_receiver_without_any_secret(reporting):
     client.cookies["sessionid"] = session
     client.cookies["csrftoken"] = csrf
     response = client.get(
-        f"/boom/?team={team.slug}&token={query}",
+        f"/boom/{link}/?team={team.slug}&token={query}",
         HTTP_AUTHORIZATION=f"Bearer {token}",
         HTTP_X_WEBHOOK_SIGNATURE=signature,
     )
@@ -116,6 +118,7 @@ def test_a_forced_error_reaches_the_receiver_without_any_secret(reporting):
     assert envelopes, "no error report arrived"
     payload = b"\n".join(envelopes).decode("utf-8", "replace")
     assert "RuntimeError" in payload and "leaky_view" in payload  # the report is useful
+    assert "/boom/{link}/" in payload  # the route, not the path with its token
     assert MARK not in payload, payload[payload.find(MARK) - 200 : payload.find(MARK) + 100]
 
 
