@@ -95,3 +95,11 @@ def test_readyz_is_503_naming_the_database_while_postgresql_is_unreachable_then_
         server.stop()
         proxy.stop()
     assert server.alive() is False, server.output
+
+
+def test_readyz_names_the_broker_when_redis_does_not_answer(client, settings):
+    settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{free_port()}/0"  # nobody listens
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["failed"] == ["broker"]
+    assert response.json()["checks"]["broker"] == "ConnectionError"
