@@ -13,7 +13,7 @@ below it (tests/test_architecture.py checks it).
 2. `seed`, `history` (generated meetings), `observe` (what is visible now),
    `formats`, `room_props`;
 3. `app` (the `Simulator` object);
-4. the handlers `domains_api`, `rest_rooms`, `rest_meetings`, `tokens`,
+4. the handlers `domains_api`, `rest_rooms`, `rest_meetings`, `rest_recordings`, `tokens`,
    `webhooks`, `control` (`/_sim/`), `avatars` (the domains users' pictures,
    served here so nothing reaches outside), and `delivery` (the webhook loop,
    which `app` knows only as the `WebhookDispatcher` protocol);
@@ -79,6 +79,11 @@ Guarantees and decisions where the contract is silent:
 - Rate limits count accepted requests per API key in real time;
   `DELETE /rooms/<name>` has its own bucket. No Retry-After unless the
   `retry_after` fault switch sets one.
+- Rest recordings (rest_recordings.py): a dozen rooms have 2 to 6 each, from
+  their own random stream; the first room's are in the customer's own bucket
+  (DELETE names it); the newest one is in progress. `GET /recordings` has
+  its own bucket at the `DELETE /rooms/<name>` limit. Access links point at
+  `/_sim/recording-files/`, which checks their signature and expiry.
 - A --state file's clock and fault switches win over --now (rate limits
   follow the command line).
 """

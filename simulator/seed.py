@@ -223,5 +223,59 @@ def initial_state(cfg: SimConfig, start_now: float, history_start_day: int) -> S
                 user["userId"] = new_uuid(rng)
                 user["joinedTeam"] = iso_ms(epoch - rng.randrange(DAY, 700 * DAY))
                 team_state.users[email] = user
+        else:
+            team_state.recordings = seed_recordings(cfg, team, prof.rooms, epoch, start_now)
         state.teams[team] = team_state
     return state
+
+
+# A few rooms of the rest team have recordings (also with --rooms 100000); the first of
+# them stores its recordings in the customer's own S3 bucket.
+RECORDED_ROOMS = 12
+RECORDINGS_BUCKET = {"bucket_name": "demo-rest-recordings", "bucket_region": "eu-west-2"}
+
+
+def seed_recordings(
+    cfg: SimConfig, team: str, rooms: tuple[str, ...], epoch: float, start_now: float
+) -> dict[str, dict[str, object]]:
+    """The rest team's cloud recordings, from their own random stream (the other seeded
+    data does not move). Reference: docs.daily.co/reference/rest-api/recordings/config:
+    status "finished", "in-progress" or "canceled"; `duration` left out while in progress;
+    `tracks` only on raw-tracks recordings."""
+    rng = _rng(cfg, team, "recordings")
+    found: dict[str, dict[str, object]] = {}
+    for index, room in enumerate(sorted(rooms)[:RECORDED_ROOMS]):
+        for _ in range(rng.randrange(2, 7)):
+            start = int(epoch + rng.randrange(0, int(start_now - epoch) - 3 * 3600))
+            rid = new_uuid(rng)
+            session = new_uuid(rng)
+            rec: dict[str, object] = {
+                "id": rid,
+                "room_name": room,
+                "start_ts": start,
+                "status": rng.choices(("finished", "canceled"), (12, 1))[0],
+                "max_participants": rng.randrange(1, 9),
+                "duration": rng.randrange(30, 5400),
+                "share_token": base64.urlsafe_b64encode(rng.randbytes(9)).decode(),
+                "s3key": f"{team}/{room}/{start}000",
+                "mtgSessionId": session,
+            }
+            if rng.random() < 0.2:
+                rec["tracks"] = [
+                    {
+                        "size": rng.randrange(10**5, 10**8),
+                        "type": kind,
+                        "s3key": f"{team}/{room}/{start}-{kind}",
+                    }
+                    for kind in ("audio", "video")
+                ]
+            if index == 0:
+                rec["bucket"] = dict(RECORDINGS_BUCKET)
+            found[rid] = rec
+    # The newest recording of the last recorded room is still going on.
+    if found:
+        newest = max(found.values(), key=lambda r: int(str(r["start_ts"])))
+        newest["status"] = "in-progress"
+        newest["start_ts"] = int(start_now - 600)
+        newest.pop("duration", None)
+    return found

@@ -24,6 +24,7 @@ from simulator import (
     control,
     domains_api,
     rest_meetings,
+    rest_recordings,
     rest_rooms,
     tokens,
     webhooks,
@@ -46,6 +47,7 @@ ROUTER: Router[Simulator] = Router(
         *domains_api.ROUTES,
         *rest_rooms.ROUTES,
         *rest_meetings.ROUTES,
+        *rest_recordings.ROUTES,
         *tokens.ROUTES,
         *webhooks.ROUTES,
         *control.ROUTES,
@@ -146,9 +148,18 @@ def dispatch(
         return denied
     if area == "rest" and key is not None and sim.faults.config.rate_limits:
         deleting = method == "DELETE" and route is not None and route.template == ROOM_PATH
-        bucket, limit = (
-            ("delete-room", DELETE_ROOM_LIMIT) if deleting else ("general", GENERAL_LIMIT)
+        # docs.daily.co/reference/rest-api "Rate limits": GET /recordings is as slow.
+        listing_recordings = (
+            method == "GET"
+            and route is not None
+            and route.template == rest_recordings.RECORDING_LIST_PATH
         )
+        if deleting:
+            bucket, limit = "delete-room", DELETE_ROOM_LIMIT
+        elif listing_recordings:
+            bucket, limit = "list-recordings", DELETE_ROOM_LIMIT
+        else:
+            bucket, limit = "general", GENERAL_LIMIT
         if not sim.limiter.allow(key, bucket, limit):
             return _too_many(sim, area)
     if route is None:
