@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, F, Q, Sum, When
-from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate, TruncHour
+from django.db.models import Case, Count, F, Q, QuerySet, Sum, When
+from django.db.models.functions import ExtractHour, ExtractIsoWeekDay, TruncDate
 
 from attendance.models import Attendance, Grain, RoomPeriod
 from attendance.reports import periods
@@ -61,57 +61,38 @@ def _summarised(f: ReportFilters) -> list | None:
     return periods.pieces(f.start, f.end)
 
 
-def _local_hours(f: ReportFilters) -> dict[dt.datetime, tuple[int, float]]:
-    """(meetings, seconds) per hour of the team's time zone, from the summaries' slots
-    (every slot lies within one local hour) and the meetings not summarised."""
-    slots = (
-        RoomPeriod.objects.filter(
-            team=f.team, room=f.room, grain=Grain.SLOT, start__gte=f.start, start__lt=f.end
-        )
-        .annotate(hour=TruncHour("start", tzinfo=f.tz))
-        .order_by()
-        .values("hour")
-        .annotate(n=Sum("meetings"), seconds=Sum("seconds"))
-    )
-    out: dict[dt.datetime, list] = {}
-    for r in slots:
-        out[r["hour"]] = [r["n"], r["seconds"]]
-    rest = (
-        filtered_meetings(f)
-        .filter(summarised=False)
-        .annotate(hour=TruncHour("start", tzinfo=f.tz))
-        .order_by()
-        .values("hour")
-        .annotate(n=Count("*"), length=Sum(meeting_length(f.now)))
-    )
-    for r in rest:
-        cell = out.setdefault(r["hour"], [0, 0.0])
-        cell[0] += r["n"]
-        cell[1] += r["length"].total_seconds() if r["length"] else 0
-    return {hour: (n, seconds) for hour, (n, seconds) in out.items()}
+def _slots(f: ReportFilters) -> QuerySet[RoomPeriod]:
+    """The team's (or the room's) 15-minute slots of the range: each lies within one hour
+    of every time zone, so they add up per local day and hour exactly."""
+    return RoomPeriod.objects.filter(
+        team=f.team, room=f.room, grain=Grain.SLOT, start__gte=f.start, start__lt=f.end
+    ).order_by()
 
 
 def per_day(f: ReportFilters) -> list[Day]:
     """Every day of the range, the empty ones included."""
+    found: dict[dt.date, list] = {}
+    meetings = filtered_meetings(f)
     if _summarised(f) is not None:
-        found: dict[dt.date, list] = {}
-        for hour, (n, seconds) in _local_hours(f).items():
-            cell = found.setdefault(hour.astimezone(f.tz).date(), [0, 0.0])
-            cell[0] += n
-            cell[1] += seconds
-        return [Day(day, *_day(found.get(day))) for day in f.days]
+        stored = (
+            _slots(f)
+            .annotate(day=TruncDate("start", tzinfo=f.tz))
+            .values("day")
+            .annotate(n=Sum("meetings"), seconds=Sum("seconds"))
+        )
+        found = {r["day"]: [r["n"], r["seconds"]] for r in stored}
+        meetings = meetings.filter(summarised=False)
     rows = (
-        filtered_meetings(f)
-        .annotate(day=TruncDate("start", tzinfo=f.tz))
+        meetings.annotate(day=TruncDate("start", tzinfo=f.tz))
         .order_by()
         .values("day")
         .annotate(meetings=Count("id"), length=Sum(meeting_length(f.now)))
     )
-    found = {
-        r["day"]: (r["meetings"], round(r["length"].total_seconds()) if r["length"] else 0)
-        for r in rows
-    }
-    return [Day(day, *found.get(day, (0, 0))) for day in f.days]
+    for r in rows:
+        cell = found.setdefault(r["day"], [0, 0.0])
+        cell[0] += r["meetings"]
+        cell[1] += r["length"].total_seconds() if r["length"] else 0
+    return [Day(day, *_day(found.get(day))) for day in f.days]
 
 
 def _day(cell: list | None) -> tuple[int, int]:
@@ -121,23 +102,24 @@ def _day(cell: list | None) -> tuple[int, int]:
 def heat_map(f: ReportFilters) -> list[list[int]]:
     """Meetings started per [weekday 0=Monday][hour 0-23]."""
     grid = [[0] * 24 for _ in WEEKDAYS]
+    meetings = filtered_meetings(f)
+    local = {
+        "weekday": ExtractIsoWeekDay("start", tzinfo=f.tz),
+        "hour": ExtractHour("start", tzinfo=f.tz),
+    }
     if _summarised(f) is not None:
-        for hour, (n, _) in _local_hours(f).items():
-            local = hour.astimezone(f.tz)
-            grid[local.weekday()][local.hour] += n
-        return grid
+        for r in _slots(f).annotate(**local).values("weekday", "hour").annotate(n=Sum("meetings")):
+            grid[r["weekday"] - 1][r["hour"]] += r["n"]
+        meetings = meetings.filter(summarised=False)
     rows = (
-        filtered_meetings(f)
-        .annotate(
-            weekday=ExtractIsoWeekDay("start", tzinfo=f.tz), hour=ExtractHour("start", tzinfo=f.tz)
-        )
+        meetings.annotate(**local)
         .order_by()
         .values("weekday", "hour")
         # COUNT(*), not COUNT(id): the (team, start) index alone answers it (no table read).
         .annotate(n=Count("*"))
     )
     for r in rows:
-        grid[r["weekday"] - 1][r["hour"]] = r["n"]
+        grid[r["weekday"] - 1][r["hour"]] += r["n"]
     return grid
 
 
