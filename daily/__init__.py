@@ -35,6 +35,7 @@ default, see `DEFAULTS`), `RoomSpec`, `Meeting`, `Participant`, `MeetingTokenPro
 from __future__ import annotations
 
 from daily.base import DailyClient
+from daily.domain_config import DomainBucket, DomainProperties
 from daily.domains import DomainsClient
 from daily.enums import Capability, Dialect, Privacy, RecordingMode, Region, TeamRole
 from daily.errors import (
@@ -90,7 +91,9 @@ __all__ = [
     "DailyError",
     "DeletedRecording",
     "Dialect",
+    "DomainBucket",
     "DomainConfig",
+    "DomainProperties",
     "DomainsClient",
     "HostNotAllowed",
     "HostPolicy",

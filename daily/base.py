@@ -16,6 +16,7 @@ from typing import ClassVar, NoReturn, Self
 from urllib.parse import unquote, urlsplit
 
 from daily import validation
+from daily.domain_config import DomainProperties
 from daily.enums import CAPABILITIES, PRIVACY_CHOICES, Capability, Dialect, Privacy
 from daily.errors import InvalidInput, ParseError, Unsupported
 from daily.http import Transport
@@ -307,6 +308,9 @@ class DailyClient(ABC):
         self._unsupported(Capability.EJECT)
 
     def domain_config(self) -> DomainConfig:
+        self._unsupported(Capability.DOMAIN_CONFIG)
+
+    def update_domain_config(self, changes: DomainProperties) -> DomainConfig:
         self._unsupported(Capability.DOMAIN_CONFIG)
 
     def create_webhook(

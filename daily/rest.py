@@ -14,8 +14,9 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
-from daily import rest_parse, validation
+from daily import domain_config, rest_parse, validation
 from daily.base import DailyClient, RoomPage
+from daily.domain_config import DomainProperties
 from daily.enums import Dialect, Privacy
 from daily.errors import (
     InvalidInput,
@@ -125,6 +126,18 @@ class RestClient(RestRecordings, RestExtras, DailyClient):
         if self._domain_name is None:
             self._domain_name = config.domain_name
         return config
+
+    # Reference: docs.daily.co/reference/rest-api/your-domain/set-domain-config
+    def update_domain_config(self, changes: DomainProperties) -> DomainConfig:
+        """Send only the properties set in `changes` (`POST /`); Daily answers the domain.
+
+        Not retried: a POST (DESIGN.md), though setting the same values twice is harmless.
+        """
+        checked = domain_config.domain_properties(changes)
+        body = {"properties": checked.to_config()}
+        data = self._request("POST", "/", body=body).data
+        with self._parsing("POST", "/"):
+            return rest_parse.domain(data)
 
     # Reference: docs.daily.co/reference/rest-api/domain/get-domain-config (+ list-rooms)
     def team_info(self) -> TeamInfo:

@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
+from daily.domain_config import DomainProperties
 from daily.enums import PRIVACY_WORDS, Privacy
 from daily.errors import ParseError
 from daily.frozen import construct
@@ -358,6 +359,7 @@ def domain(data: object) -> DomainConfig:
             else None
         ),
         config=dict(config) if isinstance(config, dict) else {},
+        properties=DomainProperties.from_config(config if isinstance(config, dict) else None),
     )
 
 

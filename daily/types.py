@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from daily.domain_config import DomainProperties
 from daily.enums import Privacy, TeamRole
 from daily.properties import RoomProperties
 
@@ -161,7 +162,10 @@ class PresenceParticipant:
 class DomainConfig:
     domain_name: str
     domain_id: str | None
-    config: dict[str, Any]
+    # The raw config, as Daily sent it: it may hold secrets (dial-in HMACs), never render it.
+    config: dict[str, Any] = field(repr=False)
+    # The documented properties, typed (daily.domain_config).
+    properties: DomainProperties = field(default_factory=DomainProperties)
 
 
 @dataclass(frozen=True)
