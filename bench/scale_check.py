@@ -1,6 +1,6 @@
 """A team of many rooms, end to end, on the embedded defaults (SQLite, filesystem broker).
 
-    .venv/bin/python -m bench.scale_check [--rooms 100000] [--views 20]
+    .venv/bin/python -m bench.scale_check [--rooms 100000] [--views 30]
 
 What a new user does: a simulator with `--rooms N` rooms per team and its rate limits on,
 a Celery worker and beat, then `manage.py add_team` of the simulator's REST domain. The
@@ -10,7 +10,8 @@ the other way round, a deep page, the searches of SEARCHES, and each search's co
 which the page loads after it is shown) `--views` times each, counting the simulator's
 requests (Daily calls per view) and timing each view's p50 against a minimal logged-in
 page with the same base template (the password change page), in this process, on the
-same database.
+same database, round after round of every view (a shared machine's load drifts). The
+load average is printed with the figures: ratios taken under load are the less exact.
 
 Every process runs in a temporary folder of its own (DAILYADMIN_VAR_DIR); nothing of the
 developer's `var/` is touched. It stops by itself.
@@ -36,7 +37,7 @@ PASSWORD = "scale-check-password"  # noqa: S105 (a throwaway user of a throwaway
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.scale_check", description=__doc__)
     parser.add_argument("--rooms", type=int, default=100_000)
-    parser.add_argument("--views", type=int, default=20)
+    parser.add_argument("--views", type=int, default=30)
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds to wait for the fill")
     args = parser.parse_args(argv)
 
@@ -166,9 +167,12 @@ def _views(team, sim, views: int) -> int:
         pages[f"  its count, loaded after ({q!r})"] = (count + f"?q={q}", htmx)
     sim.clear_request_counts()
     timings: dict[str, list[float]] = {}
-    for what, (url, headers) in pages.items():
+    for url, headers in pages.values():
         client.get(url, **headers)  # warm
-        for _ in range(views):
+    # Round after round of every view, so that the load of a shared machine, which drifts,
+    # weighs on every view alike (not on whichever ran while it peaked).
+    for _ in range(views):
+        for what, (url, headers) in pages.items():
             t = time.perf_counter()
             response = client.get(url, **headers)
             timings.setdefault(what, []).append((time.perf_counter() - t) * 1000)
@@ -186,6 +190,7 @@ def _views(team, sim, views: int) -> int:
             worst = max(worst, ratio)
         print(f"{what:52} {p50:8.1f} {ratio:6.2f}x")
     print(f"Daily calls during {views * len(pages) + len(pages)} views: {calls}")
+    print("load average (1, 5, 15 min): {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     print(f"worst rooms page: {worst:.2f}x the minimal page (target <= 3x)")
     return 0
 
