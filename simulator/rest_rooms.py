@@ -1,4 +1,4 @@
-"""Rest dialect: the domain, rooms and batch rooms (api.daily.co/v1).
+"""Rest dialect: rooms and batch rooms (the domain: simulator/rest_domain.py) (api.daily.co/v1).
 
 An expired room (exp in the past) looks deleted from the outside, as Daily's
 docs say: it leaves the list, GET answers 404, and DELETE answers 404 with
@@ -64,26 +64,6 @@ def live_room(sim: Simulator, name: str) -> RoomRecord:
     if room is None or is_expired(room, sim.now()):
         raise not_found(f"room {name} not found")
     return room
-
-
-def domain(sim: Simulator, req: Request) -> Response:
-    # Reference: docs.daily.co/reference/rest-api/your-domain (GET /)
-    team = sim.rest
-    return Response(
-        body={
-            "domain_name": team.name,
-            "domain_id": team.domain_id,
-            "config": {
-                "hide_daily_branding": False,
-                "redirect_on_meeting_exit": "",
-                "hipaa": team.hipaa,
-                "intercom_auto_record": False,
-                "lang": "en",
-                "max_api_rooms": None,
-                "webhook_meeting_end": None,
-            },
-        }
-    )
 
 
 class _Order:
@@ -299,7 +279,6 @@ def batch_delete(sim: Simulator, req: Request) -> Response:
 
 
 ROUTES: list[Route[Simulator]] = [
-    Route("GET", "/v1", domain, "rest"),
     Route("GET", "/v1/rooms", list_rooms, "rest"),
     Route("POST", "/v1/rooms", create_room, "rest"),
     Route("GET", "/v1/rooms/{name}", get_room, "rest"),

@@ -23,6 +23,7 @@ from simulator import (
     avatars,
     control,
     domains_api,
+    rest_domain,
     rest_meetings,
     rest_recordings,
     rest_rooms,
@@ -45,6 +46,7 @@ from simulator.web import (
 ROUTER: Router[Simulator] = Router(
     [
         *domains_api.ROUTES,
+        *rest_domain.ROUTES,
         *rest_rooms.ROUTES,
         *rest_meetings.ROUTES,
         *rest_recordings.ROUTES,

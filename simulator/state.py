@@ -54,6 +54,9 @@ class TeamState:
     tombstones: dict[str, list[float]] = field(default_factory=dict)  # id -> [created_at, seq]
     # rest: the domain's `hipaa` config flag (set through POST /_sim/domain-config)
     hipaa: bool = False
+    # rest: the domain's own configuration, only what differs from Daily's documented
+    # defaults (simulator/rest_domain.py; POST /v1)
+    domain_config: dict[str, Any] = field(default_factory=dict)
     # rest: cloud recordings by id (simulator/rest_recordings.py); a deleted one keeps its
     # entry with "deleted": true so that list cursors naming it stay valid.
     recordings: dict[str, dict[str, Any]] = field(default_factory=dict)

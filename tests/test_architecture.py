@@ -72,6 +72,7 @@ SIMULATOR_LAYERS = (
     {
         "domains_api",
         "rest_rooms",
+        "rest_domain",
         "rest_meetings",
         "rest_recordings",
         "tokens",
