@@ -179,7 +179,7 @@ class Grain(models.IntegerChoices):
     SLOT = 0, "15 minutes"  # every time zone's midnight falls on one of these
     DAY = 1, "day"
     MONTH = 2, "month"
-    EVER = 3, "all time"  # RoomPersonPeriod only: who was ever there (start: 1970-01-01)
+    EVER = 3, "all time"  # start: 1970-01-01
 
 
 class RoomPeriod(models.Model):

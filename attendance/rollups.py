@@ -7,8 +7,9 @@ sessions are written (in the same transaction, by `attendance.summary.summarise`
 - `MeetingFigures`: the meeting's own figures (length, peak, sessions, guest sessions,
   distinct people) and the room and start they were counted under;
 - `RoomPeriod`: those figures added up per room and period of the meetings' start, at
-  three grains: 15-minute slots (from MeetingFigures), UTC days (from the slots) and
-  UTC months (from the days); room "" holds the whole team's sums of the same periods;
+  four grains: 15-minute slots (from MeetingFigures), UTC days (from the slots), UTC
+  months (from the days) and all time (from the months: a room's last use); room ""
+  holds the whole team's sums of the same periods;
 - `RoomPersonPeriod`: which identified people were in a room's (or the team's) meetings
   per UTC day (from MeetingPresence), and who ever was (grain EVER: kept a superset, as
   a person is only ever added there): distinct people over a range are the people of
@@ -40,6 +41,8 @@ from attendance.models import Grain, Meeting
 from attendance.reports.sql import dialect, param
 
 SLOT = dt.timedelta(minutes=15)
+EVER = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)  # the start of Grain.EVER rows
+END = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)
 Key = tuple[str, dt.datetime]  # (room, start of the meeting) as counted
 
 
@@ -178,6 +181,9 @@ def recount(team_id: int, keys: Iterable[Key]) -> None:
         _roll_up(
             cursor, team_id, Grain.DAY, Grain.MONTH, [(r, m, next_month(m)) for r, m in months]
         )
+        # Each room's (and the team's) all time: its months added up (last use, mostly).
+        rooms = sorted({room for room, _ in months})
+        _roll_up(cursor, team_id, Grain.MONTH, Grain.EVER, [(r, EVER, END) for r in rooms])
 
 
 _SUMS = 'COUNT(*), SUM(f.seconds), MAX(f.peak), SUM(f.sessions), SUM(f.guests), MAX(f."end")'
@@ -259,9 +265,6 @@ def _trunc(expr: str, grain: int) -> str:
         return f"(date_trunc('{unit}', {expr} AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')"
     pattern = "%Y-%m-%d 00:00:00" if grain == Grain.DAY else "%Y-%m-01 00:00:00"
     return f"strftime('{pattern}', {expr})"
-
-
-EVER = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)  # the start of Grain.EVER rows
 
 
 def _people(cursor: Any, team_id: int, ids: list[int], old: list[Key]) -> None:
@@ -385,6 +388,14 @@ def rebuild(team_id: int) -> None:
                 [grain, team_id, below],
             )
         )
+    statements.append(
+        (
+            f"""INSERT INTO attendance_roomperiod ({_COLUMNS})
+            SELECT team_id, room, %s, %s, {_ROLLED} FROM attendance_roomperiod
+            WHERE team_id = %s AND grain = %s GROUP BY team_id, room""",  # noqa: S608
+            [Grain.EVER, param(EVER), team_id, Grain.MONTH],
+        )
+    )
     day = _trunc("start", Grain.DAY)
     for room in ("room", "''"):
         for grain, start, extra in ((Grain.DAY, day, []), (Grain.EVER, "%s", [param(EVER)])):

@@ -1,7 +1,7 @@
 """The rooms report: per room, meetings, minutes in use, peak, people, last used.
 
 Without a person filter, every figure comes from the report summaries
-(attendance.rollups: RoomPeriod for the range's periods and every month's last use,
+(attendance.rollups: RoomPeriod for the range's periods and each room's last use,
 RoomPersonPeriod and the stored presence for distinct people) and the few meetings not
 summarised; with one, from the person's meetings, room by room.
 """
@@ -144,7 +144,7 @@ _SORTS = {
 
 def _summary_query(f: ReportFilters, ps: list) -> tuple[str, list[Any]]:
     """Every room's figures from the summaries: the range's periods and the meetings not
-    summarised (ongoing, or written without a summary), with last use over all months."""
+    summarised (ongoing, or written without a summary), with last use of all time."""
     d = dialect()
     room_sql = " AND room = %s" if f.room else ""
     room = [f.room] if f.room else []
@@ -178,10 +178,9 @@ WITH ranged AS (
 alltime AS (
     SELECT room, MAX(last_used) AS last_used, SUM(in_use) AS in_use
     FROM (
-        SELECT room, MAX(last_end) AS last_used, 0 AS in_use
+        SELECT room, last_end AS last_used, 0 AS in_use
         FROM attendance_roomperiod
         WHERE team_id = %s AND grain = %s AND room <> ''{room_sql}
-        GROUP BY room
         UNION ALL
         SELECT m.room, MAX(COALESCE(m."end", %s)),
                SUM(CASE WHEN m.ongoing AND m."end" IS NULL THEN 1 ELSE 0 END)
@@ -205,7 +204,7 @@ ORDER BY {_SORTS.get(f.sort, _SORTS["-meetings"])}"""  # noqa: S608
         param(f.start),
         param(f.end),
         f.team.pk,
-        Grain.MONTH,
+        Grain.EVER,
         *room,
         now,
         f.team.pk,
