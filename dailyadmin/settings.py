@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "teams",
     "rooms",
     "attendance",
+    "recordings",
     "twofactor",
     "sso",
 ]
@@ -199,6 +200,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "attendance.tasks.check_alerts",
         "schedule": 120.0,
         "options": {"expires": 110},
+    },
+    # Recordings: a walk of each REST team's list when due, and enabled retention runs.
+    "recordings-dispatch-work": {
+        "task": "recordings.tasks.dispatch_recordings_work",
+        "schedule": 60.0,
+        "options": {"expires": 55},
     },
     # Bulk jobs that no runner holds (a killed worker, a lost message) are queued again.
     "rooms-dispatch-bulk-jobs": {

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ("dailyadmin", "teams", "rooms", "attendance")
+APPS = ("dailyadmin", "teams", "rooms", "attendance", "recordings")
 
 
 def _imports(package: str) -> list[tuple[str, str]]:
