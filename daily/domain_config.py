@@ -244,7 +244,8 @@ def domain_properties(props: object) -> DomainProperties:
             raise InvalidInput(
                 "Only Daily can change this (their docs: contact Daily).", field=name
             )
-    if props.redirect_on_meeting_exit is not None:
+    # "" is how Daily shows "no redirect" (GET /): sending it removes the redirect.
+    if props.redirect_on_meeting_exit:
         http_url(props.redirect_on_meeting_exit, field="redirect_on_meeting_exit")
     if props.meeting_join_hook is not None:
         http_url(props.meeting_join_hook, field="meeting_join_hook")

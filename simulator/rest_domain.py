@@ -83,6 +83,8 @@ TEMPLATE_MAX = 1024
 
 
 def _url(key: str, value: Any) -> str:
+    if key == "redirect_on_meeting_exit" and value == "":
+        return value  # GET / shows "" for no redirect; sending it removes one
     if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*://\S+", value):
         raise invalid(f"{key} must be a URL")
     return value
