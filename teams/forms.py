@@ -15,6 +15,7 @@ from django.utils.text import slugify
 
 from daily import DEFAULT_BASE_URLS
 from daily import Dialect as DailyDialect
+from teams import api_hosts
 from teams.api_hosts import validate_base_url
 from teams.models import (
     AuditAction,
@@ -31,6 +32,10 @@ TOKEN_AGAIN = (
     "Enter the API token again: the stored token is never sent to a new API host or API "  # noqa: S105
     "version on its own."
 )
+
+
+def _allowed_hosts() -> str:
+    return f"This dashboard allows API hosts: {api_hosts.policy().describe()}."
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:
@@ -93,6 +98,11 @@ class TeamSettingsForm(forms.Form):
             "sync_interval": team.sync_interval,
         }
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["base_url"]
+        field.help_text = f"{field.help_text} {_allowed_hosts()}"
+
     def clean_base_url(self) -> str:
         url = self.cleaned_data["base_url"]
         if not url:
@@ -140,7 +150,8 @@ class TeamCreateForm(TeamSettingsForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["base_url"].required = False
-        self.fields["base_url"].help_text = "Leave empty for Daily's own API of this kind."
+        default = "Leave empty for Daily's own API of this kind."
+        self.fields["base_url"].help_text = f"{default} {_allowed_hosts()}"
         self.fields["token"].required = True
         self.fields["token"].label = "API token"
         self.fields["token"].help_text = "Stored encrypted, never shown again."

@@ -252,3 +252,13 @@ def test_a_listed_name_resolving_to_a_private_address_is_refused_at_connect_time
     assert "Nothing was sent" in body and "not public" in body
     assert lookups == ["evil.test"]  # resolved once, not retried as a network failure
     assert connects == []
+
+
+def test_the_forms_say_which_hosts_are_allowed(login, client, daily_only):
+    daily_only.DAILY_API_HOSTS = [*DAILY_ONLY, "127.0.0.1:8765"]
+    team = make_team(base_url="https://api.daily.co/v1")
+    page = login(team, Role.OWNER).get(reverse("teams:settings", args=[team.slug]))
+    allowed = "allows API hosts: 127.0.0.1:8765, api.daily.co, prod-ks.pluot.blue."
+    assert allowed in page.content.decode()
+    client.force_login(make_user("root", is_superuser=True, is_staff=True))
+    assert allowed in client.get(reverse("team_create")).content.decode()
