@@ -35,6 +35,7 @@ default, see `DEFAULTS`), `RoomSpec`, `Meeting`, `Participant`, `MeetingTokenPro
 from __future__ import annotations
 
 from daily.base import DailyClient
+from daily.call_metrics import CallMetrics, MetricSample
 from daily.domain_config import DomainBucket, DomainProperties
 from daily.domains import DomainsClient
 from daily.enums import Capability, Dialect, Privacy, RecordingMode, Region, TeamRole
@@ -86,6 +87,7 @@ __all__ = [
     "DEFAULT_BASE_URLS",
     "AccessLink",
     "AuthError",
+    "CallMetrics",
     "Capability",
     "DailyClient",
     "DailyError",
@@ -101,6 +103,7 @@ __all__ = [
     "InvalidRequest",
     "Meeting",
     "MeetingTokenProperties",
+    "MetricSample",
     "NotFound",
     "ParseError",
     "Participant",

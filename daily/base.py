@@ -16,6 +16,7 @@ from typing import ClassVar, NoReturn, Self
 from urllib.parse import unquote, urlsplit
 
 from daily import validation
+from daily.call_metrics import CallMetrics
 from daily.domain_config import DomainProperties
 from daily.enums import CAPABILITIES, PRIVACY_CHOICES, Capability, Dialect, Privacy
 from daily.errors import InvalidInput, ParseError, Unsupported
@@ -312,6 +313,9 @@ class DailyClient(ABC):
 
     def update_domain_config(self, changes: DomainProperties) -> DomainConfig:
         self._unsupported(Capability.DOMAIN_CONFIG)
+
+    def call_metrics(self, session_id: str, *, limit: int = 4000) -> CallMetrics:
+        self._unsupported(Capability.CALL_METRICS)
 
     def create_webhook(
         self,

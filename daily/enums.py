@@ -37,6 +37,7 @@ class Capability(StrEnum):
     BATCH = "batch"
     DOMAIN_CONFIG = "domain_config"
     RECORDINGS = "recordings"
+    CALL_METRICS = "call_metrics"
     # both
     ROOMS = "rooms"
     PRIVACY = "privacy"
@@ -61,6 +62,7 @@ _CAPABILITY_DESCRIPTIONS = {
     Capability.BATCH: "batch room operations",
     Capability.DOMAIN_CONFIG: "domain configuration",
     Capability.RECORDINGS: "cloud recordings",
+    Capability.CALL_METRICS: "call quality metrics",
     Capability.ROOMS: "rooms",
     Capability.PRIVACY: "room privacy",
     Capability.MEETINGS: "meeting history",
@@ -88,6 +90,7 @@ CAPABILITIES: dict[Dialect, frozenset[Capability]] = {
             Capability.BATCH,
             Capability.DOMAIN_CONFIG,
             Capability.RECORDINGS,
+            Capability.CALL_METRICS,
             Capability.ROOMS,
             Capability.PRIVACY,
             Capability.MEETINGS,

@@ -16,6 +16,7 @@ from urllib.parse import quote
 
 from daily import domain_config, rest_parse, validation
 from daily.base import DailyClient, RoomPage
+from daily.call_metrics import RestCallMetrics
 from daily.domain_config import DomainProperties
 from daily.enums import Dialect, Privacy
 from daily.errors import (
@@ -39,7 +40,7 @@ PAGE_LIMIT = 100
 INLINE_PARTICIPANTS_CAP = 100
 
 
-class RestClient(RestRecordings, RestExtras, DailyClient):
+class RestClient(RestRecordings, RestCallMetrics, RestExtras, DailyClient):
     dialect = Dialect.REST
 
     def __init__(

@@ -73,6 +73,7 @@ SIMULATOR_LAYERS = (
         "domains_api",
         "rest_rooms",
         "rest_domain",
+        "rest_logs",
         "rest_meetings",
         "rest_recordings",
         "tokens",
