@@ -47,8 +47,23 @@ def describe(exc: DailyError, team: Team | None = None) -> str:
     if isinstance(exc, Unsupported):
         return exc.message
     if isinstance(exc, Unavailable):
-        where = f" at {team.base_url}" if team is not None else ""
-        return f"Could not reach the Daily API{where} ({exc.message}). Try again in a moment."
+        return _unavailable(exc, team)
     if isinstance(exc, InvalidRequest):
         return f"Daily refused the request: {exc.message}"
     return f"Daily answered with an error: {exc.message}"
+
+
+def _unavailable(exc: Unavailable, team: Team | None) -> str:
+    """Said once: the service layer's own words ("Daily could not be reached.", "Daily did
+    not answer in time.") become the sentence's verb, instead of being quoted after
+    another "could not reach"."""
+    where = f" at {team.base_url}" if team is not None else ""
+    message = exc.message.strip().rstrip(".")
+    failed = "Daily request failed"
+    if message.startswith(failed):  # "Daily request failed (SSLError)"
+        said = f"The request to the Daily API{where} failed{message[len(failed) :]}"
+    elif message.startswith("Daily "):  # "Daily could not be reached", "Daily did not answer…"
+        said = f"The Daily API{where} {message[len('Daily ') :]}"
+    else:
+        said = f"The Daily API{where} did not give a usable answer ({message})"
+    return f"{said}. Try again in a moment."

@@ -13,6 +13,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from kombu.exceptions import KombuError
 
@@ -42,6 +43,15 @@ class MirrorStatus:
     blocked: bool = False  # Daily refused the token: nothing is tried until it changes
     waiting: bool = False  # a retry asked for from this page has not landed yet
     has_token: bool = True
+    # When the pages' figures were last read from Daily: with an error, the pages show
+    # them as of then and state the failure; they asked Daily nothing themselves.
+    as_of: datetime | None = None
+    failed_at: datetime | None = None
+
+    @property
+    def stale(self) -> bool:
+        """The worker's last refresh failed, the figures of the one before are shown."""
+        return bool(self.error) and not self.loading
 
     @property
     def loading(self) -> bool:
@@ -88,6 +98,8 @@ def status(team: Team, mirror: RoomMirror, *, asked_at: float | None = None) -> 
         blocked=blocked,
         waiting=waiting and not blocked,
         has_token=team.has_token,
+        as_of=mirror.refreshed_at or mirror.filled_at,
+        failed_at=mirror.last_error_at,
     )
 
 

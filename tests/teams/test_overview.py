@@ -99,7 +99,7 @@ def test_the_live_tile_explains_a_failure_and_offers_a_retry(rest_team, login, s
     live = reverse("teams:overview_live", args=[rest_team.slug])
     sim.faults(p_5xx=1.0)
     text = client.get(live, **HTMX).content.decode()
-    assert "Could not reach the Daily API" in text and ">Try again</button>" in text
+    assert "The Daily API at" in text and ">Try again</button>" in text
     assert '<span class="stat-value">—</span>' in text
     sim.clear_faults()
     text = client.get(live, **HTMX).content.decode()

@@ -199,7 +199,7 @@ def test_test_connection_to_nowhere_says_it_could_not_reach_it(login):
         .post(reverse("teams:test_connection", args=[team.slug]), HTTP_HX_REQUEST="true")
         .content.decode()
     )
-    assert "Could not reach the Daily API at http://127.0.0.1:9/v1" in body
+    assert "The Daily API at http://127.0.0.1:9/v1 could not be reached." in body
 
 
 def test_a_superuser_adds_a_team_and_becomes_its_owner(client, django_user_model):

@@ -145,7 +145,7 @@ def test_try_again_on_a_loaded_team_asks_for_a_refresh(rest_team, login, queued)
     client = login(rest_team, Role.MANAGER)
     body = _overview(client, rest_team).content.decode()
     # The figures stay (the mirror is as the last good read left it), with the failure.
-    assert "The team could not be refreshed from Daily." in body
+    assert "The last refresh from Daily failed." in body
     assert _overview(client, rest_team).context["overview"].rooms == 40
     response = client.post(reverse("teams:refresh", args=[rest_team.slug]), {"next": "nowhere"})
     assert response["Location"].startswith(reverse("teams:overview", args=[rest_team.slug]))

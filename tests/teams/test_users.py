@@ -145,7 +145,7 @@ def test_an_upstream_failure_shows_a_message_with_retry_and_a_failed_audit_event
     response = client.post(_remove_url(domains_team), {"email": "zoe@example.com"}, **HTMX)
     assert response.status_code == 200
     text = response.content.decode()
-    assert "Could not reach the Daily API" in text and "Try again" in text
+    assert "The Daily API at" in text and "Try again" in text
     assert 'name="email" value="zoe@example.com"' in text  # the retry posts the same removal
     event = AuditEvent.objects.get(action=AuditAction.USER_REMOVE)
     assert event.outcome == Outcome.FAILED and event.error_type
