@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import secrets
 from typing import TYPE_CHECKING, Any
 
 from simulator.rest_rooms import NAME_RE, page_limit
@@ -108,10 +109,9 @@ def get_recording(sim: Simulator, req: Request) -> Response:
     return Response(body=recording_json(_live(sim, req.params["id"])))
 
 
-def _signature(sim: Simulator, rid: str, expires: int) -> str:
-    return hmac.new(
-        sim.token_secret, f"recording|{rid}|{expires}".encode(), hashlib.sha256
-    ).hexdigest()
+def _signature(sim: Simulator, rid: str, expires: int, nonce: str) -> str:
+    message = f"recording|{rid}|{expires}|{nonce}".encode()
+    return hmac.new(sim.token_secret, message, hashlib.sha256).hexdigest()
 
 
 def access_link(sim: Simulator, req: Request) -> Response:
@@ -127,9 +127,11 @@ def access_link(sim: Simulator, req: Request) -> Response:
         raise invalid(f"valid_for_secs must be between {low} and {LINK_MAX}")
     expires = int(sim.now()) + valid
     host = req.headers.get("host") or f"{sim.cfg.host}:{sim.cfg.port}"
+    # A new link per call, as Daily "creates and returns" one: a nonce in the signature.
+    nonce = secrets.token_hex(8)
     link = (
-        f"http://{host}{FILE_PATH}{rec['id']}.mp4"
-        f"?expires={expires}&signature={_signature(sim, rec['id'], expires)}"
+        f"http://{host}{FILE_PATH}{rec['id']}.mp4?expires={expires}&nonce={nonce}"
+        f"&signature={_signature(sim, rec['id'], expires, nonce)}"
     )
     return Response(body={"download_link": link, "expires": expires})
 
@@ -143,11 +145,14 @@ def serve_file(sim: Simulator, req: Request) -> Response:
     except ValueError:
         expires = -1
     given = req.query.get("signature", "")
+    nonce = req.query.get("nonce", "")
     with sim.lock:
         rec = sim.rest.recordings.get(rid) if NAME_RE.fullmatch(rid or "-") else None
         alive = rec is not None and not rec.get("deleted")
         now = sim.now()
-    good = alive and hmac.compare_digest(given, _signature(sim, rid, expires)) and expires > now
+    good = (
+        alive and hmac.compare_digest(given, _signature(sim, rid, expires, nonce)) and expires > now
+    )
     if not good:
         return Response(403, raw=b"AccessDenied", content_type="text/plain")
     return Response(

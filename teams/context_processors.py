@@ -63,6 +63,7 @@ def team_nav(request: HttpRequest) -> list[NavItem]:
         ("overview", "Overview", _url("teams:overview", team), Permission.VIEW_TEAM),
         ("rooms", "Rooms", _url("rooms:list", team), Permission.VIEW_TEAM),
         ("users", "Users", _url("teams:users", team), Permission.VIEW_TEAM),
+        ("recordings", "Recordings", _url("recordings:list", team), Permission.VIEW_TEAM),
         (
             "attendance",
             "Attendance",

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from attendance.models import Meeting, WebhookEndpoint
 from daily import Privacy
+from recordings import mirror as recordings_mirror
 from rooms import bulk
 from teams.models import Invitation, Membership, Role
 from teams.permissions import Permission
@@ -122,6 +123,13 @@ EXPECTED: dict[str, dict] = {
     "rooms:properties": {"methods": GP, "permission": V.MANAGE_ROOMS},
     "rooms:delete": {"methods": GP, "permission": V.MANAGE_ROOMS},
     "rooms:eject": {"methods": P, "permission": V.MANAGE_ROOMS},
+    # recordings: like rooms (view and download for every role; delete and retention for
+    # owners and admins)
+    "recordings:list": {"methods": G, "permission": V.VIEW_TEAM},
+    "recordings:refresh": {"methods": P, "permission": V.VIEW_TEAM},
+    "recordings:download": {"methods": P, "permission": V.VIEW_TEAM},
+    "recordings:delete": {"methods": GP, "permission": V.MANAGE_ROOMS},
+    "recordings:retention": {"methods": GP, "permission": V.MANAGE_ROOMS},
     # remove a user from the Daily team: owner, admin
     "teams:user_remove": {"methods": GP, "permission": V.REMOVE_USERS},
     # view and export attendance, trigger a sync: everyone
@@ -263,6 +271,14 @@ class Setup:
             ).pk
             for role in ROLES
         }
+        # A recording each caller may download or delete without touching anybody else's.
+        assert recordings_mirror.refresh(team)
+        finished = list(
+            recordings_mirror.recordings(team)
+            .filter(status="finished")
+            .values_list("recording_id", flat=True)
+        )
+        self.recordings = dict(zip(ROLES, finished, strict=False))
         endpoint = WebhookEndpoint(team=team, url="https://dash.example/webhooks/")
         endpoint.set_secret("c2VjcmV0LXNpZ25pbmcta2V5LTAxMjM0NTY3ODk=")
         endpoint.save()
@@ -276,6 +292,7 @@ class Setup:
             "membership_id": self.targets[role],
             "meeting_id": self.meeting.pk,
             "invitation_id": self.invitations[role],
+            "recording_id": self.recordings[role],
             "uidb64": "MQ",
             "token": "not-a-valid-token",
         }
