@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -37,7 +37,9 @@ CAN = {
     Capability.DOMAIN_CONFIG: "read the domain's configuration",
 }
 ORDER = list(CAN)
-MEETINGS_WINDOW = timedelta(days=7)
+# The meetings card: today and the six days before it, in the team's time zone, as the
+# meetings report counts a range of days (the card links to that report).
+MEETINGS_DAYS = 7
 
 
 @dataclass
@@ -48,6 +50,8 @@ class Overview:
     live: int | None = None
     live_as_of: datetime | None = None  # domains: live people come from the last sync
     meetings_7d: int = 0
+    meetings_from: date | None = None  # the first day the meetings card counts
+    today: date | None = None  # the team's today
     invite_link: str | None = None
     can: list[str] = field(default_factory=list)
     cannot: list[str] = field(default_factory=list)
@@ -82,6 +86,10 @@ def live_now(team: Team) -> LiveNow:
         return LiveNow(None, describe(exc, team))
 
 
+def team_today(team: Team, now: datetime | None = None) -> date:
+    return (now or timezone.now()).astimezone(team.tz).date()
+
+
 def capabilities_in_words(dialect: str) -> tuple[list[str], list[str]]:
     have = CAPABILITIES[Dialect(dialect)]
     return [CAN[c] for c in ORDER if c in have], [CAN[c] for c in ORDER if c not in have]
@@ -93,9 +101,10 @@ def build(team: Team, *, now: datetime | None = None, asked_at: float | None = N
     now = now or timezone.now()
     overview = Overview(team=team)
     overview.can, overview.cannot = capabilities_in_words(team.dialect)
-    overview.meetings_7d = Meeting.objects.filter(
-        team=team, start__gte=now - MEETINGS_WINDOW
-    ).count()
+    overview.today = team_today(team, now)
+    overview.meetings_from = overview.today - timedelta(days=MEETINGS_DAYS - 1)
+    first = datetime.combine(overview.meetings_from, time.min, tzinfo=team.tz).astimezone(UTC)
+    overview.meetings_7d = Meeting.objects.filter(team=team, start__gte=first).count()
     if team.dialect == Dialect.DOMAINS:
         overview.live = Attendance.objects.filter(
             team=team, meeting__ongoing=True, leave__isnull=True

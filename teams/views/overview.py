@@ -1,16 +1,18 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from attendance.freshness import freshness
 from teams.models import Dialect, Role, Team
-from teams.permissions import Permission, team_view
+from teams.permissions import Permission, has_permission, team_view
 from teams.services import mirror_status
 from teams.services import overview as overview_service
 from teams.views.common import poll_url, respond, wants_partial
@@ -25,8 +27,38 @@ def overview(request: HttpRequest, *, team: Team, role: Role) -> HttpResponse:
         "overview": data,
         "freshness": freshness(team),
         "poll_url": poll_url(request, asked_at),
+        "cards": card_links(team, role),
     }
     return respond(request, "teams/overview.html", "overview-body", context)
+
+
+def _link(name: str, team: Team, role: Role, permission: Permission, **query: str) -> str:
+    """The page a stat card links to, if this role may open it (and it exists)."""
+    if not has_permission(role, permission):
+        return ""
+    try:
+        url = reverse(name, kwargs={"team_slug": team.slug})
+    except NoReverseMatch:
+        return ""
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def card_links(team: Team, role: Role) -> dict[str, str]:
+    """Each stat card opens the page that lists what it counts: the rooms, the users (or
+    the people known), the meetings of the days the card counts, today's meetings (the
+    ongoing ones marked) for "live now". A card whose page this role cannot open is no
+    link."""
+    today = overview_service.team_today(team)
+    first = today - timedelta(days=overview_service.MEETINGS_DAYS - 1)
+    days = {"from": first.isoformat(), "to": today.isoformat()}
+    only_today = {"from": today.isoformat(), "to": today.isoformat()}
+    meetings, view = "attendance:meetings", Permission.VIEW_ATTENDANCE
+    return {
+        "rooms": _link("rooms:list", team, role, Permission.VIEW_TEAM),
+        "users": _link("teams:users", team, role, Permission.VIEW_TEAM),
+        "meetings": _link(meetings, team, role, view, **days),
+        "live": _link(meetings, team, role, view, **only_today),
+    }
 
 
 # The pages a "Try again" of the team's loading comes back to.
@@ -61,5 +93,9 @@ def overview_live(request: HttpRequest, *, team: Team, role: Role) -> HttpRespon
     """The overview's "live now" tile (REST); the page loads it, then every 30 s."""
     if not wants_partial(request) or team.dialect != Dialect.REST:
         return redirect("teams:overview", team_slug=team.slug)
-    context = {"live": overview_service.live_now(team), "live_seconds": LIVE_SECONDS}
+    context = {
+        "live": overview_service.live_now(team),
+        "live_seconds": LIVE_SECONDS,
+        "cards": card_links(team, role),
+    }
     return respond(request, "teams/overview.html", "live-now", context)
