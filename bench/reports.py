@@ -77,6 +77,7 @@ class Options:
     seconds: int  # load per page (0: three requests one after the other, for --short)
     reps: int  # timed repetitions of each query comparison
     short: bool
+    build_only: bool = False
 
 
 def parse(argv: list[str] | None) -> Options:
@@ -86,6 +87,11 @@ def parse(argv: list[str] | None) -> Options:
     parser.add_argument("--seconds", type=int, default=10, help="load per page")
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--short", action="store_true", help="tiny data, for the test suite")
+    parser.add_argument(
+        "--build-only",
+        action="store_true",
+        help="build (or check) the dataset and stop: build under `nice`, measure without",
+    )
     a = parser.parse_args(argv)
     if a.short:
         global HISTORY_DAYS
@@ -93,7 +99,7 @@ def parse(argv: list[str] | None) -> Options:
         return Options(20_000, a.seed, 0, 1, True)
     if a.sessions < 1000:
         parser.error("--sessions: at least 1000")
-    return Options(a.sessions, a.seed, max(1, a.seconds), max(1, a.reps), False)
+    return Options(a.sessions, a.seed, max(1, a.seconds), max(1, a.reps), False, a.build_only)
 
 
 # -- results -----------------------------------------------------------------------------
@@ -551,6 +557,8 @@ def main(argv: list[str] | None = None) -> int:
         meetings, sessions = _dataset(team, opts)
         size = f"{sessions:,} sessions"
         say(f"{meetings:,} meetings, {sessions:,} sessions")
+        if opts.build_only:
+            return 0
         cookie = _cookie(user)
         steps: list[Callable[[], None]] = [
             lambda: measure_queries(team, opts, size),
