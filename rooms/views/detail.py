@@ -24,6 +24,7 @@ from rooms.views.common import (
     room_or_404,
     team_context,
 )
+from teams import dates
 from teams.models import Role, Team
 from teams.permissions import Permission, team_view
 from teams.services.errors import describe
@@ -39,7 +40,7 @@ def embed_snippet(room: Room, name: str = "") -> str:
 
 
 def _when(value: datetime | None, team: Team) -> str:
-    return value.astimezone(team.tz).strftime("%Y-%m-%d %H:%M") if value else ""
+    return dates.day_time(value, team.tz)
 
 
 def describe_properties(props: RoomProperties, team: Team) -> list[dict[str, Any]]:
