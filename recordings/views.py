@@ -7,11 +7,13 @@ import time
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 from kombu.exceptions import KombuError
 
 from daily import DailyError, InvalidInput, NotFound
@@ -26,6 +28,7 @@ from teams.views.common import request_id, respond
 LIST = "recordings/list.html"
 CONFIRM = "recordings/confirm_delete.html"
 RETENTION = "recordings/retention.html"
+DOWNLOAD = "recordings/download.html"
 log = logging.getLogger(__name__)
 
 QUEUE_FAILED = "The background worker could not be reached. Try again in a moment."
@@ -123,8 +126,12 @@ def _known_or_404(team: Team, recording_id: str) -> MirroredRecording:
 @require_POST
 @team_view(Permission.VIEW_TEAM)
 def download(request: HttpRequest, team: Team, role: Role, recording_id: str) -> HttpResponse:
-    """A new access link from Daily for this click, answered as a redirect to it: never
-    stored, never put in a page. Audited ("recording.link"): it hands out the file."""
+    """A new access link from Daily for this click, never stored. Audited
+    ("recording.link"): it hands out the file.
+
+    htmx: `HX-Redirect` to the link (the browser navigates there and downloads). Without
+    JavaScript: a page holding the link, since the Content-Security-Policy's
+    `form-action 'self'` stops a form's redirect to another host (Daily's storage)."""
     row = _known_or_404(team, recording_id)
     try:
         link = services.access_link(
@@ -135,13 +142,25 @@ def download(request: HttpRequest, team: Team, role: Role, recording_id: str) ->
         )
     except NotFound:
         messages.error(request, "Daily no longer has this recording; it is gone from the list.")
-        return redirect("recordings:list", team.slug)
+        return _back(request, team)
     except DailyError as exc:
         messages.error(request, f"No download link: {describe(exc)}")
-        return redirect("recordings:list", team.slug)
-    response = HttpResponseRedirect(link.download_link)
+        return _back(request, team)
+    if request.headers.get("HX-Request"):
+        response = HttpResponseClientRedirect(link.download_link)
+    else:
+        context = _base(team, role)
+        context.update(recording=_row(row), link=link)
+        response = respond(request, DOWNLOAD, None, context)
     response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+def _back(request: HttpRequest, team: Team) -> HttpResponse:
+    url = reverse("recordings:list", args=[team.slug])
+    if request.headers.get("HX-Request"):
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
 
 
 @require_http_methods(["GET", "POST"])
