@@ -131,3 +131,16 @@ def test_store_keeps_one_row_per_recording(rest_team):
     )
     row = MirroredRecording.objects.get(team=rest_team)
     assert (row.status, row.duration) == ("finished", 60)
+
+
+def test_beat_runs_the_dispatch_and_the_worker_knows_the_tasks(settings):
+    from dailyadmin.celery import app
+
+    entries = [
+        e for e in settings.CELERY_BEAT_SCHEDULE.values() if e["task"].startswith("recordings.")
+    ]
+    assert [e["task"] for e in entries] == ["recordings.tasks.dispatch_recordings_work"]
+    assert entries[0]["schedule"] <= 300
+    app.loader.import_default_modules()
+    for name in ("dispatch_recordings_work", "refresh_task", "retention_task"):
+        assert f"recordings.tasks.{name}" in app.tasks

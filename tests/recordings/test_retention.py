@@ -149,3 +149,20 @@ def test_turning_it_off_stops_the_worker(walked, fast_sim, login):
     assert client.post(_url(walked), {"action": "disable"}).status_code == 302
     assert retention.run(walked) == 0
     assert len(daily_recordings(fast_sim)) == mirror.recordings(walked).count()
+
+
+def test_beat_queues_an_enabled_policy_once_an_hour(walked, monkeypatch):
+    from recordings import tasks
+
+    queued: list[int] = []
+    monkeypatch.setattr(tasks.retention_task, "delay", queued.append)
+    monkeypatch.setattr(tasks.refresh_task, "delay_on_commit", lambda team_id: None)
+    assert tasks.dispatch_recordings_work()["retention"] == []  # off: nothing
+    _enable(walked)
+    assert tasks.dispatch_recordings_work()["retention"] == [walked.pk]
+    RetentionPolicy.objects.filter(team=walked).update(last_run_at=timezone.now())
+    from django.core.cache import cache
+
+    cache.clear()
+    assert tasks.dispatch_recordings_work()["retention"] == []  # ran within the hour
+    assert queued == [walked.pk]
