@@ -204,3 +204,15 @@ def test_a_domains_team_is_told_plainly_there_are_no_recordings(domains_team, fa
 def test_the_navigation_links_the_page(walked, login):
     body = login(walked, Role.MANAGER).get(reverse("teams:overview", args=[walked.slug]))
     assert _url(walked) in body.content.decode()
+
+
+def test_the_audit_log_shows_recording_events(walked, login):
+    client = login(walked, Role.OWNER)
+    row = mirror.recordings(walked).first()
+    client.post(_url(walked, "recordings:delete", row.recording_id))
+    audit = client.get(reverse("teams:audit", args=[walked.slug]))
+    assert audit.status_code == 200 and row.recording_id in audit.content.decode()
+    export = client.get(reverse("teams:audit_export", args=[walked.slug]))
+    assert b"recording.delete" in b"".join(
+        export.streaming_content if export.streaming else [export.content]
+    )
