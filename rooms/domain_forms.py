@@ -303,7 +303,9 @@ def _number(value: object) -> float | int:
 
 
 def _shown(name: str, value: object) -> str:
-    if value is None or value == "":
+    if value is None:
+        return "Daily's default"
+    if value == "":
         return "none"
     if isinstance(value, bool):
         return "on" if value else "off"
