@@ -84,6 +84,15 @@ Guarantees and decisions where the contract is silent:
   (DELETE names it); the newest one is in progress. `GET /recordings` has
   its own bucket at the `DELETE /rooms/<name>` limit. Access links point at
   `/_sim/recording-files/`, which checks their signature and expiry.
+- Rest domain configuration (rest_domain.py): `GET /` shows every documented
+  default merged with what `POST /` set (only values that differ from a
+  default are kept); types, options and the file-name templates are checked;
+  `hipaa` and `intercom_auto_record` are read-only (hipaa switches at
+  `/_sim/domain-config`); null resets a property.
+- Rest logs (rest_logs.py): `GET /logs` by `mtgSessionId` gives one metrics
+  sample per participant every 15 s while two or more are in the call,
+  deterministic per session (about one in four on a poor network: heavy loss
+  or a long round trip); `userSessionId` alone finds nothing.
 - A --state file's clock and fault switches win over --now (rate limits
   follow the command line).
 """
