@@ -68,3 +68,16 @@ def test_a_manager_downloads_a_recording_through_a_fresh_link(recorded, page):
     assert "/_sim/recording-files/" in download.url and "signature=" in download.url
     # The page never carries the link: it exists only in the redirect of the click.
     assert "signature=" not in page.content()
+
+
+def test_the_recordings_pages_fit_a_phone(recorded, phone):
+    base, team = recorded
+    log_in(phone, base, "owner")
+    row = mirror.recordings(team).first()
+    widths = {}
+    for path in ("", "retention/?days=30", f"r/{row.recording_id}/delete/"):
+        response = phone.goto(f"{base}/t/demo-rest/recordings/{path}")
+        assert response is not None and response.status == 200, path
+        widths[path] = phone.evaluate("document.documentElement.scrollWidth")
+    assert {p: w for p, w in widths.items() if w > 390} == {}
+    assert phone.outside == [] and phone.problems == []
