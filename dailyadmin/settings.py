@@ -175,6 +175,10 @@ DAILY_SYNC_LEASE_SECONDS = env_int("DAILY_SYNC_LEASE_SECONDS", 120, minimum=1)
 ROOMS_MIRROR_REFRESH_SECONDS = env_int("ROOMS_MIRROR_REFRESH_SECONDS", 60, minimum=10)
 ROOMS_MIRROR_RECONCILE_SECONDS = env_int("ROOMS_MIRROR_RECONCILE_SECONDS", 6 * 3600, minimum=300)
 ROOMS_MIRROR_LEASE_SECONDS = env_int("ROOMS_MIRROR_LEASE_SECONDS", 120, minimum=1)
+# How often the worker walks each REST team's recordings list (recordings.mirror), and
+# after how long a walk whose worker died is taken up by another.
+RECORDINGS_MIRROR_REFRESH_SECONDS = env_int("RECORDINGS_MIRROR_REFRESH_SECONDS", 600, minimum=60)
+RECORDINGS_MIRROR_LEASE_SECONDS = env_int("RECORDINGS_MIRROR_LEASE_SECONDS", 120, minimum=1)
 # A refresh reads at most this many pages of 100 new rooms; more are left to a reconcile.
 ROOMS_MIRROR_REFRESH_MAX_PAGES = env_int("ROOMS_MIRROR_REFRESH_MAX_PAGES", 50, minimum=1)
 # Bulk actions (rooms.bulk): a job's runner renews its lease before every room; a killed

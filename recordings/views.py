@@ -92,7 +92,13 @@ def recording_list(request: HttpRequest, team: Team, role: Role) -> HttpResponse
         rooms=listing.room_names(team),
         page=page,
         rows=[_row(r) for r in page.object_list],
-        poll=bool(state.refreshed_at is None and team.has_token),
+        # Until the first walk is done; not after a failure, which shows "Try again".
+        poll=bool(
+            state.refreshed_at is None
+            and team.has_token
+            and not state.current_error
+            and "queue_error" not in context
+        ),
     )
     return respond(request, LIST, "table", context)
 
