@@ -134,19 +134,22 @@ def refresh(
         new: list[Key] = []
         for chunk in _in_chunks(ids, 1000):
             marks = ", ".join(["%s"] * len(chunk))
-            # Only constants are formatted in (placeholders); values are parameters.
+            # Only constants are formatted in (placeholders); values are parameters. Each
+            # count is a subquery per meeting, through the sessions' meeting index: a join
+            # and grouping was planned, under stale statistics (a first sync), as a scan of
+            # every session of the table.
+            sessions = "FROM attendance_attendance a WHERE a.meeting_id = m.id"
             cursor.execute(
                 f"""INSERT INTO attendance_meetingfigures
                     (meeting_id, team_id, room, start, "end", seconds, peak, sessions, guests,
                      people)
                 SELECT m.id, m.team_id, m.room, m.start, m."end",
                        {_seconds("m.start", 'm."end"')}, m.max_participants,
-                       COUNT(a.id), COALESCE(SUM(CASE WHEN a.is_guest THEN 1 ELSE 0 END), 0),
-                       COUNT(DISTINCT CASE WHEN a.is_guest THEN NULL ELSE a.identity END)
+                       (SELECT COUNT(*) {sessions}),
+                       (SELECT COUNT(*) {sessions} AND a.is_guest),
+                       (SELECT COUNT(DISTINCT a.identity) {sessions} AND NOT a.is_guest)
                 FROM attendance_meeting m
-                LEFT JOIN attendance_attendance a ON a.meeting_id = m.id
-                WHERE m.id IN ({marks}) AND m."end" IS NOT NULL
-                GROUP BY m.id""",  # noqa: S608
+                WHERE m.id IN ({marks}) AND m."end" IS NOT NULL""",  # noqa: S608
                 list(chunk),
             )
         new = counted_keys(ids)
