@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from daily import AccessLink, DailyClient, DeletedRecording, InvalidInput, NotFound
+from daily import AccessLink, DailyClient, DailyError, DeletedRecording, InvalidInput, NotFound
 from daily import validation as daily_validation
 from recordings import mirror
 from recordings.models import MirroredRecording
 from teams.audit import User, perform
+from teams.daily_client import client_for
 from teams.models import Team
 from teams.permissions import Permission
 
@@ -90,6 +91,19 @@ def delete(
     )
     mirror.forget(team, checked)
     return gone
+
+
+def room_bucket(team: Team, row: MirroredRecording) -> str | None:
+    """The bucket the recording's room names in its properties (`recordings_bucket`), ""
+    when none, None when unknown (the room is gone, or Daily did not answer): one call,
+    for the confirmation page. Daily's recording object does not say where it is stored."""
+    try:
+        with client_for(team) as client:
+            room = client.get_room(row.room_name)
+    except DailyError:
+        return None
+    bucket = room.properties.recordings_bucket
+    return (bucket.bucket_name or "") if bucket is not None else ""
 
 
 def bucket_note(gone: DeletedRecording) -> str:

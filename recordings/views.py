@@ -178,6 +178,7 @@ def delete(request: HttpRequest, team: Team, role: Role, recording_id: str) -> H
     context = _base(team, role)
     context.update(recording=_row(row), domain_bucket=state.domain_bucket)
     if request.method == "GET":
+        context["room_bucket"] = "" if state.domain_bucket else services.room_bucket(team, row)
         return respond(request, CONFIRM, None, context)
     try:
         gone = services.delete(
@@ -187,7 +188,7 @@ def delete(request: HttpRequest, team: Team, role: Role, recording_id: str) -> H
             request_id=request_id(request),
         )
     except DailyError as exc:
-        context.update(error_message=describe(exc))
+        context.update(error_message=describe(exc), room_bucket=None)
         return respond(request, CONFIRM, None, context, status=502)
     when = timezone.localtime(row.started_at, team.tz).strftime("%Y-%m-%d %H:%M")
     note = services.bucket_note(gone)

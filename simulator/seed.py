@@ -225,6 +225,15 @@ def initial_state(cfg: SimConfig, start_now: float, history_start_day: int) -> S
                 team_state.users[email] = user
         else:
             team_state.recordings = seed_recordings(cfg, team, prof.rooms, epoch, start_now)
+            # The room whose recordings are in the customer's bucket says so in its config
+            # (docs.daily.co/reference/rest-api/rooms/config: `recordings_bucket`).
+            own = sorted(prof.rooms)[:1]
+            if own and team_state.recordings:
+                team_state.rooms[own[0]].config["recordings_bucket"] = {
+                    **RECORDINGS_BUCKET,
+                    "assume_role_arn": "arn:aws:iam::123456789012:role/DailyRecordings",
+                    "allow_api_access": True,
+                }
         state.teams[team] = team_state
     return state
 

@@ -216,3 +216,26 @@ def test_the_audit_log_shows_recording_events(walked, login):
     assert b"recording.delete" in b"".join(
         export.streaming_content if export.streaming else [export.content]
     )
+
+
+def test_the_confirmation_names_the_rooms_own_bucket_with_one_call(walked, fast_sim, login):
+    client = login(walked, Role.OWNER)
+    rooms = sorted({r.room_name for r in mirror.recordings(walked)})
+    own = mirror.recordings(walked).filter(room_name=rooms[0]).first()
+    fast_sim.clear_request_counts()
+    body = client.get(_url(walked, "recordings:delete", own.recording_id)).content.decode()
+    assert f"Room {rooms[0]} stores its recordings in its own bucket" in body
+    assert "demo-rest-recordings" in body
+    assert daily_calls(fast_sim) == 1  # GET /rooms/<name>, nothing else
+    other = mirror.recordings(walked).filter(room_name=rooms[1]).first()
+    body = client.get(_url(walked, "recordings:delete", other.recording_id)).content.decode()
+    assert "own bucket" not in body and "If this room stores" not in body
+
+
+def test_the_confirmation_of_a_deleted_rooms_recording_says_what_may_be(walked, fast_sim, login):
+    row = mirror.recordings(walked).order_by("room_name").last()
+    requests.delete(
+        f"{fast_sim.rest_base_url}/rooms/{row.room_name}", headers=fast_sim.rest_headers, timeout=10
+    )
+    body = login(walked, Role.OWNER).get(_url(walked, "recordings:delete", row.recording_id))
+    assert "If this room stores its recordings in your own S3 bucket" in body.content.decode()
