@@ -144,3 +144,20 @@ def test_beat_runs_the_dispatch_and_the_worker_knows_the_tasks(settings):
     app.loader.import_default_modules()
     for name in ("dispatch_recordings_work", "refresh_task", "retention_task"):
         assert f"recordings.tasks.{name}" in app.tasks
+
+
+def test_the_walk_notes_the_bucket_the_domain_configuration_names(walked, fast_sim):
+    # Reference: docs.daily.co/reference/rest-api/your-domain (`recordings_bucket`).
+    bucket = {
+        "bucket_name": "acme-domain-recordings",
+        "bucket_region": "eu-west-2",
+        "assume_role_arn": "arn:aws:iam::123456789012:role/DailyRecordings",
+    }
+    requests.post(
+        fast_sim.rest_base_url,
+        headers=fast_sim.rest_headers,
+        json={"properties": {"recordings_bucket": bucket}},
+        timeout=10,
+    ).raise_for_status()
+    assert mirror.refresh(walked)
+    assert RecordingMirror.objects.get(team=walked).domain_bucket == "acme-domain-recordings"
