@@ -4,6 +4,7 @@
 - a moment: ``5 Dec 2026, 14:05`` (`day_time`), in the time zone in force (a team's pages
   read in the team's, `teams.permissions.team_view`);
 - a time of a day already stated nearby: ``14:05`` (`clock`);
+- a chart's day axis: ``4 Dec`` under each bar, the chart's description giving the range;
 - how long ago: ``3 minutes ago``, ``just now`` (`ago`), one unit, always with the moment
   itself at hand (the `{% ago %}` tag puts it in a ``<time>`` element's ``title``).
 

@@ -19,6 +19,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from attendance.reports.charts import WEEKDAYS, Day
+from teams import dates
 
 _ids = count(1)
 
@@ -50,6 +51,7 @@ def axis_steps(top: float, most: int = 4) -> tuple[float, int]:
 
 
 def _day(day: dt.date) -> str:
+    """A day axis's label, "4 Dec": the chart's description states the range with years."""
     return f"{day.day} {day:%b}"
 
 
@@ -79,8 +81,7 @@ def bar_chart(
     total = sum(values)
     desc = (
         f"{len(days)} {plural(len(days), 'day')} from "
-        f"{_day(days[0].day)} {days[0].day.year} to "
-        f"{_day(days[-1].day)} {days[-1].day.year}; "
+        f"{dates.day(days[0].day)} to {dates.day(days[-1].day)}; "
         f"{number(total, decimals)} {unit} in all, "
         f"at most {number(max(values, default=0), decimals)} in a day."
         if days
@@ -118,7 +119,7 @@ def bar_chart(
                 y=f"{top + plot - h:.1f}",
                 w=_pct(slot - gap),
                 h=f"{h:.1f}",
-                tip=f"{day.day:%a} {_day(day.day)}: {number(v, decimals)} {unit}",
+                tip=f"{dates.day(day.day)}: {number(v, decimals)} {unit}",
             )
         )
         if i % label_every == 0:
@@ -279,8 +280,8 @@ def timeline(
         x = max(0.0, (join - start).total_seconds() / span * 100)
         w = max(0.4, (stop - join).total_seconds() / span * 100)
         w = min(w, 100 - x)
-        tip = f"{join.astimezone(tz):%H:%M:%S} to " + (
-            f"{leave.astimezone(tz):%H:%M:%S}" if leave else "still in the meeting"
+        tip = f"{dates.clock(join, tz)} to " + (
+            dates.clock(leave, tz) if leave else "still in the meeting"
         )
         bars.append(
             format_html(

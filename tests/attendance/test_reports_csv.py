@@ -103,7 +103,7 @@ def number(text: str) -> str:
 
 def local(iso: str) -> str:
     """An ISO 8601 cell as the table writes it (the CSV's offset is the team's)."""
-    return dt.datetime.fromisoformat(iso).strftime("%a %-d %b, %H:%M")
+    return dt.datetime.fromisoformat(iso).strftime("%-d %b %Y, %H:%M")
 
 
 def test_the_people_csv_is_exactly_the_filtered_table(client, team):

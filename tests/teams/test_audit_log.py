@@ -62,7 +62,8 @@ def test_the_log_shows_actor_action_target_outcome_and_error_type(team, login):
     assert "ann" in body and "Room created" in body and "standup" in body
     assert "Failed" in body and "Unavailable" in body
     assert "not-ours" not in body
-    assert "Mar 1, 10:00:00" in body  # in the team's time zone (UTC+1 in March)
+    # In the team's time zone (UTC+1 in March), the seconds in the machine-readable value.
+    assert '<time datetime="2025-03-01T10:00:00+01:00">1 Mar 2025, 10:00</time>' in body
 
 
 def test_filters_by_actor_action_outcome_and_dates_in_the_teams_time_zone(team, login):
