@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import zoneinfo
 from datetime import date
-from functools import cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -24,8 +22,8 @@ from teams.models import (
     Role,
     Team,
     daily_name_validator,
-    validate_time_zone,
 )
+from teams.time_zones import TimeZoneField
 
 TOKEN_HELP = "Leave empty to keep the current token. It is stored encrypted and never shown."  # noqa: S105
 TOKEN_AGAIN = (
@@ -45,11 +43,6 @@ def _origin(url: str) -> tuple[str, str, int | None]:
         return parts.scheme.lower(), (parts.hostname or "").lower(), parts.port
     except ValueError:
         return "", url, None
-
-
-@cache
-def time_zone_names() -> list[str]:
-    return sorted(zoneinfo.available_timezones())
 
 
 class TokenInput(forms.PasswordInput):
@@ -78,11 +71,11 @@ class TeamSettingsForm(forms.Form):
     token = forms.CharField(
         label="New token", required=False, strip=True, widget=TokenInput(), help_text=TOKEN_HELP
     )
-    time_zone = forms.CharField(
-        max_length=64,
-        validators=[validate_time_zone],
-        widget=forms.TextInput(attrs={"list": "time-zones", "autocomplete": "off"}),
-        help_text="Attendance reports count days in this time zone, e.g. Europe/Paris.",
+    time_zone = TimeZoneField(
+        help_text=(
+            "Attendance reports count days in this time zone, and the team's pages show "
+            "times in it. Type to search the list, e.g. Paris or New_York."
+        ),
     )
     sync_enabled = forms.BooleanField(label="Sync attendance automatically", required=False)
     sync_interval = forms.IntegerField(label="Sync every (seconds)", min_value=30, max_value=86400)

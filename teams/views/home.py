@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
-from teams.forms import TeamCreateForm, time_zone_names
+from teams.forms import TeamCreateForm
 from teams.permissions import teams_of
 from teams.services import team_settings
 from teams.views.common import request_id
@@ -38,9 +38,7 @@ def team_create(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, f"Team {team.name} added. Test the connection below.")
         return redirect("teams:settings", team_slug=team.slug)
-    return render(
-        request, "teams/team_create.html", {"form": form, "time_zones": time_zone_names()}
-    )
+    return render(request, "teams/team_create.html", {"form": form})
 
 
 @require_GET

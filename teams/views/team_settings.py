@@ -7,7 +7,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from attendance.models import WebhookEndpoint
-from teams.forms import TeamSettingsForm, time_zone_names
+from teams.forms import TeamSettingsForm
 from teams.models import Role, Team
 from teams.permissions import Permission, team_view
 from teams.services import team_settings
@@ -17,7 +17,7 @@ from teams.views.common import request_id, respond
 def _context(team: Team, form: TeamSettingsForm | None = None, **extra) -> dict:
     form = form or TeamSettingsForm(initial=TeamSettingsForm.initial_for(team))
     webhook = WebhookEndpoint.objects.filter(team=team).first()
-    return {"form": form, "time_zones": time_zone_names(), "webhook": webhook, **extra}
+    return {"form": form, "webhook": webhook, **extra}
 
 
 @sensitive_post_parameters("token")
