@@ -426,6 +426,13 @@ except ValueError as _exc:
     raise ImproperlyConfigured(f"DAILY_API_HOSTS: {_exc}") from None
 if not DAILY_API_HOSTS:
     raise ImproperlyConfigured("DAILY_API_HOSTS must list at least one host")
+# Who may connect a Daily team from the dashboard ("Connect a Daily team"; they become its
+# owner): "superusers" (the default), "staff" (and superusers), or "everyone" with a login.
+TEAM_CONNECT_ALLOWED = env_str("TEAM_CONNECT_ALLOWED", "superusers").strip().lower()
+if TEAM_CONNECT_ALLOWED not in ("superusers", "staff", "everyone"):
+    raise ImproperlyConfigured(
+        f"TEAM_CONNECT_ALLOWED must be superusers, staff or everyone; got {TEAM_CONNECT_ALLOWED!r}"
+    )
 # Every request to Daily takes a slot under Daily's documented rate limits, shared by all of
 # a team's work in every process (daily/pacing.py, teams/pacing.py). A page view waits at
 # most DAILY_PACING_MAX_WAIT seconds for its slot, background work as long as it takes.
