@@ -7,7 +7,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.functional import SimpleLazyObject
 
 from teams.models import Team
-from teams.permissions import Permission, has_permission, teams_of
+from teams.permissions import Permission, has_permission, may_connect_team, teams_of
 
 # Attendance pages are built elsewhere; the first of these names that resolves is linked.
 ATTENDANCE_URL_NAMES = (
@@ -70,6 +70,7 @@ def team_nav(request: HttpRequest) -> list[NavItem]:
             next(filter(None, (_url(n, team) for n in ATTENDANCE_URL_NAMES)), None),
             Permission.VIEW_ATTENDANCE,
         ),
+        ("usage", "Usage", _url("usage:page", team), Permission.VIEW_ATTENDANCE),
         ("audit", "Audit log", _url("teams:audit", team), Permission.VIEW_AUDIT),
         ("settings", "Settings", _url("teams:settings", team), Permission.MANAGE_TEAM),
     ]
@@ -90,4 +91,6 @@ def current_team(request: HttpRequest) -> dict:
         "team_nav": SimpleLazyObject(lambda: team_nav(request)),
         "switcher_teams": getattr(request, "switcher_teams", None)
         or SimpleLazyObject(lambda: teams_of(getattr(request, "user", None))),
+        # The "Connect a Daily team" link (TEAM_CONNECT_ALLOWED); the view checks again.
+        "can_connect_team": may_connect_team(getattr(request, "user", None)),
     }

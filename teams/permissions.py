@@ -11,6 +11,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
@@ -43,6 +44,19 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
     Role.MANAGER: frozenset({Permission.VIEW_TEAM, Permission.VIEW_ATTENDANCE}),
 }
+
+
+def may_connect_team(user: AbstractBaseUser | AnonymousUser | None) -> bool:
+    """Whether this person may connect a Daily team from the dashboard, becoming its owner:
+    the operator's TEAM_CONNECT_ALLOWED (superusers, staff, or everyone with a login)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    allowed = settings.TEAM_CONNECT_ALLOWED
+    return bool(
+        user.is_superuser
+        or allowed == "everyone"
+        or (allowed == "staff" and getattr(user, "is_staff", False))
+    )
 
 
 def role_of(user: AbstractBaseUser | AnonymousUser, team: Team) -> Role | None:

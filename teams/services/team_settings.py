@@ -14,12 +14,12 @@ from django.db import transaction
 from django.views.decorators.debug import sensitive_variables
 
 from attendance.models import SyncState
-from daily import DEFAULT_BASE_URLS, DailyError, Dialect
+from daily import DEFAULT_BASE_URLS, AuthError, DailyError, Dialect, HostNotAllowed, NotFound
 from rooms import services as rooms_services
-from teams.audit import User, perform_local
+from teams.audit import User, perform_local, record
 from teams.daily_client import client_for
-from teams.models import AuditAction, Membership, Role, Team
-from teams.permissions import Permission
+from teams.models import AuditAction, Membership, Outcome, Role, Team
+from teams.permissions import Permission, may_connect_team
 from teams.services.errors import describe
 from teams.signals import send_team_connected
 
@@ -31,11 +31,31 @@ def default_base_url(dialect: str) -> str:
     return DEFAULT_BASE_URLS[Dialect(dialect)]
 
 
+class ConnectRefused(Exception):
+    """Daily did not accept a new team's settings (or could not be asked): nothing was
+    saved. `field`: the form field the message belongs to (None: the whole form)."""
+
+    def __init__(self, message: str, *, field: str | None = None, error_type: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.error_type = error_type
+
+
+REFUSED_BY_DAILY = (
+    "Daily refused this API token. Copy it again from the Developers page of Daily's dashboard."
+)
+ENTER_AGAIN = "Nothing was saved: enter the token again to retry."
+
+
 @sensitive_variables("data")
 def create_team(*, actor: Any, data: dict[str, Any], request_id: str = "") -> Team:
-    """A superuser adds a team; they become its first owner."""
-    if not getattr(actor, "is_superuser", False):
-        raise PermissionDenied("Only a superuser can add a team.")
+    """Connect a Daily team: who may is the operator's choice (TEAM_CONNECT_ALLOWED). The
+    token is tried against Daily first (one call); only then is the team saved, with the
+    person who connected it as its first owner. Success and refusal are both audited
+    (`ConnectRefused` tells the form which field was wrong; nothing is saved then)."""
+    if not may_connect_team(actor):
+        raise PermissionDenied("You may not connect a Daily team to this dashboard.")
     team = Team(
         name=data["name"],
         slug=data["slug"],
@@ -44,6 +64,21 @@ def create_team(*, actor: Any, data: dict[str, Any], request_id: str = "") -> Te
         time_zone=data["time_zone"],
     )
     team.set_token(data["token"])
+    where = f"{team.get_dialect_display()} at {team.base_url}"
+    try:
+        _try_token(team)
+    except ConnectRefused as refusal:
+        record(
+            team=None,
+            actor=actor,
+            action=AuditAction.TEAM_CREATE,
+            target=team.slug,
+            outcome=Outcome.FAILED,
+            error_type=refusal.error_type,
+            message=f"{team.name}, {where}: {refusal.message}",
+            request_id=request_id,
+        )
+        raise
     with transaction.atomic():
         team.save()
         perform_local(
@@ -53,11 +88,44 @@ def create_team(*, actor: Any, data: dict[str, Any], request_id: str = "") -> Te
             action=AuditAction.TEAM_CREATE,
             target=team.slug,
             operation=lambda: Membership.objects.create(team=team, user=actor, role=Role.OWNER),
-            message=f"{team.get_dialect_display()} at {team.base_url}",
+            message=where,
             request_id=request_id,
         )
         transaction.on_commit(lambda: send_team_connected(team))
     return team
+
+
+def _try_token(team: Team) -> None:
+    """One call that needs the token and names the team: its info (domains) or its
+    domain's configuration (REST), whose name must be the one entered."""
+    try:
+        with client_for(team) as client:
+            if team.dialect == Dialect.DOMAINS:
+                client.team_info()
+                return
+            config = client.domain_config()
+    except AuthError:
+        raise ConnectRefused(REFUSED_BY_DAILY, field="token", error_type="AuthError") from None
+    except HostNotAllowed as exc:
+        raise ConnectRefused(
+            describe(exc), field="base_url", error_type=type(exc).__name__
+        ) from None
+    except NotFound:
+        raise ConnectRefused(
+            f"Daily knows no team named “{team.name}” with this token.",
+            field="name",
+            error_type="NotFound",
+        ) from None
+    except DailyError as exc:
+        raise ConnectRefused(
+            f"{describe(exc, team)} {ENTER_AGAIN}", error_type=type(exc).__name__
+        ) from None
+    if config.domain_name and config.domain_name.lower() != team.name.lower():
+        raise ConnectRefused(
+            f"This token belongs to the Daily domain “{config.domain_name}”: enter that name.",
+            field="name",
+            error_type="NameMismatch",
+        )
 
 
 def _label(field: str) -> str:

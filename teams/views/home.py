@@ -9,7 +9,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
 from teams.forms import TeamCreateForm
-from teams.permissions import teams_of
+from teams.permissions import may_connect_team, teams_of
 from teams.services import team_settings
 from teams.views.common import request_id
 
@@ -28,16 +28,21 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def team_create(request: HttpRequest) -> HttpResponse:
-    """A superuser adds a team and becomes its first owner."""
-    if not request.user.is_superuser:
-        raise PermissionDenied("Only a superuser can add a team.")
+    """Connect a Daily team: the token is tried against Daily before anything is saved, and
+    the person who connects it becomes its first owner. Who may: TEAM_CONNECT_ALLOWED."""
+    if not may_connect_team(request.user):
+        raise PermissionDenied("You may not connect a Daily team to this dashboard.")
     form = TeamCreateForm(request.POST or None, initial={"dialect": "rest", "time_zone": "UTC"})
     if request.method == "POST" and form.is_valid():
-        team = team_settings.create_team(
-            actor=request.user, data=form.cleaned_data, request_id=request_id(request)
-        )
-        messages.success(request, f"Team {team.name} added. Test the connection below.")
-        return redirect("teams:settings", team_slug=team.slug)
+        try:
+            team = team_settings.create_team(
+                actor=request.user, data=form.cleaned_data, request_id=request_id(request)
+            )
+        except team_settings.ConnectRefused as refusal:
+            form.add_error(refusal.field, refusal.message)
+        else:
+            messages.success(request, f"Team {team.name} connected: Daily accepted its token.")
+            return redirect("teams:settings", team_slug=team.slug)
     return render(request, "teams/team_create.html", {"form": form})
 
 

@@ -66,6 +66,8 @@ EXPECTED: dict[str, dict] = {
     "healthz": {"methods": G, "permission": PUBLIC},
     "readyz": {"methods": G, "permission": PUBLIC},
     "metrics": {"methods": G, "permission": METRICS_KEY_ONLY},
+    # "Connect a Daily team", not team-scoped: superusers under TEAM_CONNECT_ALLOWED's
+    # default; its "staff" and "everyone" are checked in tests/teams/test_team_connect.py.
     "team_create": {"methods": GP, "permission": SUPERUSER_ONLY},
     # Django's class-based auth views check the login before the method, and the login
     # page sends anyone logged in on, whatever the method.
@@ -130,6 +132,11 @@ EXPECTED: dict[str, dict] = {
     "recordings:download": {"methods": P, "permission": V.VIEW_TEAM},
     "recordings:delete": {"methods": GP, "permission": V.MANAGE_ROOMS},
     "recordings:retention": {"methods": GP, "permission": V.MANAGE_ROOMS},
+    # usage: every role views it and its CSV (managers review attendance); owners and
+    # admins set the price per participant-minute
+    "usage:page": {"methods": G, "permission": V.VIEW_ATTENDANCE},
+    "usage:csv": {"methods": G, "permission": V.VIEW_ATTENDANCE},
+    "usage:price": {"methods": P, "permission": V.MANAGE_ROOMS},
     # remove a user from the Daily team: owner, admin
     "teams:user_remove": {"methods": GP, "permission": V.REMOVE_USERS},
     # view and export attendance, trigger a sync: everyone
