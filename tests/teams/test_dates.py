@@ -172,11 +172,18 @@ def test_the_main_pages_write_dates_one_way(fast_sim, login):
         f"{t}/attendance/meetings/{Meeting.objects.filter(team=team).first().pk}/",
         "/account/two-factor/",
     ]
-    shown = 0
-    for page in pages:
+    shown, date_inputs = 0, 0
+    for page in [*pages, f"{t}/audit/?since=2026-12-01"]:
         response = client.get(page, follow=True)
         assert response.status_code == 200, page
         body = response.content.decode()
         assert dates_off_convention(body) == [], page
         shown += len(ALLOWED.findall(_visible(body)))
+        # Days are typed in the browser's date picker, its value ISO.
+        for tag in re.findall(r'<input[^>]*name="(?:from|to|since|until)"[^>]*>', body):
+            assert 'type="date"' in tag, (page, tag)
+            value = re.search(r'value="([^"]*)"', tag)
+            assert value is None or re.fullmatch(r"\d{4}-\d{2}-\d{2}", value[1]), tag
+            date_inputs += 1
     assert shown >= 10  # the pages did show dates: the scan had something to read
+    assert date_inputs >= 8  # the four reports' and the audit log's ranges
