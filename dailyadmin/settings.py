@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "rooms",
     "attendance",
     "recordings",
+    "usage",
     "twofactor",
     "sso",
 ]

@@ -76,6 +76,7 @@ urlpatterns = [
     path("t/<slug:team_slug>/rooms/", include("rooms.urls")),
     path("t/<slug:team_slug>/attendance/", include("attendance.urls")),
     path("t/<slug:team_slug>/recordings/", include("recordings.urls")),
+    path("t/<slug:team_slug>/usage/", include("usage.urls")),
     path("webhooks/daily/<slug:team_slug>/", attendance_sync.receive_webhook, name="daily-webhook"),
     path("admin/", admin.site.urls),
 ]

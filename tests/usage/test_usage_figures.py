@@ -1,0 +1,132 @@
+"""Usage figures equal the people report's, and the simulator's ground truth.
+
+Two whole days (team's time zone), a few days back so every meeting has ended, synced
+from the simulator for both API generations, as in tests/attendance/test_reports_truth.py:
+the participant-seconds are computed here from the ground truth alone (an identified
+person's sessions in a meeting merged by a plain interval union; each guest session on
+its own), and compared with the usage total, its rooms, and the people report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import replace
+from decimal import Decimal
+
+import pytest
+
+from attendance.models import Meeting
+from attendance.reports.filters import ReportFilters, local_today
+from attendance.reports.people import people_page, people_rows
+from attendance.summary import summarise
+from attendance.sync import sync_team
+from teams.models import Dialect
+from tests.attendance.helpers import at
+from tests.attendance.reports_support import meeting, session, union_seconds, utc
+from tests.attendance.test_reports_truth import who
+from tests.factories import make_team, team_on
+from usage import figures
+from usage.models import UsagePrice
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(params=[Dialect.DOMAINS, Dialect.REST])
+def synced(request, fast_sim):
+    team = team_on(fast_sim, request.param, time_zone="Europe/Paris")
+    now = at(fast_sim.now())
+    today = local_today(team.tz, now)
+    f = ReportFilters(
+        team=team,
+        date_from=today - dt.timedelta(days=4),
+        date_to=today - dt.timedelta(days=3),
+        now=now.replace(microsecond=0),
+        include_guests=True,
+    )
+    sync_team(team, now=now, since=f.start - dt.timedelta(hours=1))
+    truth = fast_sim.truth(team.name, int(f.start.timestamp()), int(f.end.timestamp()))
+    assert len(truth["meetings"]) > 50
+    return f, truth["meetings"]
+
+
+def _truth_seconds(meetings: list[dict]) -> tuple[dict[str, float], dict[str, float]]:
+    """Participant-seconds per room and per identified person, from the ground truth."""
+    rooms: dict[str, float] = defaultdict(float)
+    people: dict[str, float] = defaultdict(float)
+    for m in meetings:
+        assert not m["ongoing"]
+        spans = defaultdict(list)
+        for p in m["participants"]:
+            identity, guest = who(p)
+            span = (p["join"], min(p["leave"], m["end"]))
+            if guest:
+                rooms[m["room"]] += max(0, span[1] - span[0])
+            else:
+                spans[identity].append(span)
+        for identity, s in spans.items():
+            seconds = union_seconds(s)
+            rooms[m["room"]] += seconds
+            people[identity] += seconds
+    return rooms, people
+
+
+def test_usage_equals_the_people_report_and_the_ground_truth(synced):
+    f, meetings = synced
+    want_rooms, want_people = _truth_seconds(meetings)
+    total = figures.month_totals(f)
+    # The people report's own totals (guests included), and the ground truth.
+    assert total == people_page(f)[1]
+    assert total.seconds == round(sum(want_rooms.values()))
+    rooms = {r.room: r.seconds for r in figures.per_room(f)}
+    assert rooms == {room: round(s) for room, s in want_rooms.items()}
+    assert sum(rooms.values()) == total.seconds
+    identified = {r.identity: r.seconds for r in figures.person_rows(f) if not r.is_guest}
+    assert identified == {p: round(s) for p, s in want_people.items()}
+    # Every room's participant-minutes are that room's people report.
+    busiest = max(rooms, key=rooms.get)
+    assert sum(r.seconds for r in people_rows(replace(f, room=busiest))) == rooms[busiest]
+
+
+def test_a_month_is_the_people_report_of_its_days_in_the_team_time_zone():
+    team = make_team("months", time_zone="America/New_York")
+    # 31 Jan 23:30 in New York is 1 Feb 04:30 UTC: January's. 1 Mar 00:30 New York: March's.
+    jan = meeting(team, "a", utc(2025, 2, 1, 4, 30), utc(2025, 2, 1, 5, 30))
+    session(jan, "ann@example.com", jan.start, jan.end)
+    session(jan, "guest", jan.start, jan.start + dt.timedelta(minutes=15), guest=True)
+    feb = meeting(team, "b", utc(2025, 2, 10, 15), utc(2025, 2, 10, 15, 40))
+    session(feb, "ann@example.com", feb.start, feb.start + dt.timedelta(minutes=30))
+    # A rejoin overlapping the first session: merged, 40 minutes in all, not 50.
+    session(feb, "ann@example.com", feb.start + dt.timedelta(minutes=20), feb.end)
+    mar = meeting(team, "b", utc(2025, 3, 1, 5, 30), utc(2025, 3, 1, 6, 30))
+    session(mar, "ben@example.com", mar.start, mar.end)
+    # Half the meetings summarised (stored rows), half computed from their sessions.
+    summarise(team, [jan.pk, mar.pk])
+    assert Meeting.objects.filter(summarised=True).count() == 2
+    now = utc(2025, 3, 20)
+    months = figures.last_months(figures.Month(dt.date(2025, 3, 1)), 3)
+    got = [figures.month_totals(figures.month_filters(team, m, now)).seconds for m in months]
+    assert got == [75 * 60, 40 * 60, 60 * 60]
+    for m, seconds in zip(months, got, strict=True):
+        f = figures.month_filters(team, m, now)
+        assert people_page(f)[1].seconds == seconds
+        assert sum(r.seconds for r in figures.per_room(f)) == seconds
+
+
+def test_the_cost_is_the_minutes_times_the_price_to_the_cent():
+    team = make_team("priced")
+    assert figures.cost(600, None) is None
+    price = UsagePrice(team=team, per_minute=Decimal("0.004"), currency="USD")
+    assert figures.cost(90 * 60, price) == Decimal("0.36")
+    assert figures.cost(125, price) == Decimal("0.01")  # 2.083 min x 0.004 = 0.00833
+
+
+def test_months_are_parsed_strictly():
+    assert figures.parse_month("2026-03") == figures.Month(dt.date(2026, 3, 1))
+    for bad in ("2026-3", "2026-13", "03-2026", "", "abc", "2026-03-01", "1999-12"):
+        assert figures.parse_month(bad) is None, bad
+    assert [m.key for m in figures.last_months(figures.Month(dt.date(2026, 2, 1)), 3)] == [
+        "2025-12",
+        "2026-01",
+        "2026-02",
+    ]

@@ -1,0 +1,82 @@
+"""The 12 months' participant-minutes as an SVG bar chart, drawn as the reports' charts are
+(`attendance.reports.svg`: its axis steps and number format, its CSS classes, a <title>
+and <desc>, a tooltip per bar, every string escaped by format_html)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from itertools import count
+
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from attendance.reports.svg import axis_steps, number, plural
+
+_ids = count(1)
+
+
+def month_chart(
+    bars: Sequence[tuple[str, str, float]], *, title: str, unit: str, height: int = 200
+) -> SafeString:
+    """One bar per (short label, long label, value)."""
+    uid = f"usage-chart-{next(_ids)}"
+    top, bottom = 14, 22
+    plot = height - top - bottom
+    values = [v for _, _, v in bars]
+    step, levels = axis_steps(max(values, default=0))
+    peak = step * levels
+    n = max(1, len(bars))
+    slot = 100.0 / n
+    gap = min(slot * 0.25, 2.0)
+    desc = (
+        f"{len(bars)} {plural(len(bars), 'month')} from {bars[0][1]} to {bars[-1][1]}; "
+        f"{number(sum(values))} {unit} in all, at most {number(max(values))} in a month."
+        if bars
+        else "No month."
+    )
+    grid, ticks, marks = [], [], []
+    for i in range(levels + 1):
+        y = top + plot - plot * i / levels
+        grid.append(
+            format_html(
+                '<line class="chart-grid" x1="0" x2="100%" y1="{y}" y2="{y}" stroke="#e5e8ee"/>',
+                y=f"{y:.1f}",
+            )
+        )
+        if i:
+            ticks.append(
+                format_html(
+                    '<text class="chart-tick" x="2" y="{y}">{label}</text>',
+                    y=f"{y - 3:.1f}",
+                    label=number(step * i, 0 if step >= 1 else 1),
+                )
+            )
+    for i, (short, long, v) in enumerate(bars):
+        h = plot * v / peak if peak else 0
+        marks.append(
+            format_html(
+                '<rect class="chart-bar" x="{x}%" y="{y}" width="{w}%" height="{h}" rx="2"'
+                ' fill="#1f6feb"><title>{tip}</title></rect>'
+                '<text class="chart-label" x="{cx}%" y="{ly}" text-anchor="middle">{t}</text>',
+                x=f"{i * slot + gap / 2:.3f}",
+                y=f"{top + plot - h:.1f}",
+                w=f"{slot - gap:.3f}",
+                h=f"{h:.1f}",
+                tip=f"{long}: {number(v)} {unit}",
+                cx=f"{i * slot + slot / 2:.3f}",
+                ly=height - 6,
+                t=short,
+            )
+        )
+    return format_html(
+        '<svg class="chart" width="100%" height="{h}" role="img" aria-labelledby="{id}-t {id}-d">'
+        '<title id="{id}-t">{title}</title><desc id="{id}-d">{desc}</desc>'
+        '<g aria-hidden="true">{grid}</g><g>{marks}</g><g aria-hidden="true">{ticks}</g></svg>',
+        h=height,
+        id=uid,
+        title=title,
+        desc=desc,
+        grid=mark_safe("".join(grid)),  # noqa: S308 - built with format_html above
+        marks=mark_safe("".join(marks)),  # noqa: S308
+        ticks=mark_safe("".join(ticks)),  # noqa: S308
+    )
