@@ -153,7 +153,7 @@ def refresh(
                 list(chunk),
             )
         new = counted_keys(ids)
-        recount(team_id, [*old, *new])
+        recount(team_id, [*old, *new], fresh=not old)
         _people(cursor, team_id, ids, old)
 
 
@@ -162,16 +162,19 @@ def _seconds(start: str, end: str) -> str:
     return f"({d.epoch(end)} - {d.epoch(start)})"
 
 
-def recount(team_id: int, keys: Iterable[Key]) -> None:
+def recount(team_id: int, keys: Iterable[Key], *, fresh: bool = False) -> None:
     """Add up again every RoomPeriod row these (room, start) are counted in: their slots
-    from MeetingFigures, then the team's slots, then the days and months above them."""
+    from MeetingFigures, then the team's slots, then the days and months above them.
+
+    `fresh`: no meeting left these periods (meetings new to the summaries only), so none
+    can become empty: each is added up again by an upsert, without deleting it first."""
     slots = sorted({(room, slot_of(start)) for room, start in keys})
     if not slots:
         return
     with connection.cursor() as cursor:
-        _recount_room_slots(cursor, team_id, slots)
+        _recount_room_slots(cursor, team_id, slots, fresh)
         times = sorted({s for _, s in slots})
-        _recount_team_slots(cursor, team_id, times)
+        _recount_team_slots(cursor, team_id, times, fresh)
         days = sorted({(room, day_of(s)) for room, s in slots} | {("", day_of(s)) for s in times})
         _roll_up(
             cursor,
@@ -179,19 +182,30 @@ def recount(team_id: int, keys: Iterable[Key]) -> None:
             Grain.SLOT,
             Grain.DAY,
             [(r, d, d + dt.timedelta(days=1)) for r, d in days],
+            fresh,
         )
         months = sorted({(room, month_of(d)) for room, d in days})
         _roll_up(
-            cursor, team_id, Grain.DAY, Grain.MONTH, [(r, m, next_month(m)) for r, m in months]
+            cursor,
+            team_id,
+            Grain.DAY,
+            Grain.MONTH,
+            [(r, m, next_month(m)) for r, m in months],
+            fresh,
         )
         # Each room's (and the team's) all time: its months added up (last use, mostly).
         rooms = sorted({room for room, _ in months})
-        _roll_up(cursor, team_id, Grain.MONTH, Grain.EVER, [(r, EVER, END) for r in rooms])
+        _roll_up(cursor, team_id, Grain.MONTH, Grain.EVER, [(r, EVER, END) for r in rooms], fresh)
 
 
 _SUMS = 'COUNT(*), SUM(f.seconds), MAX(f.peak), SUM(f.sessions), SUM(f.guests), MAX(f."end")'
 _ROLLED = "SUM(meetings), SUM(seconds), MAX(peak), SUM(sessions), SUM(guests), MAX(last_end)"
 _COLUMNS = "team_id, room, grain, start, meetings, seconds, peak, sessions, guests, last_end"
+# A period added up again replaces its row (a recount, not an increment).
+_UPSERT = """
+    ON CONFLICT (team_id, room, grain, start) DO UPDATE SET meetings = EXCLUDED.meetings,
+        seconds = EXCLUDED.seconds, peak = EXCLUDED.peak, sessions = EXCLUDED.sessions,
+        guests = EXCLUDED.guests, last_end = EXCLUDED.last_end"""
 
 
 def _narrow(keys: Sequence[tuple], alias: str = "", *, exact: bool = False) -> tuple[str, list]:
@@ -224,10 +238,13 @@ def _delete_periods(
     )
 
 
-def _recount_room_slots(cursor: Any, team_id: int, slots: list[tuple[str, dt.datetime]]) -> None:
+def _recount_room_slots(
+    cursor: Any, team_id: int, slots: list[tuple[str, dt.datetime]], fresh: bool
+) -> None:
     for chunk in _in_chunks(slots):
         keys = [(room, start, start + SLOT) for room, start in chunk]
-        _delete_periods(cursor, team_id, Grain.SLOT, keys)
+        if not fresh:
+            _delete_periods(cursor, team_id, Grain.SLOT, keys)
         values, params = _values(keys)
         narrow, narrow_params = _narrow(keys, "m")
         # Through the meetings' (team, room, start) index to their figures.
@@ -239,22 +256,24 @@ def _recount_room_slots(cursor: Any, team_id: int, slots: list[tuple[str, dt.dat
               ON m.team_id = %s AND m.room = k.column1
              AND m.start >= k.column2 AND m.start < k.column3{narrow}
             JOIN attendance_meetingfigures f ON f.meeting_id = m.id
-            GROUP BY k.column1, k.column2""",  # noqa: S608
+            WHERE 1 = 1
+            GROUP BY k.column1, k.column2{_UPSERT}""",  # noqa: S608
             [team_id, Grain.SLOT, *params, team_id, *narrow_params],
         )
 
 
-def _recount_team_slots(cursor: Any, team_id: int, times: list[dt.datetime]) -> None:
+def _recount_team_slots(cursor: Any, team_id: int, times: list[dt.datetime], fresh: bool) -> None:
     for chunk in _in_chunks(times):
         keys = [("", t) for t in chunk]
-        _delete_periods(cursor, team_id, Grain.SLOT, keys)
+        if not fresh:
+            _delete_periods(cursor, team_id, Grain.SLOT, keys)
         marks = ", ".join(["%s"] * len(chunk))
         cursor.execute(
             f"""INSERT INTO attendance_roomperiod ({_COLUMNS})
             SELECT team_id, '', grain, start, {_ROLLED}
             FROM attendance_roomperiod
             WHERE team_id = %s AND grain = %s AND start IN ({marks}) AND room <> ''
-            GROUP BY team_id, grain, start""",  # noqa: S608
+            GROUP BY team_id, grain, start{_UPSERT}""",  # noqa: S608
             [team_id, Grain.SLOT, *[param(t) for t in chunk]],
         )
 
@@ -265,10 +284,12 @@ def _roll_up(
     below: int,
     grain: int,
     keys: list[tuple[str, dt.datetime, dt.datetime]],
+    fresh: bool = False,
 ) -> None:
     """Add up the `grain` rows (room, start, end) from the rows of the grain below."""
     for chunk in _in_chunks(keys):
-        _delete_periods(cursor, team_id, grain, chunk)
+        if not fresh:
+            _delete_periods(cursor, team_id, grain, chunk)
         values, params = _values(chunk)
         narrow, narrow_params = _narrow(chunk, "p")
         cursor.execute(
@@ -278,7 +299,8 @@ def _roll_up(
             JOIN attendance_roomperiod p
               ON p.team_id = %s AND p.room = k.column1 AND p.grain = %s
              AND p.start >= k.column2 AND p.start < k.column3{narrow}
-            GROUP BY k.column1, k.column2""",  # noqa: S608
+            WHERE 1 = 1
+            GROUP BY k.column1, k.column2{_UPSERT}""",  # noqa: S608
             [team_id, grain, *params, team_id, below, *narrow_params],
         )
 
