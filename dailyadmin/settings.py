@@ -212,6 +212,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    # Attendance digests due (usage.digests): each once per period, whatever runs twice.
+    "usage-send-digests": {
+        "task": "usage.tasks.send_due_digests",
+        "schedule": 15 * 60.0,
+        "options": {"expires": 14 * 60},
+    },
     # Bulk jobs that no runner holds (a killed worker, a lost message) are queued again.
     "rooms-dispatch-bulk-jobs": {
         "task": "rooms.bulk_tasks.dispatch_bulk_jobs",

@@ -18,6 +18,7 @@ from dailyadmin.password_reset import PasswordResetConfirmView, PasswordResetVie
 from sso import views as sso_views
 from teams import views as team_views
 from twofactor.views.login import SecondFactorLoginView
+from usage import views_digests as digest_views
 
 # The admin's login page counts attempts with the same throttle as the dashboard's.
 admin.site.login_form = ThrottledAdminAuthenticationForm
@@ -77,6 +78,8 @@ urlpatterns = [
     path("t/<slug:team_slug>/attendance/", include("attendance.urls")),
     path("t/<slug:team_slug>/recordings/", include("recordings.urls")),
     path("t/<slug:team_slug>/usage/", include("usage.urls")),
+    # A digest's unsubscribe link: public, the signed token is the credential.
+    path("digests/unsubscribe/<str:token>/", digest_views.unsubscribe, name="digest-unsubscribe"),
     path("webhooks/daily/<slug:team_slug>/", attendance_sync.receive_webhook, name="daily-webhook"),
     path("admin/", admin.site.urls),
 ]

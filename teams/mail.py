@@ -40,15 +40,29 @@ def render(name: str, context: dict[str, Any]) -> tuple[str, str]:
     return subject, body
 
 
-def send(name: str, to: Iterable[str], context: dict[str, Any]) -> int:
+def send(
+    name: str,
+    to: Iterable[str],
+    context: dict[str, Any],
+    *,
+    attachments: Iterable[tuple[str, str, str]] = (),
+    headers: dict[str, str] | None = None,
+) -> int:
     """Render the message `name` and send it, one message per recipient (no one sees the
-    others' addresses). Returns how many were sent; raises MailError if the server failed."""
+    others' addresses). Returns how many were sent; raises MailError if the server failed.
+
+    `attachments`: (filename, content, mimetype) each; `headers`: extra headers (such as
+    List-Unsubscribe), the same on every copy."""
     recipients = [address for address in dict.fromkeys(to) if address]
     if not recipients:
         return 0
     subject, body = render(name, context)
     subject = settings.EMAIL_SUBJECT_PREFIX + subject
-    messages = [EmailMessage(subject, body, to=[address]) for address in recipients]
+    files = list(attachments)
+    messages = [
+        EmailMessage(subject, body, to=[address], attachments=files, headers=headers)
+        for address in recipients
+    ]
     try:
         with get_connection() as connection:
             sent = connection.send_messages(messages)

@@ -5,6 +5,8 @@ from decimal import Decimal
 from django import forms
 from django.core.validators import RegexValidator
 
+from usage.models import Period
+
 
 class PriceForm(forms.Form):
     per_minute = forms.DecimalField(
@@ -24,3 +26,24 @@ class PriceForm(forms.Form):
 
     def clean_currency(self) -> str:
         return (self.cleaned_data.get("currency") or "").strip().upper()
+
+
+class DigestForm(forms.Form):
+    period = forms.ChoiceField(label="Every", choices=Period.choices, initial=Period.WEEKLY)
+    rooms = forms.MultipleChoiceField(
+        label="Rooms",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="None ticked: every room.",
+    )
+    threshold = forms.IntegerField(
+        label="List people under (% attendance)",
+        min_value=1,
+        max_value=100,
+        initial=50,
+        help_text="A person's minutes in their meetings over those meetings' length.",
+    )
+
+    def __init__(self, *args, rooms: list[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["rooms"].choices = [(r, r) for r in rooms]

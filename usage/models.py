@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from teams.models import Team
@@ -31,3 +31,55 @@ class UsagePrice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.per_minute} {self.currency} per participant-minute"
+
+
+class Period(models.TextChoices):
+    WEEKLY = "weekly", "Weekly (Monday to Sunday)"
+    MONTHLY = "monthly", "Monthly"
+
+
+class DigestSubscription(models.Model):
+    """A person's attendance digest of a team, by email, for some rooms (none: all)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digest_subscriptions"
+    )
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="digest_subscriptions")
+    period = models.CharField(max_length=8, choices=Period.choices, default=Period.WEEKLY)
+    rooms = models.JSONField(default=list, blank=True)  # room names; empty: every room
+    threshold = models.PositiveSmallIntegerField(
+        default=50, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    # The unsubscribe link's token is derived from `nonce` with the secret key
+    # (`usage.digests.unsubscribe_token`); only its SHA-256 is stored, for the lookup.
+    nonce = models.CharField(max_length=32)
+    token_digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["team", "user"], name="digest_team_user")]
+
+    def __str__(self) -> str:
+        return f"{self.get_period_display()} digest of {self.team} for {self.user}"
+
+
+class DigestDelivery(models.Model):
+    """One digest of one period, claimed before it is sent: at most one per period, however
+    many beat processes run (the unique key), and marked sent in the claim's transaction."""
+
+    subscription = models.ForeignKey(
+        DigestSubscription, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    period_start = models.DateField()
+    claimed_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscription", "period_start"], name="digest_once_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subscription_id} {self.period_start}"

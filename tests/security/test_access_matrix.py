@@ -137,6 +137,11 @@ EXPECTED: dict[str, dict] = {
     "usage:page": {"methods": G, "permission": V.VIEW_ATTENDANCE},
     "usage:csv": {"methods": G, "permission": V.VIEW_ATTENDANCE},
     "usage:price": {"methods": P, "permission": V.MANAGE_ROOMS},
+    # attendance digests: every role subscribes and unsubscribes themselves; the link in
+    # each digest unsubscribes logged out (its token is the permission)
+    "usage:digests": {"methods": GP, "permission": V.VIEW_ATTENDANCE},
+    "usage:digest-delete": {"methods": P, "permission": V.VIEW_ATTENDANCE},
+    "digest-unsubscribe": {"methods": GP, "permission": PUBLIC},
     # remove a user from the Daily team: owner, admin
     "teams:user_remove": {"methods": GP, "permission": V.REMOVE_USERS},
     # view and export attendance, trigger a sync: everyone
