@@ -12,9 +12,10 @@
   ready-made tuples and ids drawn from the sequence up front: it is the ceiling, the
   fastest way these rows can reach these tables. `write_meetings` does more than write
   them: in the same transaction it merges each ended meeting's sessions per person and
-  stores that summary (`attendance.summary`). The target compares it with COPY of every
-  row it writes (the summary rows read back from one untimed run); COPY of the meetings
-  and sessions alone is shown too.
+  stores that summary (`attendance.summary`) and the report summaries
+  (`attendance.rollups`). The target compares it with COPY of every row it writes (the
+  summary rows read back from one untimed run); COPY of the meetings and sessions alone
+  is shown too.
 """
 
 from __future__ import annotations
@@ -27,7 +28,15 @@ from django.utils import timezone
 
 import daily
 from attendance import summary, sync
-from attendance.models import Attendance, Meeting, MeetingPresence, PersonDay
+from attendance.models import (
+    Attendance,
+    Meeting,
+    MeetingFigures,
+    MeetingPresence,
+    PersonDay,
+    RoomPeriod,
+    RoomPersonPeriod,
+)
 from attendance.sync import meeting_values, session_values, write_meetings
 from bench.harness import SIM_NOW, Harness, compare, say
 from bench.results import NONE, Row, ratio_at_least, ratio_at_most
@@ -35,6 +44,11 @@ from teams.daily_client import client_for
 from teams.models import Team
 
 NAME = "ingest"
+# The report summaries' columns but their keys to other rows (meeting, team).
+FIGURES = ("room", "start", "end", "seconds", "peak", "sessions", "guests", "people")
+PERIODS = ("room", "grain", "start", "meetings", "seconds", "peak", "sessions", "guests",
+           "last_end")  # fmt: skip
+PEOPLE = ("room", "grain", "start", "identity")
 
 # The baseline COPYs the same columns the sync writes, plus the keys it fills in.
 MEETING_COLUMNS = ("id", "team_id", *sync.MEETING_COLUMNS)
@@ -64,6 +78,9 @@ class CopyBaseline:
         self.sessions = [list(session_values(m)) for m in sample]
         self.presence: list[tuple] = []
         self.days: list[tuple] = []
+        self.figures: list[tuple] = []
+        self.periods: list[tuple] = []
+        self.people: list[tuple] = []
         if summaries:
             clear(team)
             write_meetings(team, sample)
@@ -73,12 +90,21 @@ class CopyBaseline:
                 )
             )
             self.days = list(PersonDay.objects.filter(team=team).values_list(*summary.DAY_COLUMNS))
+            # The report summaries (attendance.rollups) are rows the ingest writes too.
+            self.figures = list(
+                MeetingFigures.objects.filter(team=team).values_list("meeting__key", *FIGURES)
+            )
+            self.periods = list(RoomPeriod.objects.filter(team=team).values_list(*PERIODS))
+            self.people = list(RoomPersonPeriod.objects.filter(team=team).values_list(*PEOPLE))
             clear(team)
         self.rows = (
             len(self.meetings)
             + sum(len(s) for s in self.sessions)
             + len(self.presence)
             + len(self.days)
+            + len(self.figures)
+            + len(self.periods)
+            + len(self.people)
         )
 
     def __call__(self) -> None:
@@ -110,10 +136,25 @@ class CopyBaseline:
             with cursor.copy(f"COPY attendance_personday ({columns}) FROM STDIN") as copy:
                 for row in self.days:
                     copy.write_row((self.team_id, *row))
+            columns = _columns(("meeting_id", "team_id", *FIGURES))
+            with cursor.copy(f"COPY attendance_meetingfigures ({columns}) FROM STDIN") as copy:
+                for key, *row in self.figures:
+                    copy.write_row((id_of[key], self.team_id, *row))
+            for table, names, rows in (
+                ("attendance_roomperiod", PERIODS, self.periods),
+                ("attendance_roompersonperiod", PEOPLE, self.people),
+            ):
+                with cursor.copy(
+                    f"COPY {table} ({_columns(('team_id', *names))}) FROM STDIN"
+                ) as copy:
+                    for row in rows:
+                        copy.write_row((self.team_id, *row))
 
 
 def clear(team: Team) -> None:
     PersonDay.objects.filter(team=team).delete()  # MeetingPresence goes with the meetings
+    RoomPeriod.objects.filter(team=team).delete()  # MeetingFigures go with the meetings
+    RoomPersonPeriod.objects.filter(team=team).delete()
     Attendance.objects.filter(team=team).delete()
     Meeting.objects.filter(team=team).delete()
 
