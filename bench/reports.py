@@ -78,6 +78,7 @@ class Options:
     reps: int  # timed repetitions of each query comparison
     short: bool
     build_only: bool = False
+    database: str = DB_NAME
 
 
 def parse(argv: list[str] | None) -> Options:
@@ -87,6 +88,7 @@ def parse(argv: list[str] | None) -> Options:
     parser.add_argument("--seconds", type=int, default=10, help="load per page")
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--short", action="store_true", help="tiny data, for the test suite")
+    parser.add_argument("--database", default=DB_NAME, help="the dataset's database")
     parser.add_argument(
         "--build-only",
         action="store_true",
@@ -99,7 +101,9 @@ def parse(argv: list[str] | None) -> Options:
         return Options(20_000, a.seed, 0, 1, True)
     if a.sessions < 1000:
         parser.error("--sessions: at least 1000")
-    return Options(a.sessions, a.seed, max(1, a.seconds), max(1, a.reps), False, a.build_only)
+    return Options(
+        a.sessions, a.seed, max(1, a.seconds), max(1, a.reps), False, a.build_only, a.database
+    )
 
 
 # -- results -----------------------------------------------------------------------------
@@ -537,7 +541,7 @@ def measure_exports(team: Any, cookie: str, size: str) -> None:
 def main(argv: list[str] | None = None) -> int:
     opts = parse(argv)
     base = Database.for_this_run()
-    name = f"dailyadmin_bench_reports_short_{os.getpid()}" if opts.short else DB_NAME
+    name = f"dailyadmin_bench_reports_short_{os.getpid()}" if opts.short else opts.database
     db = dataclasses.replace(base, name=name)
     tmp = Path(tempfile.mkdtemp(prefix="dailyadmin-bench-reports-"))
     var = tmp / "var"
