@@ -143,9 +143,9 @@ def test_only_a_superuser_may_add_a_team(client, django_user_model):
 @pytest.mark.parametrize(
     ("role", "visible", "hidden"),
     [
-        (Role.OWNER, {"Overview", "Users", "Audit log", "Settings"}, set()),
-        (Role.ADMIN, {"Overview", "Users", "Audit log"}, {"Settings"}),
-        (Role.MANAGER, {"Overview", "Users"}, {"Audit log", "Settings"}),
+        (Role.OWNER, {"Overview", "Users", "Usage", "Audit log", "Settings"}, set()),
+        (Role.ADMIN, {"Overview", "Users", "Usage", "Audit log"}, {"Settings"}),
+        (Role.MANAGER, {"Overview", "Users", "Usage"}, {"Audit log", "Settings"}),
     ],
 )
 def test_the_team_navigation_links_only_what_the_role_may_open(
