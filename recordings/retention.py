@@ -89,7 +89,7 @@ def enable(
         actor=actor,
         team=team,
         permission=Permission.MANAGE_ROOMS,
-        action=services.ACTION_RETENTION,  # type: ignore[arg-type]
+        action=services.ACTION_RETENTION,
         target=f"older than {days} days",
         operation=operation,
         request_id=request_id,
@@ -109,7 +109,7 @@ def disable(*, actor: User, team: Team, request_id: str = "") -> RetentionPolicy
         actor=actor,
         team=team,
         permission=Permission.MANAGE_ROOMS,
-        action=services.ACTION_RETENTION,  # type: ignore[arg-type]
+        action=services.ACTION_RETENTION,
         target=f"older than {days} days" if days else "retention",
         operation=operation,
         request_id=request_id,
@@ -215,7 +215,7 @@ def _audit_failure(team: Team, item_id: int, exc: DailyError) -> None:
     record(
         team=team,
         actor=None,
-        action=services.ACTION_DELETE,  # type: ignore[arg-type]
+        action=services.ACTION_DELETE,
         target=f"{item.room_name} / {item.recording_id}",
         outcome=Outcome.FAILED,
         error_type=error_type_of(exc),

@@ -20,12 +20,12 @@ from recordings import mirror
 from recordings.models import MirroredRecording
 from teams.audit import User, perform
 from teams.daily_client import client_for
-from teams.models import Team
+from teams.models import AuditAction, Team
 from teams.permissions import Permission
 
-ACTION_LINK = "recording.link"
-ACTION_DELETE = "recording.delete"
-ACTION_RETENTION = "recording.retention"
+ACTION_LINK = AuditAction.RECORDING_LINK
+ACTION_DELETE = AuditAction.RECORDING_DELETE
+ACTION_RETENTION = AuditAction.RECORDING_RETENTION
 # How long a generated link works: short, since it grants the file to whoever holds it
 # (Daily's minimum for a customer's bucket is 15 minutes: get-recording-link).
 LINK_SECONDS = 15 * 60
@@ -49,7 +49,7 @@ def access_link(*, actor: User, team: Team, recording_id: str, request_id: str =
             actor=actor,
             team=team,
             permission=Permission.VIEW_TEAM,
-            action=ACTION_LINK,  # type: ignore[arg-type]
+            action=ACTION_LINK,
             target=target_of(row, checked),
             operation=lambda client: client.recording_access_link(
                 checked, valid_for_secs=LINK_SECONDS
@@ -82,7 +82,7 @@ def delete(
         actor=actor,
         team=team,
         permission=Permission.MANAGE_ROOMS,
-        action=ACTION_DELETE,  # type: ignore[arg-type]
+        action=ACTION_DELETE,
         target=target_of(row, checked),
         operation=operation,
         request_id=request_id,

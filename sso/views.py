@@ -29,12 +29,11 @@ from mozilla_django_oidc.views import (
 from sso import accounts, conf
 from sso.accounts import SignInRefused
 from teams.audit import record
-from teams.models import Outcome
+from teams.models import AuditAction, Outcome
 
 log = logging.getLogger(__name__)
 
-# An audit event of its own (teams.models.AuditAction has no entry for signing in yet).
-SIGN_IN_ACTION = "sso.login"
+SIGN_IN_ACTION = AuditAction.SSO_LOGIN
 # Set in the session of a sign-in through the provider (its issuer): the second factor and
 # the logout read it.
 SESSION_KEY = "sso_issuer"
@@ -142,7 +141,7 @@ class CallbackView(OIDCAuthenticationCallbackView):
             record(
                 team=None,
                 actor=None,
-                action=SIGN_IN_ACTION,  # type: ignore[arg-type]
+                action=SIGN_IN_ACTION,
                 target=exc.name or "(unknown)",
                 outcome=Outcome.FAILED,
                 error_type="Refused",
@@ -167,7 +166,7 @@ class CallbackView(OIDCAuthenticationCallbackView):
             record(
                 team=None,
                 actor=None,
-                action=SIGN_IN_ACTION,  # type: ignore[arg-type]
+                action=SIGN_IN_ACTION,
                 target="(unknown)",
                 outcome=Outcome.FAILED,
                 error_type=type(exc).__name__,
@@ -189,7 +188,7 @@ class CallbackView(OIDCAuthenticationCallbackView):
         record(
             team=None,
             actor=user,
-            action=SIGN_IN_ACTION,  # type: ignore[arg-type]
+            action=SIGN_IN_ACTION,
             target=user.get_username(),
             outcome=Outcome.OK,
             message=f"Signed in with {name}{how}.",

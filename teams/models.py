@@ -152,6 +152,13 @@ class AuditAction(models.TextChoices):
     SECOND_FACTOR_RESET = "2fa.reset", "Second factor reset by an operator"
     RECOVERY_CODES = "2fa.recovery_codes", "Recovery codes generated"
     RECOVERY_CODE_USE = "2fa.recovery_use", "Recovery code used to log in"
+    SSO_LOGIN = "sso.login", "Signed in with single sign-on"
+    RECORDING_LINK = "recording.link", "Recording download link made"
+    RECORDING_DELETE = "recording.delete", "Recording deleted"
+    RECORDING_RETENTION = "recording.retention", "Recording retention policy changed"
+    USAGE_PRICE = "usage.price", "Usage price changed"
+    DIGEST_SUBSCRIBE = "digest.subscribe", "Attendance digest subscribed"
+    DIGEST_UNSUBSCRIBE = "digest.unsubscribe", "Attendance digest unsubscribed"
 
 
 class Outcome(models.TextChoices):

@@ -42,7 +42,7 @@ from attendance.reports.presence import Scope, presence_cte
 from attendance.reports.sql import fetch_all, placeholders
 from teams import csvexport, mail
 from teams.audit import User, perform_local, record
-from teams.models import Outcome, Team
+from teams.models import AuditAction, Outcome, Team
 from teams.permissions import Permission
 from usage import figures
 from usage.models import DigestDelivery, DigestSubscription, Period
@@ -50,8 +50,8 @@ from usage.models import DigestDelivery, DigestSubscription, Period
 log = logging.getLogger(__name__)
 
 SALT = "usage.digest.unsubscribe"
-SUBSCRIBE_ACTION = "digest.subscribe"
-UNSUBSCRIBE_ACTION = "digest.unsubscribe"
+SUBSCRIBE_ACTION = AuditAction.DIGEST_SUBSCRIBE
+UNSUBSCRIBE_ACTION = AuditAction.DIGEST_UNSUBSCRIBE
 MEETINGS_LISTED = 50
 CSV_HEADER = ("Person", "Identity", "Meetings", "Minutes", "Of meetings' length (%)", "Under")
 
@@ -124,7 +124,7 @@ def subscribe(
         actor=actor,
         team=team,
         permission=Permission.VIEW_ATTENDANCE,
-        action=SUBSCRIBE_ACTION,  # type: ignore[arg-type]
+        action=SUBSCRIBE_ACTION,
         target=getattr(actor, "email", "") or actor.get_username(),
         operation=operation,
         request_id=request_id,
@@ -140,7 +140,7 @@ def unsubscribe(sub: DigestSubscription, *, request_id: str = "") -> None:
         record(
             team=team,
             actor=user,
-            action=UNSUBSCRIBE_ACTION,  # type: ignore[arg-type]
+            action=UNSUBSCRIBE_ACTION,
             target=user.email or user.get_username(),
             outcome=Outcome.OK,
             message=f"{sub.period} digest",

@@ -7,11 +7,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from teams.audit import User, perform_local
-from teams.models import Team
+from teams.models import AuditAction, Team
 from teams.permissions import Permission
 from usage.models import UsagePrice
 
-PRICE_ACTION = "usage.price"
+PRICE_ACTION = AuditAction.USAGE_PRICE
 # Setting what the team spends is for owners and admins: the permission they hold over
 # what costs money on Daily (rooms, recordings).
 SET_PRICE = Permission.MANAGE_ROOMS
@@ -39,7 +39,7 @@ def set_price(
         actor=actor,
         team=team,
         permission=SET_PRICE,
-        action=PRICE_ACTION,  # type: ignore[arg-type]
+        action=PRICE_ACTION,
         target=team.slug,
         operation=operation,
         request_id=request_id,
