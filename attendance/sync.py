@@ -54,6 +54,7 @@ from attendance.upsert import (  # noqa: F401  (the writing step's names, used f
 )
 from teams.daily_client import client_for
 from teams.models import Team
+from teams.services.errors import for_background
 
 log = logging.getLogger(__name__)
 
@@ -380,7 +381,11 @@ def _finish_failed(run: SyncRun, state: SyncState, exc: Exception) -> None:
     run.error = str(exc)[:2000]
     run.error_type = error_type[:64]
     run.save()
-    state.last_error = run.error
+    # The run keeps the technical detail (sync history); the state the failure in words,
+    # as the reports' freshness line says it.
+    state.last_error = (
+        for_background(exc, run.team)[:2000] if isinstance(exc, daily.DailyError) else run.error
+    )
     state.last_error_type = run.error_type
     state.blocked_by_auth = isinstance(exc, daily.AuthError)
     state.save(update_fields=["last_error", "last_error_type", "blocked_by_auth"])

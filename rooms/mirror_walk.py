@@ -32,7 +32,7 @@ from rooms import mirror
 from rooms.models import MirroredRoom, MirrorState, RoomMirror, WalkKind
 from teams.daily_client import client_for
 from teams.models import Team
-from teams.services.errors import describe
+from teams.services.errors import for_background
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +86,7 @@ class Lease:
 def _record_error(team: Team, exc: DailyError) -> None:
     RoomMirror.objects.filter(team=team).update(
         # In words, as the pages show it (never the token: describe() names no header).
-        last_error=describe(exc, team)[:2000],
+        last_error=for_background(exc, team)[:2000],
         last_error_type=type(exc).__name__,
         last_error_at=timezone.now(),
     )

@@ -16,6 +16,8 @@ from daily import (
 )
 from teams.models import Team
 
+TRY_AGAIN = "Try again in a moment."
+
 
 def describe(exc: DailyError, team: Team | None = None) -> str:
     """One or two sentences saying what went wrong and what a person can do about it."""
@@ -53,6 +55,12 @@ def describe(exc: DailyError, team: Team | None = None) -> str:
     return f"Daily answered with an error: {exc.message}"
 
 
+def for_background(exc: DailyError, team: Team | None = None) -> str:
+    """`describe` for what the worker does and retries by itself (a sync, a refresh of the
+    rooms): the failure in words, without asking the reader to try again."""
+    return describe(exc, team).removesuffix(f" {TRY_AGAIN}")
+
+
 def _unavailable(exc: Unavailable, team: Team | None) -> str:
     """Said once: the service layer's own words ("Daily could not be reached.", "Daily did
     not answer in time.") become the sentence's verb, instead of being quoted after
@@ -66,4 +74,4 @@ def _unavailable(exc: Unavailable, team: Team | None) -> str:
         said = f"The Daily API{where} {message[len('Daily ') :]}"
     else:
         said = f"The Daily API{where} did not give a usable answer ({message})"
-    return f"{said}. Try again in a moment."
+    return f"{said}. {TRY_AGAIN}"

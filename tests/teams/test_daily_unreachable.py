@@ -10,6 +10,7 @@ import re
 import pytest
 from django.utils.html import strip_tags
 
+from attendance.sync import sync_team
 from daily import Unavailable
 from rooms import mirror, tasks
 from teams.models import Role
@@ -42,6 +43,8 @@ def test_only_a_page_that_asked_daily_alerts_and_says_it_once(
     sim.faults(p_drop=1.0)  # every connection dropped: Daily cannot be reached
     with pytest.raises(Unavailable):
         mirror.refresh(team)  # the worker's refresh, as the worker runs it
+    with pytest.raises(Unavailable):
+        sync_team(team)  # and the attendance sync
     client = login(team, Role.OWNER)
 
     for path in READS_STORED:
@@ -54,6 +57,17 @@ def test_only_a_page_that_asked_daily_alerts_and_says_it_once(
         assert f"The Daily API at {team.base_url} could not be reached." in text, path
         assert text.lower().count("reach") == 1, text
         assert "GET /" not in text and "Try again" in body
+        assert "Try again in a moment" not in text  # the note has its own button
+
+    # The sync's failure, in words, where its figures are shown (the freshness line).
+    for path in ("", "attendance/meetings/"):
+        body = client.get(f"/t/{team.slug}/{path}").content.decode()
+        freshness = _words(re.search(r'<p class="freshness".*?</p>', body, re.S)[0])
+        assert (
+            f"The last sync failed: The Daily API at {team.base_url} could not be reached. "
+            "The next sync tries again."
+        ) in freshness, freshness
+        assert "Unavailable" not in freshness and "POST /" not in freshness
 
     # The room's page reads it from Daily while it is drawn: that failure is an alert.
     body = client.get(f"/t/{team.slug}/rooms/r/lobby/").content.decode()
