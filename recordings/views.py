@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
@@ -19,6 +18,7 @@ from kombu.exceptions import KombuError
 from daily import DailyError, InvalidInput, NotFound
 from recordings import listing, mirror, retention, services
 from recordings.models import MirroredRecording, Status
+from teams import dates
 from teams.audit import Refused
 from teams.models import Role, Team
 from teams.permissions import Permission, has_permission, team_view
@@ -190,7 +190,7 @@ def delete(request: HttpRequest, team: Team, role: Role, recording_id: str) -> H
     except DailyError as exc:
         context.update(error_message=describe(exc), room_bucket=None)
         return respond(request, CONFIRM, None, context, status=502)
-    when = timezone.localtime(row.started_at, team.tz).strftime("%Y-%m-%d %H:%M")
+    when = dates.day_time(row.started_at, team.tz)
     note = services.bucket_note(gone)
     messages.success(
         request,

@@ -118,6 +118,7 @@ def test_the_scan_accepts_the_convention():
 def test_the_main_pages_write_dates_one_way(fast_sim, login):
     from attendance.models import Meeting, SyncOutcome, SyncRun, SyncTrigger
     from attendance.sync import sync_team
+    from recordings import mirror as recordings_mirror
     from rooms import mirror
     from teams.audit import record
     from teams.models import AuditAction, Dialect, Invitation, Outcome, Role
@@ -126,6 +127,7 @@ def test_the_main_pages_write_dates_one_way(fast_sim, login):
 
     team = team_on(fast_sim, Dialect.REST, time_zone="Europe/Paris")
     assert mirror.fill(team)
+    assert recordings_mirror.refresh(team)
     now = at(fast_sim.now())
     sync_team(team, now=now, since=now - dt.timedelta(days=1))
     SyncRun.objects.create(
@@ -170,6 +172,8 @@ def test_the_main_pages_write_dates_one_way(fast_sim, login):
         *(f"{t}/attendance/{r}/?{urlencode(span)}" for r in ("meetings", "people", "rooms")),
         f"{t}/attendance/charts/?{urlencode(span)}",
         f"{t}/attendance/meetings/{Meeting.objects.filter(team=team).first().pk}/",
+        f"{t}/recordings/",
+        f"{t}/recordings/retention/",
         "/account/two-factor/",
     ]
     shown, date_inputs = 0, 0
@@ -180,10 +184,10 @@ def test_the_main_pages_write_dates_one_way(fast_sim, login):
         assert dates_off_convention(body) == [], page
         shown += len(ALLOWED.findall(_visible(body)))
         # Days are typed in the browser's date picker, its value ISO.
-        for tag in re.findall(r'<input[^>]*name="(?:from|to|since|until)"[^>]*>', body):
+        for tag in re.findall(r'<input[^>]*name="(?:from|to|since|until|start|end)"[^>]*>', body):
             assert 'type="date"' in tag, (page, tag)
             value = re.search(r'value="([^"]*)"', tag)
-            assert value is None or re.fullmatch(r"\d{4}-\d{2}-\d{2}", value[1]), tag
+            assert value is None or re.fullmatch(r"(\d{4}-\d{2}-\d{2})?", value[1]), tag
             date_inputs += 1
     assert shown >= 10  # the pages did show dates: the scan had something to read
-    assert date_inputs >= 8  # the four reports' and the audit log's ranges
+    assert date_inputs >= 10  # the four reports', the audit log's and the recordings' ranges
