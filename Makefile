@@ -3,16 +3,32 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# Every install is from the locks (docs/operations.md, "Dependencies and the lock"):
+# requirements.lock pins the runtime, requirements-test.lock the same plus the test tools.
+LOCK := requirements.lock
+TEST_LOCK := requirements-test.lock
+PIP := $(BIN)/python -m pip --disable-pip-version-check
+UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 \
+	--generate-hashes --quiet $(if $(UPGRADE),--upgrade,)
 
-.PHONY: run test lint format install bench bench-reports clean
+.PHONY: run test lint format install lock bench bench-reports clean
 
-$(STAMP): pyproject.toml
+$(STAMP): $(LOCK) $(TEST_LOCK) pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet --require-hashes -r $(TEST_LOCK)
+	$(PIP) install --quiet --no-deps -e .
 	@touch $(STAMP)
 
 install: $(STAMP)
+
+# Pin what pyproject.toml asks for (keeping the current pins where they still fit; UPGRADE=1
+# moves every pin to the newest allowed), for every supported Python, with hashes.
+lock:
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@test -x $(BIN)/uv || $(PIP) install --quiet 'uv>=0.5,<1'
+	$(UV_COMPILE) -o $(LOCK)
+	$(UV_COMPILE) --extra test --constraint $(LOCK) -o $(TEST_LOCK)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
