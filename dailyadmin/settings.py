@@ -99,7 +99,11 @@ TEMPLATES = [
 # --- Database -----------------------------------------------------------------
 _database_url = env_url("DATABASE_URL", ("postgres", "postgresql", "sqlite"))
 if _database_url:
-    DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60)}
+    # Persistent connections are checked before reuse in each request: after a database
+    # restart the first request of every thread gets a new connection, not an error.
+    DATABASES = {
+        "default": dj_database_url.parse(_database_url, conn_max_age=60, conn_health_checks=True)
+    }
     if "postgresql" in DATABASES["default"]["ENGINE"]:
         # An unreachable server fails a request (and /readyz) in seconds, not minutes.
         DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
