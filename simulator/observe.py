@@ -138,6 +138,9 @@ class World:
         banned = self.state.bans.get(plan.id, {})
         seen: list[SeenSession] = []
         in_from = _grid(now)
+        # A deleted (or ejecting, expired) room is empty from then on: a session that left
+        # in the current step before that is not "still in" by the grid rule below.
+        closed = eject is not None and eject <= now
         last_leave = plan.start
         ongoing = False
         for s in self.history.sessions(plan):
@@ -156,7 +159,7 @@ class World:
             # meetings): a session that reaches the current step is still in, its duration
             # so far equal to the meeting's; one that ended before that step has left. An
             # ejection or a deletion ends it at once: the API did that itself.
-            if leave > now or (leave >= in_from and not cut):
+            if leave > now or (leave >= in_from and not cut and not closed):
                 ongoing = True
                 seen.append(SeenSession(s, None))
             else:
