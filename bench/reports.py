@@ -413,6 +413,22 @@ def _pages(team: Any) -> list[tuple[str, str, str, str]]:
             ("rooms report", label, f"{base}/rooms/{q}", "rooms"),
             ("charts", label, f"{base}/charts/{q}", "Meetings per day"),
         ]
+    # The usage page (people report's totals per month, 12 months in its chart) and its CSV:
+    # the month of today's date (after the history: empty months), the history's last
+    # month and its middle one.
+    usage = f"/t/{team.slug}/usage"
+    days = _days()
+    for span, month in (
+        ("this month", None),
+        ("last month of the history", days[-1].replace(day=1)),
+        ("middle month of the history", days[len(days) // 2].replace(day=1)),
+    ):
+        q = "" if month is None else f"?month={month:%Y-%m}"
+        shows = "Usage: " if month is None else f"Usage: {month:%B %Y}"
+        out += [
+            ("usage page", span, f"{usage}/{q}", shows),
+            ("usage CSV", span, f"{usage}/export.csv{q}", "Participant-minutes"),
+        ]
     biggest = (
         Meeting.objects.filter(team=team, end__isnull=False)
         .order_by("-session_count", "pk")
