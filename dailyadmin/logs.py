@@ -122,9 +122,16 @@ def _user_of(context: dict[str, Any]) -> str:
 
 
 class ContextFilter(logging.Filter):
-    """Puts request_id, team, user (and task, task_id) on every record."""
+    """Puts request_id, team, user (and task, task_id) on every record, and keeps the path
+    out of Django's own request records ("Not Found: <path>"): they say the URL pattern,
+    as the access log does, so an expired invitation's or reset link's token stays out."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        request = getattr(record, "request", None)
+        path = getattr(request, "path", None)
+        if path and isinstance(record.args, tuple) and path in record.args:
+            route = _route(request)  # type: ignore[arg-type]
+            record.args = tuple(route if arg == path else arg for arg in record.args)
         context = current()
         record.request_id = context.get("request_id", "")
         record.team = context.get("team", "")

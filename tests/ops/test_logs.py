@@ -140,3 +140,20 @@ def test_the_access_log_names_the_url_pattern_never_a_token_in_the_path(client, 
     lines = [r.getMessage() for r in caplog.records if r.name == "dailyadmin.access"]
     assert lines and lines[-1].startswith("GET /account/reset/<uidb64>/<token>/ ")
     assert not any(secret in line or "secret-search" in line for line in lines)
+
+
+def test_djangos_request_records_name_the_url_pattern_never_the_path():
+    # django.utils.log.log_response: logger.warning("%s: %s", reason, request.path,
+    # extra={"status_code": ..., "request": request}) for every 4xx/5xx answer.
+    from django.urls import resolve
+
+    secret = "single-use-token-0123456789abcdef"
+    request = RequestFactory().get(f"/invitation/{secret}/")
+    request.resolver_match = resolve(request.path)
+    record = logging.LogRecord(
+        "django.request", logging.WARNING, __file__, 1, "%s: %s", ("Not Found", request.path), None
+    )
+    record.request = request
+    record.status_code = 404
+    assert logs.ContextFilter().filter(record)
+    assert record.getMessage() == "Not Found: /invitation/<str:token>/"
