@@ -26,11 +26,12 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from daily import Capability, DailyClient, DailyError, InvalidRequest, Recording
 from recordings.models import MirroredRecording, RecordingMirror, Status
+from teams import leases
 from teams.daily_client import client_for
 from teams.models import Team
 
@@ -122,46 +123,14 @@ def ensure_started(team: Team) -> None:
 # -- the walk --------------------------------------------------------------------------------
 
 
-class LeaseLost(Exception):
-    """Another worker took the team's walk after our lease lapsed."""
+class Lease(leases.Lease):
+    """One walk per team (teams.leases)."""
 
-
-class Lease:
-    """One walk per team: taken with one conditional UPDATE; its expiry is its token."""
+    model = RecordingMirror
+    what = "recordings mirror"
 
     def __init__(self, team: Team) -> None:
-        self.team = team
-        self.ttl = timedelta(seconds=lease_seconds())
-        self.until: datetime | None = None
-
-    def acquire(self) -> bool:
-        state(self.team)
-        now = timezone.now()
-        until = now + self.ttl
-        taken = (
-            RecordingMirror.objects.filter(team=self.team)
-            .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
-            .update(lease_until=until)
-        )
-        self.until = until if taken == 1 else None
-        return self.until is not None
-
-    def renew(self) -> None:
-        until = timezone.now() + self.ttl
-        renewed = RecordingMirror.objects.filter(team=self.team, lease_until=self.until).update(
-            lease_until=until
-        )
-        if renewed != 1:
-            self.until = None
-            raise LeaseLost(f"The recordings mirror of {self.team} was taken over.")
-        self.until = until
-
-    def release(self) -> None:
-        if self.until is not None:
-            RecordingMirror.objects.filter(team=self.team, lease_until=self.until).update(
-                lease_until=None
-            )
-            self.until = None
+        super().__init__(team, timedelta(seconds=lease_seconds()))
 
 
 def refresh(team: Team) -> bool:

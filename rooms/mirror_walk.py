@@ -23,13 +23,13 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from daily import DailyClient, DailyError, InvalidRequest, Room
 from daily.base import RoomPage
 from rooms import mirror
 from rooms.models import MirroredRoom, MirrorState, RoomMirror, WalkKind
+from teams import leases
 from teams.daily_client import client_for
 from teams.models import Team
 from teams.services.errors import for_background
@@ -39,48 +39,14 @@ log = logging.getLogger(__name__)
 PAGE = 100
 
 
-class LeaseLost(Exception):
-    """Another worker took the team's mirror after our lease lapsed."""
+class Lease(leases.Lease):
+    """One worker per team's mirror (teams.leases)."""
 
-
-class Lease:
-    """One worker per team's mirror. The lease's own expiry time is its token: only the
-    holder knows it, so renewing with `lease_until=<ours>` fails once another took it."""
+    model = RoomMirror
+    what = "rooms mirror"
 
     def __init__(self, team: Team) -> None:
-        self.team = team
-        self.ttl = timedelta(seconds=settings.ROOMS_MIRROR_LEASE_SECONDS)
-        self.until: datetime | None = None
-
-    def acquire(self) -> bool:
-        mirror.state(self.team)
-        now = timezone.now()
-        until = now + self.ttl
-        taken = (
-            RoomMirror.objects.filter(team=self.team)
-            .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
-            .update(lease_until=until)
-        )
-        self.until = until if taken == 1 else None
-        return self.until is not None
-
-    def renew(self) -> None:
-        """Within the caller's transaction: a page is stored only while the lease is ours."""
-        until = timezone.now() + self.ttl
-        renewed = RoomMirror.objects.filter(team=self.team, lease_until=self.until).update(
-            lease_until=until
-        )
-        if renewed != 1:
-            self.until = None
-            raise LeaseLost(f"The rooms mirror of {self.team} was taken over by another run.")
-        self.until = until
-
-    def release(self) -> None:
-        if self.until is not None:
-            RoomMirror.objects.filter(team=self.team, lease_until=self.until).update(
-                lease_until=None
-            )
-            self.until = None
+        super().__init__(team, timedelta(seconds=settings.ROOMS_MIRROR_LEASE_SECONDS))
 
 
 def _record_error(team: Team, exc: DailyError) -> None:
