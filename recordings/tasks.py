@@ -8,45 +8,26 @@ from datetime import timedelta
 from celery import shared_task
 from django.utils import timezone
 
-import daily
 from recordings import mirror, retention
 from recordings.models import RecordingMirror, RetentionPolicy
+from teams.leases import WALK_TASK, connected_team
 from teams.models import Team
 
 log = logging.getLogger(__name__)
 
-RETRYABLE = (daily.RateLimited, daily.Unavailable)
 
-_WALK = {
-    "bind": True,
-    "acks_late": True,
-    "reject_on_worker_lost": True,
-    "autoretry_for": RETRYABLE,
-    "retry_backoff": 15,
-    "retry_backoff_max": 600,
-    "retry_jitter": True,
-    "max_retries": 8,
-    "soft_time_limit": 25 * 60,
-    "time_limit": 30 * 60,
-}
-
-
-def _team(team_id: int) -> Team | None:
-    return Team.objects.filter(pk=team_id).exclude(token_encrypted="").first()
-
-
-@shared_task(**_WALK)
+@shared_task(**WALK_TASK)
 def refresh_task(self, team_id: int) -> bool:
-    team = _team(team_id)
+    team = connected_team(team_id)
     if team is None:
         return False
     mirror.clear_debounce(team, "refresh")
     return mirror.refresh(team)
 
 
-@shared_task(**_WALK)
+@shared_task(**WALK_TASK)
 def retention_task(self, team_id: int) -> int:
-    team = _team(team_id)
+    team = connected_team(team_id)
     if team is None:
         return 0
     return retention.run(team)

@@ -10,38 +10,17 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.utils import timezone
 
-import daily
 from rooms import mirror
 from rooms.models import MirrorState, RoomMirror, WalkKind
+from teams.leases import WALK_TASK, connected_team
 from teams.models import Team
 
 log = logging.getLogger(__name__)
 
-# Only errors that a later attempt can cure are retried; an authentication error stops
-# (it shows on the rooms page) until an owner fixes the token.
-RETRYABLE = (daily.RateLimited, daily.Unavailable)
 
-_WALK = {
-    "bind": True,
-    "acks_late": True,
-    "reject_on_worker_lost": True,
-    "autoretry_for": RETRYABLE,
-    "retry_backoff": 15,
-    "retry_backoff_max": 600,
-    "retry_jitter": True,
-    "max_retries": 8,
-    "soft_time_limit": 25 * 60,
-    "time_limit": 30 * 60,
-}
-
-
-def _team(team_id: int) -> Team | None:
-    return Team.objects.filter(pk=team_id).exclude(token_encrypted="").first()
-
-
-@shared_task(**_WALK)
+@shared_task(**WALK_TASK)
 def fill_task(self, team_id: int) -> bool:
-    team = _team(team_id)
+    team = connected_team(team_id)
     if team is None:
         return False
     mirror.clear_debounce(team, "fill")
@@ -53,9 +32,9 @@ def fill_task(self, team_id: int) -> bool:
         return False
 
 
-@shared_task(**_WALK)
+@shared_task(**WALK_TASK)
 def reconcile_task(self, team_id: int) -> bool:
-    team = _team(team_id)
+    team = connected_team(team_id)
     if team is None:
         return False
     mirror.clear_debounce(team, "reconcile")
@@ -66,9 +45,9 @@ def reconcile_task(self, team_id: int) -> bool:
         return False
 
 
-@shared_task(**{**_WALK, "soft_time_limit": 5 * 60, "time_limit": 6 * 60})
+@shared_task(**{**WALK_TASK, "soft_time_limit": 5 * 60, "time_limit": 6 * 60})
 def refresh_task(self, team_id: int) -> bool:
-    team = _team(team_id)
+    team = connected_team(team_id)
     if team is None:
         return False
     mirror.clear_debounce(team, "refresh")

@@ -12,11 +12,38 @@ stops renewing and its lease lapses after `ttl`.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db.models import Model, Q
 from django.utils import timezone
 
+import daily
 from teams.models import Team
+
+# Only errors that a later attempt can cure are retried; an authentication error stops (it
+# shows on the page the walk fills) until an owner fixes the token.
+RETRYABLE = (daily.RateLimited, daily.Unavailable)
+
+# Celery options of a task that walks one of Daily's lists for one team: acknowledged only
+# once done (a killed worker's walk is delivered again and resumes from its checkpoint), and
+# retried with backoff while Daily is busy or unreachable.
+WALK_TASK: dict[str, Any] = {
+    "bind": True,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": RETRYABLE,
+    "retry_backoff": 15,
+    "retry_backoff_max": 600,
+    "retry_jitter": True,
+    "max_retries": 8,
+    "soft_time_limit": 25 * 60,
+    "time_limit": 30 * 60,
+}
+
+
+def connected_team(team_id: int) -> Team | None:
+    """The team a walk is for, or None once it is gone or has no token to walk with."""
+    return Team.objects.filter(pk=team_id).exclude(token_encrypted="").first()
 
 
 class LeaseLost(Exception):
