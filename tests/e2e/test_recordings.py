@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from recordings import mirror, retention
 from recordings.models import RetentionPolicy
+from teams import dates
 from teams.models import Team
 from tests.e2e.conftest import log_in
 
@@ -41,7 +42,7 @@ def test_an_admin_previews_the_exact_list_then_enables_retention(recorded, page)
     ).to_be_visible()
     table = page.locator("#retention-list table tbody tr")
     expect(table).to_have_count(len(due))
-    local = timezone.localtime(due[0].started_at, team.tz).strftime("%Y-%m-%d %H:%M")
+    local = dates.day_time(due[0].started_at, team.tz)  # the pages' one date format
     expect(table.first).to_contain_text(local)
     expect(table.first).to_contain_text(due[0].room_name)
     assert not RetentionPolicy.objects.filter(team=team, enabled=True).exists()
