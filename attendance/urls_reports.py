@@ -1,4 +1,7 @@
-"""Attendance reports, under t/<team_slug>/attendance/ (app_name "attendance")."""
+"""Attendance reports, under t/<team_slug>/attendance/ (app_name "attendance").
+
+Each report of the registry (attendance.views.reports.REPORTS) has a page and a CSV,
+served by the same two views."""
 
 from __future__ import annotations
 
@@ -7,13 +10,12 @@ from django.urls import path
 from attendance.views import reports
 
 urlpatterns = [
-    path("meetings/", reports.meetings, name="meetings"),
-    path("meetings.csv", reports.meetings_csv, name="meetings-csv"),
+    url
+    for name in reports.REPORTS
+    for url in (
+        path(f"{name}/", reports.report_page, {"report": name}, name=name),
+        path(f"{name}.csv", reports.report_csv, {"report": name}, name=f"{name}-csv"),
+    )
+] + [
     path("meetings/<int:meeting_id>/", reports.meeting, name="meeting"),
-    path("people/", reports.people, name="people"),
-    path("people.csv", reports.people_csv, name="people-csv"),
-    path("rooms/", reports.rooms, name="rooms"),
-    path("rooms.csv", reports.rooms_csv, name="rooms-csv"),
-    path("charts/", reports.charts, name="charts"),
-    path("charts.csv", reports.charts_csv, name="charts-csv"),
 ]

@@ -1,13 +1,16 @@
-"""Attendance reports: meetings, one meeting, people, rooms, charts, and their CSVs.
+"""Attendance reports: meetings, people, rooms, charts and their CSVs, and one meeting.
 
-Each view parses the query string with the report's form (bad input becomes a message
-on the page, its default applies), calls one function of `attendance.reports`, and
-renders the whole page or, for htmx, its `results` partial. A CSV view uses the same
-form and the same query as its page, without the pagination.
+The four reports are rows of one registry (`REPORTS`): one page view and one CSV view
+serve them all. The page parses the query string with the report's form (bad input
+becomes a message on the page, its default applies), calls the report's functions of
+`attendance.reports`, and renders the whole page or, for htmx, its `results` partial.
+The CSV uses the same form and the same query as its page, without the pagination.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -100,7 +103,7 @@ def _count(n: int, noun: str) -> str:
 
 
 def _csv_url(report: str, team: Team, request: HttpRequest) -> str:
-    if report not in ("meetings", "people", "rooms", "charts"):
+    if report not in REPORTS:
         return ""
     url = reverse(f"attendance:{report}-csv", args=[team.slug])
     query = _query(request)
@@ -113,32 +116,163 @@ def _back_to_page(report: str, team: Team, request: HttpRequest) -> HttpResponse
     return redirect(f"{url}?{request.GET.urlencode()}")
 
 
-# -- meetings ------------------------------------------------------------------------
-@require_GET
-@team_view(Permission.VIEW_ATTENDANCE)
-def meetings(request: HttpRequest, *, team: Team, role: Role) -> HttpResponse:
-    form = _form(request, team, MeetingsForm)
-    f = form.filters()
-    page = meetings_page(f)
+# -- the reports: one page view and one CSV view over the registry -------------------
+@dataclass(frozen=True)
+class Report:
+    """A report of the registry: its form, its page's template and figures, its CSV.
+
+    `page` gives what the page shows besides the shared context; `csv` gives the CSV's
+    header and rows (an iterable, read as the response streams). Both take the filters.
+    """
+
+    name: str
+    form: type[ReportForm]
+    template: str
+    definitions: Callable[[ReportFilters], dict[str, str]]
+    page: Callable[[ReportFilters], dict[str, Any]]
+    csv_name: str
+    csv: Callable[[ReportFilters], tuple[Sequence[str], Iterable[Sequence[Any]]]]
+
+
+def _meetings_definitions(f: ReportFilters) -> dict[str, str]:
     explained = dict(definitions.MEETINGS)
     if f.person:
         explained.update(definitions.MEETINGS_PERSON)
-    context = _context(request, "meetings", form, f, explained)
-    context.update(page=page, caption=_count(page.paginator.count, "meeting"))
-    return _render(request, "attendance/meetings.html", context)
+    return explained
+
+
+def _meetings_page(f: ReportFilters) -> dict[str, Any]:
+    page = meetings_page(f)
+    return {"page": page, "caption": _count(page.paginator.count, "meeting")}
+
+
+def _meetings_csv(f: ReportFilters):
+    rows = (tables.meeting_cells(f, row) for row in meeting_rows(f))
+    return tables.meetings_header(f), rows
+
+
+def _people_page(f: ReportFilters) -> dict[str, Any]:
+    page, totals = people_page(f)
+    caption = f"{totals.people:,} {'person' if totals.people == 1 else 'people'}"
+    return {"page": page, "totals": totals, "caption": caption}
+
+
+def _people_csv(f: ReportFilters):
+    return tables.PEOPLE_HEADER, (tables.person_cells(f, r) for r in people_rows(f))
+
+
+def _rooms_page(f: ReportFilters) -> dict[str, Any]:
+    page = rooms_page(f)
+    return {"page": page, "caption": _count(page.paginator.count, "room")}
+
+
+def _rooms_csv(f: ReportFilters):
+    return tables.ROOMS_HEADER, (tables.room_cells(f, r) for r in room_rows(f))
+
+
+def _charts_page(f: ReportFilters) -> dict[str, Any]:
+    days = per_day(f)
+    grid = heat_map(f)
+    return {
+        "days": days,
+        "grid": grid,
+        "summary": summary(f, days),
+        "meetings_chart": bar_chart(
+            days, value=lambda d: d.meetings, title="Meetings per day", unit="meetings"
+        ),
+        "minutes_chart": bar_chart(
+            days,
+            value=lambda d: d.minutes,
+            title="Meeting minutes per day",
+            unit="minutes",
+            decimals=0,
+        ),
+        "heat_chart": heat_map_svg(grid, tz_name=f.team.time_zone),
+        "heat_rows": list(zip(WEEKDAYS, grid, strict=True)),
+        "hours": range(24),
+    }
+
+
+def _charts_csv(f: ReportFilters):
+    return tables.DAYS_HEADER, tables.day_cells(per_day(f))
+
+
+def _fixed(explained: dict[str, str]) -> Callable[[ReportFilters], dict[str, str]]:
+    return lambda f: explained
+
+
+REPORTS: dict[str, Report] = {
+    r.name: r
+    for r in (
+        Report(
+            name="meetings",
+            form=MeetingsForm,
+            template="attendance/meetings.html",
+            definitions=_meetings_definitions,
+            page=_meetings_page,
+            csv_name="meetings",
+            csv=_meetings_csv,
+        ),
+        Report(
+            name="people",
+            form=PeopleForm,
+            template="attendance/people.html",
+            definitions=_fixed(definitions.PEOPLE),
+            page=_people_page,
+            csv_name="people",
+            csv=_people_csv,
+        ),
+        Report(
+            name="rooms",
+            form=RoomsForm,
+            template="attendance/rooms.html",
+            definitions=_fixed(definitions.ROOMS),
+            page=_rooms_page,
+            csv_name="rooms",
+            csv=_rooms_csv,
+        ),
+        Report(
+            name="charts",
+            form=ChartsForm,
+            template="attendance/charts.html",
+            definitions=_fixed(definitions.CHARTS),
+            page=_charts_page,
+            csv_name="meetings-per-day",
+            csv=_charts_csv,
+        ),
+    )
+}
 
 
 @require_GET
 @team_view(Permission.VIEW_ATTENDANCE)
-def meetings_csv(request: HttpRequest, *, team: Team, role: Role) -> HttpResponse:
-    form = _form(request, team, MeetingsForm)
-    if not form.is_valid():
-        return _back_to_page("meetings", team, request)
+def report_page(request: HttpRequest, *, report: str, team: Team, role: Role) -> HttpResponse:
+    """A report's page (or, for htmx, its results): filters from the query string, bad
+    input a message on the page with the default applied."""
+    r = REPORTS[report]
+    form = _form(request, team, r.form)
     f = form.filters()
-    rows = (tables.meeting_cells(f, row) for row in meeting_rows(f))
-    return csv_response("meetings", team.slug, f.tz, tables.meetings_header(f), rows)
+    figures = r.page(f)
+    context = _context(request, r.name, form, f, r.definitions(f))
+    context.update(figures)
+    return _render(request, r.template, context)
 
 
+@require_GET
+@team_view(Permission.VIEW_ATTENDANCE)
+def report_csv(request: HttpRequest, *, report: str, team: Team, role: Role) -> HttpResponse:
+    """A report's CSV: the page's form and query, every row (no pagination). Invalid
+    filters send back to the page, which says what is wrong."""
+    r = REPORTS[report]
+    form = _form(request, team, r.form)
+    if not form.is_valid():
+        return _back_to_page(r.name, team, request)
+    f = form.filters()
+    header, rows = r.csv(f)
+    return csv_response(r.csv_name, team.slug, f.tz, header, rows)
+
+
+# -- one meeting -----------------------------------------------------------------------
 @require_GET
 @team_view(Permission.VIEW_ATTENDANCE)
 def meeting(request: HttpRequest, meeting_id: int, *, team: Team, role: Role) -> HttpResponse:
@@ -183,95 +317,3 @@ def meeting(request: HttpRequest, meeting_id: int, *, team: Team, role: Role) ->
 def _timeline_label(p, f: ReportFilters) -> str:
     n = len(p.intervals)
     return f"{p.label}: {n} session{'s' if n != 1 else ''}, {p.minutes:.1f} minutes merged"
-
-
-# -- people --------------------------------------------------------------------------
-@require_GET
-@team_view(Permission.VIEW_ATTENDANCE)
-def people(request: HttpRequest, *, team: Team, role: Role) -> HttpResponse:
-    form = _form(request, team, PeopleForm)
-    f = form.filters()
-    page, totals = people_page(f)
-    context = _context(request, "people", form, f, definitions.PEOPLE)
-    context.update(
-        page=page,
-        totals=totals,
-        caption=f"{totals.people:,} {'person' if totals.people == 1 else 'people'}",
-    )
-    return _render(request, "attendance/people.html", context)
-
-
-@require_GET
-@team_view(Permission.VIEW_ATTENDANCE)
-def people_csv(request: HttpRequest, *, team: Team, role: Role) -> HttpResponse:
-    form = _form(request, team, PeopleForm)
-    if not form.is_valid():
-        return _back_to_page("people", team, request)
-    f = form.filters()
-    rows = (tables.person_cells(f, r) for r in people_rows(f))
-    return csv_response("people", team.slug, f.tz, tables.PEOPLE_HEADER, rows)
-
-
-# -- rooms ---------------------------------------------------------------------------
-@require_GET
-@team_view(Permission.VIEW_ATTENDANCE)
-def rooms(request: HttpRequest, *, team: Team, role: Role) -> HttpResponse:
-    form = _form(request, team, RoomsForm)
-    f = form.filters()
-    page = rooms_page(f)
-    context = _context(request, "rooms", form, f, definitions.ROOMS)
-    context.update(page=page, caption=_count(page.paginator.count, "room"))
-    return _render(request, "attendance/rooms.html", context)
-
-
-@require_GET
-@team_view(Permission.VIEW_ATTENDANCE)
-def rooms_csv(request: HttpRequest, *, team: Team, role: Role) -> HttpResponse:
-    form = _form(request, team, RoomsForm)
-    if not form.is_valid():
-        return _back_to_page("rooms", team, request)
-    f = form.filters()
-    rows = (tables.room_cells(f, r) for r in room_rows(f))
-    return csv_response("rooms", team.slug, f.tz, tables.ROOMS_HEADER, rows)
-
-
-# -- charts --------------------------------------------------------------------------
-@require_GET
-@team_view(Permission.VIEW_ATTENDANCE)
-def charts(request: HttpRequest, *, team: Team, role: Role) -> HttpResponse:
-    form = _form(request, team, ChartsForm)
-    f = form.filters()
-    days = per_day(f)
-    grid = heat_map(f)
-    context = _context(request, "charts", form, f, definitions.CHARTS)
-    context.update(
-        days=days,
-        grid=grid,
-        summary=summary(f, days),
-        meetings_chart=bar_chart(
-            days, value=lambda d: d.meetings, title="Meetings per day", unit="meetings"
-        ),
-        minutes_chart=bar_chart(
-            days,
-            value=lambda d: d.minutes,
-            title="Meeting minutes per day",
-            unit="minutes",
-            decimals=0,
-        ),
-        heat_chart=heat_map_svg(grid, tz_name=team.time_zone),
-        heat_rows=list(zip(WEEKDAYS, grid, strict=True)),
-        hours=range(24),
-    )
-    return _render(request, "attendance/charts.html", context)
-
-
-@require_GET
-@team_view(Permission.VIEW_ATTENDANCE)
-def charts_csv(request: HttpRequest, *, team: Team, role: Role) -> HttpResponse:
-    form = _form(request, team, ChartsForm)
-    if not form.is_valid():
-        return _back_to_page("charts", team, request)
-    f = form.filters()
-    return csv_response(
-        "meetings-per-day", team.slug, f.tz, tables.DAYS_HEADER, tables.day_cells(per_day(f))
-    )
