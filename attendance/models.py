@@ -168,6 +168,12 @@ class MeetingFigures(models.Model):
     sessions = models.PositiveIntegerField(help_text="Session rows stored.")
     guests = models.PositiveIntegerField(help_text="Guest sessions.")
     people = models.PositiveIntegerField(help_text="Distinct identified people.")
+    participant_seconds = models.FloatField(
+        default=0,
+        help_text="Participant-seconds: its people's merged seconds (MeetingPresence) and its"
+        " guest sessions' seconds.",
+    )
+    longest_guest = models.FloatField(default=0, help_text="The longest guest session's seconds.")
 
     def __str__(self) -> str:
         return f"figures of meeting {self.meeting_id}"
@@ -200,6 +206,8 @@ class RoomPeriod(models.Model):
     sessions = models.PositiveIntegerField()
     guests = models.PositiveIntegerField()
     last_end = models.DateTimeField()
+    participant_seconds = models.FloatField(default=0)  # usage: people and guests
+    longest_guest = models.FloatField(default=0)  # the longest guest session
 
     class Meta:
         indexes = [

@@ -5,7 +5,9 @@ million sessions on each view. Instead, every ended meeting is added up once, wh
 sessions are written (in the same transaction, by `attendance.summary.summarise`):
 
 - `MeetingFigures`: the meeting's own figures (length, peak, sessions, guest sessions,
-  distinct people) and the room and start they were counted under;
+  distinct people, participant-seconds: its people's merged seconds from MeetingPresence
+  and its guest sessions' seconds, and the longest guest session) and the room and start
+  they were counted under;
 - `RoomPeriod`: those figures added up per room and period of the meetings' start, at
   four grains: 15-minute slots (from MeetingFigures), UTC days (from the slots), UTC
   months (from the days) and all time (from the months: a room's last use); room ""
@@ -139,15 +141,20 @@ def refresh(
             # and grouping was planned, under stale statistics (a first sync), as a scan of
             # every session of the table.
             sessions = "FROM attendance_attendance a WHERE a.meeting_id = m.id"
+            guest = _guest_seconds()
             cursor.execute(
                 f"""INSERT INTO attendance_meetingfigures
                     (meeting_id, team_id, room, start, "end", seconds, peak, sessions, guests,
-                     people)
+                     people, participant_seconds, longest_guest)
                 SELECT m.id, m.team_id, m.room, m.start, m."end",
                        {_seconds("m.start", 'm."end"')}, m.max_participants,
                        (SELECT COUNT(*) {sessions}),
                        (SELECT COUNT(*) {sessions} AND a.is_guest),
-                       (SELECT COUNT(DISTINCT a.identity) {sessions} AND NOT a.is_guest)
+                       (SELECT COUNT(DISTINCT a.identity) {sessions} AND NOT a.is_guest),
+                       (SELECT COALESCE(SUM(p.merged), 0) FROM attendance_meetingpresence p
+                        WHERE p.meeting_id = m.id)
+                       + (SELECT COALESCE(SUM({guest}), 0) {sessions} AND a.is_guest),
+                       (SELECT COALESCE(MAX({guest}), 0) {sessions} AND a.is_guest)
                 FROM attendance_meeting m
                 WHERE m.id IN ({marks}) AND m."end" IS NOT NULL""",  # noqa: S608
                 list(chunk),
@@ -160,6 +167,16 @@ def refresh(
 def _seconds(start: str, end: str) -> str:
     d = dialect()
     return f"({d.epoch(end)} - {d.epoch(start)})"
+
+
+def _guest_seconds(a: str = "a", m: str = "m") -> str:
+    """A guest session's seconds in its ended meeting, as the reports count them
+    (`attendance.reports.presence`: one session, nothing to merge): from its join to its
+    leave, or the meeting's end when it has none or leaves later; never below zero."""
+    d = dialect()
+    join, end = d.epoch(f'{a}."join"'), d.epoch(f'{m}."end"')
+    leave = d.least(f"COALESCE({d.epoch(f'{a}.leave')}, {end})", end)
+    return f"({d.greatest(join, leave)} - {join})"
 
 
 def recount(team_id: int, keys: Iterable[Key], *, fresh: bool = False) -> None:
@@ -198,14 +215,25 @@ def recount(team_id: int, keys: Iterable[Key], *, fresh: bool = False) -> None:
         _roll_up(cursor, team_id, Grain.MONTH, Grain.EVER, [(r, EVER, END) for r in rooms], fresh)
 
 
-_SUMS = 'COUNT(*), SUM(f.seconds), MAX(f.peak), SUM(f.sessions), SUM(f.guests), MAX(f."end")'
-_ROLLED = "SUM(meetings), SUM(seconds), MAX(peak), SUM(sessions), SUM(guests), MAX(last_end)"
-_COLUMNS = "team_id, room, grain, start, meetings, seconds, peak, sessions, guests, last_end"
+_SUMS = (
+    'COUNT(*), SUM(f.seconds), MAX(f.peak), SUM(f.sessions), SUM(f.guests), MAX(f."end"),'
+    " SUM(f.participant_seconds), MAX(f.longest_guest)"
+)
+_ROLLED = (
+    "SUM(meetings), SUM(seconds), MAX(peak), SUM(sessions), SUM(guests), MAX(last_end),"
+    " SUM(participant_seconds), MAX(longest_guest)"
+)
+_COLUMNS = (
+    "team_id, room, grain, start, meetings, seconds, peak, sessions, guests, last_end,"
+    " participant_seconds, longest_guest"
+)
 # A period added up again replaces its row (a recount, not an increment).
 _UPSERT = """
     ON CONFLICT (team_id, room, grain, start) DO UPDATE SET meetings = EXCLUDED.meetings,
         seconds = EXCLUDED.seconds, peak = EXCLUDED.peak, sessions = EXCLUDED.sessions,
-        guests = EXCLUDED.guests, last_end = EXCLUDED.last_end"""
+        guests = EXCLUDED.guests, last_end = EXCLUDED.last_end,
+        participant_seconds = EXCLUDED.participant_seconds,
+        longest_guest = EXCLUDED.longest_guest"""
 
 
 def _narrow(keys: Sequence[tuple], alias: str = "", *, exact: bool = False) -> tuple[str, list]:
@@ -404,11 +432,15 @@ def rebuild(team_id: int) -> None:
         (
             f"""INSERT INTO attendance_meetingfigures
                 (meeting_id, team_id, room, start, "end", seconds, peak, sessions, guests,
-                 people)
+                 people, participant_seconds, longest_guest)
             SELECT m.id, m.team_id, m.room, m.start, m."end",
                    {d.epoch('m."end"')} - {d.epoch("m.start")}, m.max_participants,
                    COUNT(a.id), COALESCE(SUM(CASE WHEN a.is_guest THEN 1 ELSE 0 END), 0),
-                   COUNT(DISTINCT CASE WHEN a.is_guest THEN NULL ELSE a.identity END)
+                   COUNT(DISTINCT CASE WHEN a.is_guest THEN NULL ELSE a.identity END),
+                   (SELECT COALESCE(SUM(p.merged), 0) FROM attendance_meetingpresence p
+                    WHERE p.meeting_id = m.id)
+                   + COALESCE(SUM(CASE WHEN a.is_guest THEN {_guest_seconds()} END), 0),
+                   COALESCE(MAX(CASE WHEN a.is_guest THEN {_guest_seconds()} END), 0)
             FROM attendance_meeting m
             LEFT JOIN attendance_attendance a ON a.meeting_id = m.id
             WHERE m.team_id = %s AND m.summarised = %s AND m."end" IS NOT NULL

@@ -22,6 +22,31 @@ def _periods(start: dt.datetime) -> list[tuple[int, dt.datetime]]:
     return [(0, slot), (1, day), (2, day.replace(day=1)), (3, dt.datetime(1970, 1, 1, tzinfo=UTC))]
 
 
+def _participant_seconds(m: Meeting, rows: list[Attendance]) -> tuple[float, float]:
+    """(participant-seconds, longest guest session): each identified person's sessions as
+    the union of their intervals, each guest session on its own; a session without a leave,
+    or leaving after the end, counts up to the meeting's end."""
+    end = m.end.timestamp()
+    intervals: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    total = longest = 0.0
+    for a in rows:
+        j = a.join.timestamp()
+        leave = min(a.leave.timestamp() if a.leave else end, end)
+        l = max(j, leave)  # noqa: E741
+        if a.is_guest:
+            total += l - j
+            longest = max(longest, l - j)
+        else:
+            intervals[a.identity].append((j, l))
+    for spans in intervals.values():
+        covered_to = None
+        for j, l in sorted(spans):  # noqa: E741
+            lo = j if covered_to is None else max(j, covered_to)
+            total += max(0.0, l - lo)
+            covered_to = l if covered_to is None else max(covered_to, l)
+    return total, longest
+
+
 def expected(team) -> tuple[dict, dict, set]:
     """(figures per meeting, RoomPeriod rows, RoomPersonPeriod keys) from the raw rows."""
     figures: dict[int, tuple] = {}
@@ -35,6 +60,7 @@ def expected(team) -> tuple[dict, dict, set]:
         guests = sum(1 for a in rows if a.is_guest)
         identities = {a.identity for a in rows if not a.is_guest}
         seconds = (m.end - m.start).total_seconds()
+        participant, longest = _participant_seconds(m, rows)
         figures[m.pk] = (
             m.room,
             m.start,
@@ -44,10 +70,12 @@ def expected(team) -> tuple[dict, dict, set]:
             len(rows),
             guests,
             len(identities),
+            round(participant, 3),
+            round(longest, 3),
         )
         for grain, start in _periods(m.start):
             for room in (m.room, ""):
-                p = periods.setdefault((room, grain, start), [0, 0.0, None, 0, 0, m.end])
+                p = periods.setdefault((room, grain, start), [0, 0.0, None, 0, 0, m.end, 0.0, 0.0])
                 p[0] += 1
                 p[1] += seconds
                 if m.max_participants is not None:
@@ -55,9 +83,14 @@ def expected(team) -> tuple[dict, dict, set]:
                 p[3] += len(rows)
                 p[4] += guests
                 p[5] = max(p[5], m.end)
+                p[6] += participant
+                p[7] = max(p[7], longest)
                 if grain == 1:
                     people |= {(room, grain, start, i) for i in identities}
-    rounded = {k: (v[0], round(v[1], 3), *v[2:]) for k, v in periods.items()}
+    rounded = {
+        k: (v[0], round(v[1], 3), *v[2:6], round(v[6], 3), round(v[7], 3))
+        for k, v in periods.items()
+    }
     return figures, rounded, people
 
 
@@ -72,6 +105,8 @@ def stored(team) -> tuple[dict, dict, set]:
             f.sessions,
             f.guests,
             f.people,
+            round(f.participant_seconds, 3),
+            round(f.longest_guest, 3),
         )
         for f in MeetingFigures.objects.filter(team=team)
     }
@@ -83,6 +118,8 @@ def stored(team) -> tuple[dict, dict, set]:
             p.sessions,
             p.guests,
             p.last_end,
+            round(p.participant_seconds, 3),
+            round(p.longest_guest, 3),
         )
         for p in RoomPeriod.objects.filter(team=team)
     }
