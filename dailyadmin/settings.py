@@ -68,6 +68,9 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # The language: the switcher's cookie, else the browser's Accept-Language, else English
+    # (docs/operations.md, "Languages"). After the session, before CommonMiddleware.
+    "django.middleware.locale.LocaleMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): whether this session entered a second-factor code.
     "django_otp.middleware.OTPMiddleware",
@@ -318,7 +321,15 @@ PASSWORD_RESET_THROTTLE_ADDRESS_ATTEMPTS = env_int(
 SYNC_STALE_ALERT_MINUTES = env_int("SYNC_STALE_ALERT_MINUTES", 120, minimum=0)
 
 # --- I18N ---------------------------------------------------------------------
-LANGUAGE_CODE = "en-us"
+# English, and every language with a complete catalog (docs/operations.md, "Languages").
+# No language prefix in URLs: a dashboard link is shared between colleagues, each of whom
+# reads it in their own language (the switcher's cookie, else the browser's).
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("de", "Deutsch")]
+# Each app's strings in `<app>/locale/`; these for templates/ and dailyadmin/.
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

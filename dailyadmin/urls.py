@@ -5,6 +5,8 @@ from types import MethodType
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.decorators.http import require_POST
+from django.views.i18n import JavaScriptCatalog, set_language
 
 from attendance.views import sync as attendance_sync
 from dailyadmin.auth import (
@@ -30,6 +32,11 @@ urlpatterns = [
     path("healthz", team_views.healthz, name="healthz"),
     path("readyz", readyz, name="readyz"),
     path("metrics", metrics_view, name="metrics"),
+    # The language switcher's form posts here (a cookie remembers the choice), and the
+    # scripts' translated strings (static/js) are read from jsi18n/ (docs/operations.md,
+    # "Languages"). No language prefix in the URLs: a link reads in each reader's language.
+    path("i18n/setlang/", require_POST(set_language), name="set_language"),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("teams/new/", team_views.team_create, name="team_create"),
     # The throttled login; an account with a second factor continues at login/code/.
     path("login/", SecondFactorLoginView.as_view(), name="login"),

@@ -1,12 +1,14 @@
 // Small behaviours that need no framework. No inline script anywhere: the
-// Content-Security-Policy allows only scripts served from this origin.
+// Content-Security-Policy allows only scripts served from this origin. The scripts' words
+// go through gettext/ngettext/interpolate, Django's catalog for the page's language
+// (jsi18n/, loaded before them by base.html; strings in locale/*/djangojs.po).
 document.addEventListener("click", (event) => {
   const button = event.target.closest("[data-copy]");
   if (!button) return;
   const text = button.getAttribute("data-copy");
   navigator.clipboard.writeText(text).then(() => {
     const label = button.textContent;
-    button.textContent = "Copied";
+    button.textContent = gettext("Copied");
     setTimeout(() => { button.textContent = label; }, 1500);
   });
 });

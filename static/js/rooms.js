@@ -1,7 +1,7 @@
 // Rooms pages: progressive enhancement only; every page works without this file.
 // No inline script anywhere: the Content-Security-Policy allows only files from this origin.
 (() => {
-  // With JavaScript, htmx saves on change: hide the "Save" buttons meant for no-JS use.
+  // Scripted pages hide the no-JS-only buttons (".js-hide").
   document.documentElement.classList.add("js");
 
   const roomBoxes = () =>
@@ -16,9 +16,11 @@
     const selected = roomBoxes().filter((box) => box.checked).length;
     const matching = matchingBox();
     if (matching && matching.checked) {
-      counter.textContent = `All ${matching.dataset.count} selected`;
+      counter.textContent = interpolate(gettext("All %(count)s selected"), { count: matching.dataset.count }, true);
     } else {
-      counter.textContent = selected ? `${selected} selected` : "";
+      counter.textContent = selected
+        ? interpolate(ngettext("%(count)s selected", "%(count)s selected", selected), { count: selected }, true)
+        : "";
     }
     const all = document.querySelector("[data-select-all]");
     if (all) {
@@ -59,7 +61,7 @@
     if (!(matching && matching.checked) && !roomBoxes().some((box) => box.checked)) {
       event.preventDefault();
       const counter = document.querySelector("[data-selected-count]");
-      if (counter) counter.textContent = "Select rooms in the table first.";
+      if (counter) counter.textContent = gettext("Select rooms in the table first.");
     }
   });
 })();

@@ -66,6 +66,10 @@ EXPECTED: dict[str, dict] = {
     "healthz": {"methods": G, "permission": PUBLIC},
     "readyz": {"methods": G, "permission": PUBLIC},
     "metrics": {"methods": G, "permission": METRICS_KEY_ONLY},
+    # The language switcher (a cookie) and the scripts' strings: public, the login page
+    # has both.
+    "set_language": {"methods": P, "permission": PUBLIC},
+    "javascript-catalog": {"methods": G, "permission": PUBLIC},
     # "Connect a Daily team", not team-scoped: superusers under TEAM_CONNECT_ALLOWED's
     # default; its "staff" and "everyone" are checked in tests/teams/test_team_connect.py.
     "team_create": {"methods": GP, "permission": SUPERUSER_ONLY},
