@@ -34,9 +34,20 @@ DETAIL = "rooms/detail.html"
 PRESENCE_SECONDS = 15
 
 
+# What the iframe may use. Daily's wrap() reference (docs.daily.co/reference/daily-js/
+# factory-methods/wrap): "microphone; camera; autoplay; display-capture" for camera, mic
+# and screen sharing; `fullscreen` for Daily Prebuilt's full-screen button.
+EMBED_ALLOW = "microphone; camera; autoplay; display-capture; fullscreen"
+# A size that shows Prebuilt's grid and controls: the page's width, 600 px high.
+EMBED_WIDTH, EMBED_HEIGHT = "100%", "600"
+
+
 def embed_snippet(room: Room, name: str = "") -> str:
     src = room.url + (f"?name={quote(name, safe='')}" if name else "")
-    return f'<iframe src="{escape(src)}" allow="microphone; camera; autoplay"></iframe>'
+    return (
+        f'<iframe src="{escape(src)}" allow="{EMBED_ALLOW}" width="{EMBED_WIDTH}"'
+        f' height="{EMBED_HEIGHT}" style="border: 0"></iframe>'
+    )
 
 
 def _when(value: datetime | None, team: Team) -> str:

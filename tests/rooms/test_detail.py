@@ -32,12 +32,53 @@ def test_the_detail_page_shows_join_url_embed_and_dial_in_pin(domains_team, logi
     assert 'data-copy="https://demo-team.daily.co/standup"' in body
     assert (
         "&lt;iframe src=&quot;https://demo-team.daily.co/standup&quot; "
-        "allow=&quot;microphone; camera; autoplay&quot;&gt;&lt;/iframe&gt;"
+        "allow=&quot;microphone; camera; autoplay; display-capture; fullscreen&quot; "
+        "width=&quot;100%&quot; height=&quot;600&quot; style=&quot;border: 0&quot;&gt;"
+        "&lt;/iframe&gt;"
     ) in body
     assert "Dial-in PIN" in body
     assert "Room properties exist only on the REST API" in body
     assert "Live presence exists only on the REST API" in body
     assert "Edit properties" not in body and "Delete…" not in body
+
+
+def _embed_note(body: str) -> str:
+    start = body.index("data-embed-note")
+    return " ".join(body[start : body.index("</p>", start)].split())
+
+
+def test_the_embed_snippet_allows_screen_sharing_and_full_screen_and_has_a_size():
+    from rooms.views.detail import embed_snippet
+
+    room = Room(name="a", url="https://t.daily.co/a", privacy=Privacy.PUBLIC)
+    snippet = embed_snippet(room, "Ann")
+    allowed = snippet.split('allow="')[1].split('"')[0].split("; ")
+    assert {"camera", "microphone", "autoplay", "display-capture", "fullscreen"} <= set(allowed)
+    assert 'width="100%"' in snippet and 'height="600"' in snippet
+    assert 'src="https://t.daily.co/a?name=Ann"' in snippet
+
+
+def test_the_embed_note_says_a_private_room_needs_a_meeting_token(rest_team, login):
+    client = login(rest_team, Role.OWNER)
+    body = client.get(reverse("rooms:detail", args=[rest_team.slug, "standup"])).content.decode()
+    note = _embed_note(body)
+    assert "This room is private: the snippet lets in only people with a meeting token." in note
+    assert "?t=TOKEN" in note
+    token_page = reverse("rooms:token", args=[rest_team.slug])
+    assert f'href="{token_page}?room=standup"' in note
+    # The snippet's partial, as the name field asks for it, keeps the note.
+    url = reverse("rooms:embed", args=[rest_team.slug, "standup"])
+    assert "meeting token" in _embed_note(client.get(url, {"name": "Ann"}, **HTMX).content.decode())
+
+
+def test_the_embed_note_of_a_room_that_is_not_private_says_what_private_would_need(
+    domains_team, login
+):
+    client = login(domains_team, Role.MANAGER)
+    body = client.get(reverse("rooms:detail", args=[domains_team.slug, "standup"])).content
+    note = _embed_note(body.decode())
+    assert "A private room lets in only people with a meeting token." in note
+    assert "This room is private" not in note and "Issue a meeting token" not in note
 
 
 def test_the_embed_snippet_carries_an_encoded_name(domains_team, login):
