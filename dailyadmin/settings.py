@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Django's widget templates, for the project's form renderer (FORM_RENDERER below).
+    "django.forms",
     "django_htmx",
     "template_partials",
     "django_otp",
@@ -98,6 +100,9 @@ TEMPLATES = [
         },
     },
 ]
+
+# Every form's fields are drawn by the project's templates/forms/ (dailyadmin/forms.py).
+FORM_RENDERER = "dailyadmin.forms.FormRenderer"
 
 # --- Database -----------------------------------------------------------------
 _database_url = env_url("DATABASE_URL", ("postgres", "postgresql", "sqlite"))

@@ -95,6 +95,8 @@ LABELS: dict[str, str] = {
 
 
 class DomainSettingsForm(forms.Form):
+    # Optional fields are the rule here (unset means Daily's default): no "optional" marks.
+    optional_marks = False
     redirect_on_meeting_exit = forms.CharField(
         required=False,
         max_length=2048,

@@ -107,6 +107,8 @@ def add_daily_error(form: forms.Form, exc: InvalidInput, field_map: dict[str, st
 
 class TeamTimeZoneForm(forms.Form):
     """Interprets and shows datetime-local values in the team's time zone."""
+    # Optional fields are the rule here (unset means Daily's default): no "optional" marks.
+    optional_marks = False
 
     def __init__(self, *args: Any, team: Team, **kwargs: Any) -> None:
         self.team = team
@@ -123,6 +125,8 @@ class TeamTimeZoneForm(forms.Form):
 
 
 class RoomCreateForm(forms.Form):
+    # Optional fields are the rule here (unset means Daily's default): no "optional" marks.
+    optional_marks = False
     # No max_length: check_room_name says the limit of the team's dialect (35 with the team
     # name on domains, 128 on rest), the one the hint gives.
     name = forms.CharField(required=False, strip=True)

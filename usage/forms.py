@@ -9,6 +9,7 @@ from usage.models import Period
 
 
 class PriceForm(forms.Form):
+    optional_marks = False  # the help says what an empty price does
     per_minute = forms.DecimalField(
         label="Price per participant-minute",
         required=False,

@@ -65,6 +65,10 @@ class RoomInput(forms.TextInput):
 class ReportForm(forms.Form):
     """From and to (days in the team's time zone, both included), room, person, page, sort."""
 
+    # Drawn in the filter bar (templates/forms/field.html): errors are said above the results.
+    field_class = "filter"
+    optional_marks = False
+
     # (value, label, default direction) of the sortable columns; the first is the default.
     SORTS: Sequence[tuple[str, str]] = ()
 
@@ -169,9 +173,15 @@ class ReportForm(forms.Form):
                 out.append(f"{label}: {error}" if label else str(error))
         return out
 
-    @property
-    def visible(self) -> list[forms.BoundField]:
-        return [self[name] for name in self.fields if name not in ("sort", "page")]
+    def get_context(self) -> dict[str, Any]:
+        """{{ form }} draws the filters only: the sort and the page are the links' business
+        (a change of filters starts again on the first page)."""
+        context = super().get_context()
+        context["fields"] = [
+            (bf, errors) for bf, errors in context["fields"] if bf.name not in ("sort", "page")
+        ]
+        context["hidden_fields"] = []
+        return context
 
 
 class MeetingsForm(ReportForm):
