@@ -9,10 +9,20 @@ in each meeting, their overlapping sessions merged, each guest session on its ow
 Daily counts a second device as another participant, so its bill can be a little higher
 than this estimate when people join twice at once; the page says so.
 
-Per room, the same per-meeting merged rows (the people report's `presence_cte` for the
-meetings not summarised and for guests, and the stored `MeetingPresence` rows of the
-others) are added up by the meeting's room instead of by person: the rooms add up to the
-month's total, as each person's meetings do.
+Per room, the same per-meeting merged rows are added up by the meeting's room instead of
+by person: the rooms add up to the month's total, as each person's meetings do.
+
+Read from the report summaries (`attendance.rollups`): each ended meeting's
+participant-seconds (its people's merged seconds and its guest sessions' seconds) are
+kept per room and period at write time, so a month's total, its rooms and the chart's
+twelve months are the periods that tile each month (`attendance.reports.periods`), plus
+the few meetings not summarised (ongoing ones) computed from their sessions; distinct
+people are counted as the reports count them (`periods.people`). The per-person list
+reads the people report's stored rows for identified people; guest sessions (one row
+each, never merged) come from their session rows only when they can reach the page asked
+for: a page of people all longer than the month's longest guest session needs none. A
+range whose ends are not on quarter hours (a historical offset) is computed the people
+report's way.
 
 A month is a calendar month in the team's time zone: a meeting belongs to the month it
 started in, as it belongs to a day in every report.
@@ -21,16 +31,24 @@ started in, as it belongs to a day in every report.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import heapq
+import itertools
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.core.paginator import Page
 from django.db.models import Q, Sum
 
-from attendance.reports.filters import ReportFilters, local_today
-from attendance.reports.people import Totals, people_page, people_rows
+from attendance.models import Meeting
+from attendance.reports import periods
+from attendance.reports.filters import PER_PAGE, ReportFilters, local_today
+from attendance.reports.pages import make_page
+from attendance.reports.people import PersonRow, Totals, people_page, people_rows, people_sql
 from attendance.reports.presence import Scope, presence_cte
-from attendance.reports.sql import fetch_all, param
+from attendance.reports.sql import dialect, fetch_all, from_epoch, param, stream
 from recordings.models import MirroredRecording, Status
 from teams.models import Team
 from usage.models import UsagePrice
@@ -104,16 +122,222 @@ def month_filters(team: Team, month: Month, now: dt.datetime, **extra) -> Report
 
 
 def month_totals(f: ReportFilters) -> Totals:
-    """The people report's totals of the range (one query)."""
-    return people_page(f.with_page(1))[1]
+    """The people report's totals of the range, guests included (a few queries)."""
+    return range_totals(f.team, [(f.start, f.end)], f.now)[0]
 
 
-def person_page(f: ReportFilters) -> tuple[Page, Totals]:
-    """A page of people with their participant-minutes, and the range's totals."""
-    return people_page(f)
+def months_totals(team: Team, months: Sequence[Month], now: dt.datetime) -> dict[str, Totals]:
+    """Each month's totals, all months at once (three queries whatever their number)."""
+    ranges = []
+    for m in months:
+        f = month_filters(team, m, now)
+        ranges.append((f.start, f.end))
+    now = now.replace(microsecond=0)
+    return {m.key: t for m, t in zip(months, range_totals(team, ranges, now), strict=True)}
 
 
-person_rows = people_rows
+Span = tuple[dt.datetime, dt.datetime]
+
+
+def _unsummarised(team: Team, spans: Sequence[Span], now: dt.datetime) -> list[tuple]:
+    """(start, room, identity, guest_session, sessions, merged) of every person in the
+    meetings of these spans that the summaries do not hold (ongoing ones, and any written
+    without a summary): computed from their sessions, as the people report does."""
+    lo, hi = min(s for s, _ in spans), max(e for _, e in spans)
+    ids = list(
+        Meeting.objects.filter(team=team, summarised=False, start__gte=lo, start__lt=hi)
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+    if not ids:
+        return []
+    f = ReportFilters(team=team, date_from=dt.date.min, date_to=dt.date.min, now=now)
+    cte, params = presence_cte(Scope(filters=f, meeting_ids=ids, include_guests=True))
+    sql = f"""{cte}
+SELECT {dialect().epoch("mt.start")}, mt.room, pm.identity, pm.guest_session, pm.sessions,
+       pm.merged
+FROM pm JOIN attendance_meeting mt ON mt.id = pm.meeting_id"""  # noqa: S608 (constants only)
+    out = []
+    for start, room, identity, guest_session, sessions, merged in fetch_all(sql, params):
+        moment = dt.datetime.fromtimestamp(float(start), dt.UTC)
+        out.append((moment, room, identity, int(guest_session), int(sessions), float(merged)))
+    return out
+
+
+def _in(moment: dt.datetime, span: Span) -> bool:
+    return span[0] <= moment < span[1]
+
+
+def range_totals(team: Team, spans: Sequence[Span], now: dt.datetime) -> list[Totals]:
+    """The people report's totals (participants, sessions, participant-seconds; guests
+    included) of each [start, end), read from the summaries."""
+    tiles = [periods.pieces(s, e) for s, e in spans]
+    if any(t is None for t in tiles):  # ends off the quarter hours: the people report
+        return [month_totals_raw(team, s, e, now) for s, e in spans]
+    parts, params = [], []
+    for i, ps in enumerate(tiles):
+        sql, p = periods.union(
+            ps,  # type: ignore[arg-type]
+            f"{i} AS k, participant_seconds, sessions, guests",
+            "attendance_roomperiod",
+            "team_id = %s AND room = ''",
+            [team.pk],
+        )
+        parts.append(sql)
+        params += p
+    summed = {
+        int(k): (float(seconds or 0), int(sessions or 0), int(guests or 0))
+        for k, seconds, sessions, guests in fetch_all(
+            f"SELECT k, SUM(participant_seconds), SUM(sessions), SUM(guests)"  # noqa: S608
+            f" FROM ({' UNION ALL '.join(parts)}) u GROUP BY k",
+            params,
+        )
+    }
+    # Distinct identified people of each range (summaries, stored presence at the ends,
+    # sessions of the meetings not summarised).
+    parts, params = [], []
+    for i, ps in enumerate(tiles):
+        sql, p = periods.people(team.pk, [""], ps, *spans[i])  # type: ignore[arg-type]
+        parts.append(f"SELECT {i} AS k, identity FROM ({sql}) p{i}")  # noqa: S608
+        params += p
+    people = {
+        int(k): int(n)
+        for k, n in fetch_all(
+            f"SELECT k, COUNT(DISTINCT identity) FROM ({' UNION ALL '.join(parts)}) u"  # noqa: S608
+            " GROUP BY k",
+            params,
+        )
+    }
+    rest = _unsummarised(team, spans, now)
+    out = []
+    for i, span in enumerate(spans):
+        seconds, sessions, guests = summed.get(i, (0.0, 0, 0))
+        for start, _room, _identity, guest_session, n, merged in rest:
+            if _in(start, span):
+                seconds += merged
+                sessions += n
+                guests += 1 if guest_session else 0
+        out.append(Totals(people.get(i, 0) + guests, sessions, round(seconds)))
+    return out
+
+
+def month_totals_raw(team: Team, start: dt.datetime, end: dt.datetime, now: dt.datetime) -> Totals:
+    f = ReportFilters(team=team, date_from=dt.date.min, date_to=dt.date.min, now=now)
+    return people_page(_spanned(f, start, end))[1]
+
+
+def _spanned(f: ReportFilters, start: dt.datetime, end: dt.datetime) -> ReportFilters:
+    """Filters whose range is these instants (midnights of the team's time zone)."""
+    tz = f.tz
+    first = start.astimezone(tz).date()
+    last = end.astimezone(tz).date() - dt.timedelta(days=1)
+    return replace(f, date_from=first, date_to=last, include_guests=True)
+
+
+# -- people ---------------------------------------------------------------------------------
+def _identified(f: ReportFilters, limit: int | None = None) -> Iterator[tuple[tuple, PersonRow]]:
+    """(sort key, row) of the identified people of the range, the people report's order
+    (participant-seconds descending, then identity): its stored rows, streamed."""
+    sql, params = people_sql(replace(f, include_guests=False, sort="-minutes"))
+    if limit is not None:
+        sql, params = f"{sql}\nLIMIT %s", [*params, limit]
+    for r in stream(sql, params):
+        row = _person(r)
+        yield (-float(r[5]), r[0], int(r[1])), row
+
+
+def _person(r: tuple) -> PersonRow:
+    return PersonRow(
+        identity=r[0],
+        guest_session=int(r[1]),
+        name=r[2] or "",
+        meetings=int(r[3]),
+        sessions=int(r[4]),
+        seconds=round(float(r[5])),
+        first_join=from_epoch(r[6]),
+        last_leave=from_epoch(r[7]),
+        still_in=bool(r[8]),
+    )
+
+
+def _guests(f: ReportFilters, limit: int | None = None) -> Iterator[tuple[tuple, PersonRow]]:
+    """(sort key, row) of every guest session of the range (each its own participant, as
+    in the people report: from its join to its leave, or the meeting's end, or now while
+    the meeting is ongoing), longest first: their session rows, read once."""
+    d = dialect()
+    join = d.epoch('a."join"')
+    end = d.epoch('COALESCE(m."end", %s)')
+    leave = d.greatest(join, d.least(f"COALESCE({d.epoch('a.leave')}, {end})", end))
+    sql = f"""SELECT a.identity, a.id, a.user_name, {leave} - {join} AS seconds, {join}, {leave},
+       CASE WHEN a.leave IS NULL THEN 1 ELSE 0 END
+FROM attendance_meeting m JOIN attendance_attendance a ON a.meeting_id = m.id
+WHERE m.team_id = %s AND m.start >= %s AND m.start < %s AND a.is_guest = %s
+ORDER BY seconds DESC, a.identity, a.id"""  # noqa: S608 (constants only)
+    now = param(f.now)
+    params: list[Any] = [now, now, now, now, f.team.pk, param(f.start), param(f.end), True]
+    if limit is not None:
+        sql, params = f"{sql}\nLIMIT %s", [*params, limit]
+    for identity, pk, name, seconds, first, last, open_ in stream(sql, params):
+        row = PersonRow(
+            identity=identity,
+            guest_session=int(pk),
+            name=name or "",
+            meetings=1,
+            sessions=1,
+            seconds=round(float(seconds)),
+            first_join=from_epoch(first),
+            last_leave=from_epoch(last),
+            still_in=bool(open_),
+        )
+        yield (-float(seconds), identity, int(pk)), row
+
+
+def _longest_guest(f: ReportFilters, ps: list) -> float:
+    """The range's longest guest session (summaries, and the meetings not summarised)."""
+    sql, params = periods.union(
+        ps, "longest_guest", "attendance_roomperiod", "team_id = %s AND room = ''", [f.team.pk]
+    )
+    longest = float(fetch_all(f"SELECT MAX(longest_guest) FROM ({sql}) u", params)[0][0] or 0)  # noqa: S608
+    for _start, _room, _identity, guest_session, _n, merged in _unsummarised(
+        f.team, [(f.start, f.end)], f.now
+    ):
+        if guest_session:
+            longest = max(longest, merged)
+    return longest
+
+
+def person_page(f: ReportFilters, totals: Totals | None = None) -> tuple[Page, Totals]:
+    """A page of people (each guest session one of them) with their participant-minutes,
+    the people report's order, and the range's totals.
+
+    The page is the identified people's stored rows when they fill it and every one of
+    them was in meetings longer than the longest guest session: no guest can sort before
+    them. Otherwise the guests' rows are read too (the later pages of a busy month)."""
+    ps = periods.pieces(f.start, f.end)
+    if ps is None:
+        return people_page(f)
+    totals = totals or month_totals(f)
+    last = max(1, -(-totals.people // PER_PAGE))
+    number = min(max(1, f.page), last)
+    offset = (number - 1) * PER_PAGE
+    wanted = offset + PER_PAGE
+    identified = list(itertools.islice(_identified(f, wanted), wanted))
+    if len(identified) == wanted and identified[-1][1].seconds > _longest_guest(f, ps) + 1:
+        rows = [row for _, row in identified[offset:]]
+    else:
+        merged = heapq.merge(identified, _guests(f, wanted), key=lambda pair: pair[0])
+        rows = [row for _, row in itertools.islice(merged, offset, wanted)]
+    return make_page(rows, number, totals.people), totals
+
+
+def person_rows(f: ReportFilters) -> Iterator[PersonRow]:
+    """Every person of the range (each guest session one), the people report's order."""
+    if periods.pieces(f.start, f.end) is None:
+        yield from people_rows(f)
+        return
+    merged = heapq.merge(_identified(f), _guests(f), key=lambda pair: pair[0])
+    for _, row in merged:
+        yield row
 
 
 @dataclass(frozen=True)
@@ -128,7 +352,51 @@ class RoomUsage:
 
 
 def per_room(f: ReportFilters) -> list[RoomUsage]:
-    """Participant-seconds per room of the range, most used first: one query."""
+    """Participant-seconds per room of the range, most used first, from the summaries."""
+    ps = periods.pieces(f.start, f.end)
+    if ps is None:
+        return per_room_raw(f)
+    sql, params = periods.union(
+        ps,
+        "room, participant_seconds, sessions, guests",
+        "attendance_roomperiod",
+        "team_id = %s AND room <> ''",
+        [f.team.pk],
+    )
+    rooms: dict[str, list] = defaultdict(lambda: [0.0, 0, 0])
+    summed = fetch_all(
+        "SELECT room, SUM(participant_seconds), SUM(sessions), SUM(guests)"  # noqa: S608
+        f" FROM ({sql}) u GROUP BY room",
+        params,
+    )
+    for room, seconds, sessions, guests in summed:
+        rooms[room] = [float(seconds or 0), int(sessions or 0), int(guests or 0)]
+    for _start, room, _identity, guest_session, n, merged in _unsummarised(
+        f.team, [(f.start, f.end)], f.now
+    ):
+        r = rooms[room]
+        r[0] += merged
+        r[1] += n
+        r[2] += 1 if guest_session else 0
+    used = sorted(room for room, r in rooms.items() if r[1] > 0)
+    people: dict[str, int] = {}
+    if used:
+        sql, params = periods.people(f.team.pk, used, ps, f.start, f.end)
+        counted = f"SELECT room, COUNT(DISTINCT identity) FROM ({sql}) p GROUP BY room"  # noqa: S608
+        people = {room: int(n) for room, n in fetch_all(counted, params)}
+    out = [
+        RoomUsage(
+            room=room, seconds=round(rooms[room][0]), people=people.get(room, 0) + rooms[room][2]
+        )
+        for room in used
+    ]
+    out.sort(key=lambda r: (-rooms[r.room][0], r.room))
+    return out
+
+
+def per_room_raw(f: ReportFilters) -> list[RoomUsage]:
+    """Participant-seconds per room of the range, most used first, from the raw rows and
+    the stored presence (a range the summaries cannot tile): one query."""
     scope = Scope(filters=f, include_guests=True, skip_summarised=True)
     cte, params = presence_cte(scope)
     # Only constants are formatted in; every value is a parameter.

@@ -53,15 +53,17 @@ def _page_number(request: HttpRequest) -> int:
 def _chart(team: Team, month: figures.Month, now: dt.datetime, price) -> dict[str, Any]:
     months = figures.last_months(month)
     recorded = figures.recording_seconds(team, months)
+    every = figures.months_totals(team, months, now)  # the twelve months at once
     rows = []
     for m in months:
-        totals = figures.month_totals(figures.month_filters(team, m, now))
+        totals = every[m.key]
         rows.append(
             {
                 "month": m,
                 "seconds": totals.seconds,
                 "minutes": totals.minutes,
                 "participants": totals.people,
+                "totals": totals,
                 "recording_minutes": recorded[m.key] / 60,
                 "cost": figures.cost(totals.seconds, price),
             }
@@ -85,9 +87,9 @@ def _context(
     month, problem = _month(request, team, now)
     price = figures.price_of(team)
     f = figures.month_filters(team, month, now, page=_page_number(request))
-    people, totals = figures.person_page(f)
     chart = _chart(team, month, now, price)
-    this = chart["months"][-1]
+    this = chart["months"][-1]  # the month shown: its totals computed once, with the chart
+    people, totals = figures.person_page(f, this["totals"])
     can_set = has_permission(role, SET_PRICE)
     if form is None and can_set:
         form = PriceForm(

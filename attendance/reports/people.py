@@ -180,6 +180,13 @@ def people_page(f: ReportFilters) -> tuple[Page, Totals]:
     return page, (totals[-1] if totals else Totals())
 
 
+def people_sql(f: ReportFilters) -> tuple[str, list[Any]]:
+    """The whole filtered table's query, in the report's order, without totals; columns
+    identity, guest_session, name, meetings, sessions, seconds (unrounded), first_join,
+    last_leave, still_in, sort_name."""
+    return _query(f, paged=False)
+
+
 def people_rows(f: ReportFilters) -> Iterator[PersonRow]:
     """Every row of the filtered table, streamed (for the CSV)."""
     sql, params = _query(f, paged=False)

@@ -130,3 +130,58 @@ def test_months_are_parsed_strictly():
         "2026-01",
         "2026-02",
     ]
+
+
+def test_the_summaries_give_the_people_reports_figures_pages_and_rooms_guests_included():
+    """A month of 60 identified people and 30 guest sessions, with a meeting at each edge
+    of the month (team's time zone), one still ongoing (not summarised) and one written
+    without a summary: every figure read from the summaries equals the people report's,
+    computed from the raw rows; the second page mixes people and guests."""
+    team = make_team("usage-summaries", time_zone="Europe/Paris")
+    minute = dt.timedelta(minutes=1)
+    # 1 Mar 00:10 in Paris is 28 Feb 23:10 UTC: March's. 31 Mar 23:50 Paris: March's too.
+    first = meeting(team, "a", utc(2025, 2, 28, 23, 10), utc(2025, 3, 1, 3, 10))
+    last = meeting(team, "b", utc(2025, 3, 31, 21, 50), utc(2025, 3, 31, 23, 50))
+    middle = meeting(team, "a", utc(2025, 3, 12, 9), utc(2025, 3, 12, 10))
+    for i in range(60):  # each person 60 to 179 minutes in `first`, longer than any guest
+        session(first, f"p{i:02}@example.com", first.start, first.start + (60 + 2 * i) * minute)
+    for i in range(10):  # a rejoin overlapping the first session: merged
+        who = f"p{i:02}@example.com"
+        session(middle, who, middle.start, middle.start + 30 * minute)
+        session(middle, who, middle.start + 20 * minute, None)
+    for i in range(30):  # guests, up to 119 minutes: longer than some people on page 1
+        session(last, f"guest-{i}", last.start, last.start + (3 + 4 * i) * minute, guest=True)
+    session(middle, "guest-x", middle.start - minute, None, guest=True)  # no leave: to the end
+    ongoing = meeting(team, "c", utc(2025, 3, 20, 8), None)
+    session(ongoing, "p00@example.com", ongoing.start, None)
+    session(ongoing, "guest-o", ongoing.start, ongoing.start + 5 * minute, guest=True)
+    unsummarised = meeting(team, "c", utc(2025, 3, 21, 8), utc(2025, 3, 21, 9))
+    session(unsummarised, "p01@example.com", unsummarised.start, unsummarised.end)
+    session(unsummarised, "guest-u", unsummarised.start, unsummarised.end, guest=True)
+    outside = meeting(team, "a", utc(2025, 3, 31, 22, 10), utc(2025, 3, 31, 23))  # April's
+    session(outside, "guest-april", outside.start, outside.end, guest=True)
+    summarise(team, [first.pk, last.pk, middle.pk, ongoing.pk, outside.pk])
+    assert not Meeting.objects.get(pk=unsummarised.pk).summarised
+    now = utc(2025, 3, 20, 9)
+    march = figures.Month(dt.date(2025, 3, 1))
+    f = figures.month_filters(team, march, now)
+    raw_totals = people_page(f)[1]
+    assert raw_totals.people == 60 + 30 + 1 + 2  # the guests of March, one by one
+    assert figures.month_totals(f) == raw_totals
+    months = figures.last_months(figures.Month(dt.date(2025, 4, 1)), 3)
+    assert figures.months_totals(team, months, now) == {
+        m.key: people_page(figures.month_filters(team, m, now))[1] for m in months
+    }
+    for page in (1, 2, 9):  # page 9 is past the end: the last page, as the report shows
+        g = figures.month_filters(team, march, now, page=page)
+        got, totals = figures.person_page(g)
+        want, want_totals = people_page(g)
+        assert totals == want_totals
+        assert (got.number, got.paginator.count) == (want.number, want.paginator.count)
+        assert list(got.object_list) == list(want.object_list)
+    # Both pages mix people and guests: the longest guests sort among the first 50.
+    for page in (1, 2):
+        assert any(r.is_guest for r in figures.person_page(replace(f, page=page))[0].object_list)
+    assert list(figures.person_rows(f)) == list(people_rows(f))
+    assert figures.per_room(f) == figures.per_room_raw(f)
+    assert [r.room for r in figures.per_room(f)] == ["a", "b", "c"]
