@@ -145,15 +145,19 @@ class RowHtml:
         if self._manage:
             url = escape(row.privacy_url)
             delete = escape(row.delete_url)
+            # A privacy change is saved when asked for (Save, or Enter on the select), never
+            # on an arrow key (app.js, `data-save-when-asked`); the select's id (a room name
+            # is letters, digits, '-' and '_') gets focus back after the row is swapped.
             parts.append(
                 f'<td class="select-col"><input type="checkbox" name="rooms" value="{name}"'
                 f' form="bulk-form" aria-label="Select {name}"></td>'
                 f'<td><a href="{escape(row.url)}">{name}</a></td>'
                 f'<td><form class="privacy-form" method="post" action="{url}" hx-post="{url}"'
-                ' hx-trigger="change, submit" hx-target="closest tr" hx-swap="outerHTML">'
-                f'{self._csrf}<select name="privacy" class="auto-width"'
+                ' hx-target="closest tr" hx-swap="outerHTML" data-save-when-asked>'
+                f'{self._csrf}<select id="privacy-{name}" name="privacy" class="auto-width"'
                 f' aria-label="Privacy of {name}">{self._privacy_options(row.privacy)}</select>'
-                ' <button type="submit" class="js-hide">Save</button>'
+                ' <button type="submit" class="small" data-save'
+                f' aria-label="Save privacy for {name}">Save</button>'
                 + (' <span class="saved" role="status">Saved</span>' if saved else "")
                 + "</form></td>"
             )

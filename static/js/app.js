@@ -25,3 +25,50 @@ document.addEventListener("click", (event) => {
   update();
   new ResizeObserver(update).observe(bar);
 })();
+
+// A select that changes a setting saves only when asked: its form's Save button
+// ([data-save]) or Enter on the select, never an arrow key. A focused select changes its
+// value (and fires "change") on each arrow key: saving then would save every choice passed
+// on the way, and the swap that follows would drop focus to the page (WCAG 3.2.2, On
+// Input). The Save button shows while a choice differs from the saved one; Escape puts
+// the saved one back. After htmx swaps the form's row, focus returns to the select.
+(() => {
+  const FORM = "form[data-save-when-asked]";
+  const selects = (form) => Array.from(form.querySelectorAll("select"));
+  const changed = (form) =>
+    selects(form).some((select) => select.selectedIndex >= 0 && !select.options[select.selectedIndex].defaultSelected);
+  const mark = (form) => form.classList.toggle("is-changed", changed(form));
+  const onEdit = (event) => {
+    const form = event.target instanceof Element ? event.target.closest(FORM) : null;
+    if (form) mark(form);
+  };
+  document.addEventListener("input", onEdit);
+  document.addEventListener("change", onEdit);
+  document.addEventListener("keydown", (event) => {
+    const select = event.target;
+    if (!(select instanceof HTMLSelectElement)) return;
+    const form = select.closest(FORM);
+    if (!form) return;
+    if (event.key === "Enter") {
+      event.preventDefault();
+      if (changed(form)) form.requestSubmit();
+    } else if (event.key === "Escape" && changed(form)) {
+      event.preventDefault();
+      for (const option of select.options) option.selected = option.defaultSelected;
+      mark(form);
+    }
+  });
+  let refocus = null;
+  document.addEventListener("htmx:beforeRequest", (event) => {
+    const form = event.detail.elt instanceof Element ? event.detail.elt.closest(FORM) : null;
+    if (!form || !form.contains(document.activeElement)) return;
+    const select = form.querySelector("select[id]");
+    refocus = select ? select.id : null;
+  });
+  document.addEventListener("htmx:afterSettle", () => {
+    if (!refocus) return;
+    const select = document.getElementById(refocus);
+    refocus = null;
+    if (select && select !== document.activeElement) select.focus();
+  });
+})();

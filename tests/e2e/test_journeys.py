@@ -32,6 +32,7 @@ def test_an_owner_creates_configures_and_deletes_a_room(demo, page, fast_sim):
 
     page.goto(f"{demo}/t/demo-rest/rooms/?q=e2e-owner")
     page.get_by_label("Privacy of e2e-owner-room").select_option("private")
+    page.get_by_role("button", name="Save privacy for e2e-owner-room").click()
     for _ in range(50):
         if (_room(fast_sim, "e2e-owner-room") or {}).get("privacy") == "private":
             break
