@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -28,6 +28,9 @@ from teams.services.errors import describe
 from teams.views.common import request_id, respond, wants_partial
 
 LIST = "rooms/list.html"
+MESSAGES = "partials/_messages.html"
+# The event of a room removed in place: the count of the list (`count`) loads again.
+ROOMS_CHANGED = "rooms-changed"
 logger = logging.getLogger(__name__)
 
 QUEUE_FAILED = "The background worker could not be reached. Try again in a moment."
@@ -142,13 +145,17 @@ def _table_context(
         # None: a search of more than one page, counted by `room_count` after the page.
         matched=result.matched,
         several_pages=result.page.has_other_pages,
-        count_url=_count_url(team, query) if result.matched is None else "",
+        count_url=_count_url(team, query),
         # Until it is counted: this page and those before it are full, and there is more.
         at_least=result.page.number * listing.PER_PAGE,
         page=result.page,
         rows=[rows.row(room) for room in result.rooms],
     )
     return context
+
+
+# Asked by the count itself after a room is removed in place (the list's `count` partial).
+RECOUNT = "recount"
 
 
 def _count_url(team: Team, query: listing.RoomQuery) -> str:
@@ -177,7 +184,10 @@ def room_count(request: HttpRequest, team: Team, role: Role) -> HttpResponse:
         capped=matches.capped,
         several_pages=matches.capped or matches.matched > listing.PER_PAGE,
         num_pages=matches.num_pages,
-        oob_pages=True,
+        count_url=_count_url(team, query),
+        # The pager's number of pages, when the page waits for it (not after a delete: the
+        # pager may then have no place for it).
+        oob_pages=RECOUNT not in request.GET,
     )
     return respond(request, LIST, "count", context)
 
@@ -282,10 +292,11 @@ def delete(request: HttpRequest, team: Team, role: Role, room: str) -> HttpRespo
             retry_swap="outerHTML",
         )
         return respond(request, LIST, "row", context)
-    if wants_partial(request):
-        # An empty answer removes the row; the event lets other parts of the page react.
-        response = HttpResponse("")
-        response["HX-Trigger"] = "rooms-changed"
-        return response
     messages.success(request, f"Room {found.name} deleted.")
+    if wants_partial(request):
+        # The row goes (nothing is left to swap into it), the message shows in the page's
+        # messages out of band, and the event asks the count to load again (`count`).
+        response = render(request, MESSAGES, {"oob": True})
+        response["HX-Trigger"] = ROOMS_CHANGED
+        return response
     return redirect("rooms:list", team.slug)

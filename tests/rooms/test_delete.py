@@ -36,9 +36,23 @@ def test_deleting_in_the_row_removes_it_and_invalidates_the_list(rest_team, logi
     client = login(rest_team, Role.ADMIN)
     list_url = reverse("rooms:list", args=[rest_team.slug])
     assert "retro" in client.get(list_url).content.decode()
+    total = client.get(list_url).context["total"]
     response = client.post(reverse("rooms:delete", args=[rest_team.slug, "retro"]), **HTMX)
-    assert response.status_code == 200 and response.content == b""
+    assert response.status_code == 200
+    # Nothing is left for the row: only the message, out of band, and the count's event.
+    body = response.content.decode().strip()
+    assert body.startswith('<div id="messages"') and 'hx-swap-oob="true"' in body
+    assert "Room retro deleted." in body
+    assert response["HX-Trigger"] == "rooms-changed"
     assert not _exists(fast_sim, "retro")
+    # The message was said once: the next page does not say it again.
+    assert "Room retro deleted." not in client.get(list_url).content.decode()
+    # The count the event asks for is one less.
+    count = client.get(
+        reverse("rooms:count", args=[rest_team.slug]), {"q": "", "recount": "1"}, **HTMX
+    ).content.decode()
+    assert f"{total - 1} rooms." in count and "rooms-pages" not in count
+    assert 'hx-trigger="rooms-changed from:body"' in count  # and it counts again next time
     assert ">retro<" not in client.get(list_url).content.decode()
     event = AuditEvent.objects.get(action=AuditAction.ROOM_DELETE)
     assert event.outcome == Outcome.OK and event.target == "retro"
