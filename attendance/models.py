@@ -186,6 +186,7 @@ class Grain(models.IntegerChoices):
     DAY = 1, "day"
     MONTH = 2, "month"
     EVER = 3, "all time"  # start: 1970-01-01
+    WEEK = 4, "week"  # Monday to Monday, from the days (RoomPeriod only)
 
 
 class RoomPeriod(models.Model):
@@ -347,7 +348,7 @@ class WebhookEndpoint(models.Model):
     upstream_id = models.CharField(max_length=64, blank=True)
     url = models.URLField(max_length=500)
     # The HMAC secret Daily signs with (base64), encrypted like the API token.
-    secret_encrypted = models.TextField(blank=True)
+    secret_encrypted = crypto.EncryptedTextField(blank=True, label="webhook secret")
     state = models.CharField(max_length=32, blank=True)
     failed_count = models.PositiveIntegerField(default=0)
     registered_at = models.DateTimeField(auto_now_add=True)

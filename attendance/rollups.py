@@ -9,9 +9,9 @@ sessions are written (in the same transaction, by `attendance.summary.summarise`
   and its guest sessions' seconds, and the longest guest session) and the room and start
   they were counted under;
 - `RoomPeriod`: those figures added up per room and period of the meetings' start, at
-  four grains: 15-minute slots (from MeetingFigures), UTC days (from the slots), UTC
-  months (from the days) and all time (from the months: a room's last use); room ""
-  holds the whole team's sums of the same periods;
+  five grains: 15-minute slots (from MeetingFigures), UTC days (from the slots), UTC
+  weeks from Monday and UTC months (both from the days) and all time (from the months:
+  a room's last use); room "" holds the whole team's sums of the same periods;
 - `RoomPersonPeriod`: which identified people were in a room's (or the team's) meetings
   per UTC day (from MeetingPresence), and who ever was (grain EVER: kept a superset, as
   a person is only ever added there): distinct people over a range are the people of
@@ -59,6 +59,15 @@ def day_of(moment: dt.datetime) -> dt.datetime:
 
 def month_of(moment: dt.datetime) -> dt.datetime:
     return day_of(moment).replace(day=1)
+
+
+def week_of(moment: dt.datetime) -> dt.datetime:
+    """The Monday (UTC) of the moment's week."""
+    day = day_of(moment)
+    return day - dt.timedelta(days=day.weekday())
+
+
+WEEK = dt.timedelta(days=7)
 
 
 def next_month(month: dt.datetime) -> dt.datetime:
@@ -201,6 +210,15 @@ def recount(team_id: int, keys: Iterable[Key], *, fresh: bool = False) -> None:
             [(r, d, d + dt.timedelta(days=1)) for r, d in days],
             fresh,
         )
+        weeks = sorted({(room, week_of(d)) for room, d in days})
+        _roll_up(
+            cursor,
+            team_id,
+            Grain.DAY,
+            Grain.WEEK,
+            [(r, w, w + WEEK) for r, w in weeks],
+            fresh,
+        )
         months = sorted({(room, month_of(d)) for room, d in days})
         _roll_up(
             cursor,
@@ -335,10 +353,13 @@ def _roll_up(
 
 # -- people ---------------------------------------------------------------------------
 def _trunc(expr: str, grain: int) -> str:
-    """The start of the UTC day or month of a stored datetime, as a datetime is stored."""
+    """The start of the UTC day, week (Monday) or month of a stored datetime, as a
+    datetime is stored."""
     if connection.vendor == "postgresql":
-        unit = "day" if grain == Grain.DAY else "month"
+        unit = {Grain.DAY: "day", Grain.WEEK: "week", Grain.MONTH: "month"}[grain]
         return f"(date_trunc('{unit}', {expr} AT TIME ZONE 'UTC') AT TIME ZONE 'UTC')"
+    if grain == Grain.WEEK:  # back 6 days, then on to the first Monday: the week's Monday
+        return f"strftime('%Y-%m-%d 00:00:00', {expr}, '-6 days', 'weekday 1')"
     pattern = "%Y-%m-%d 00:00:00" if grain == Grain.DAY else "%Y-%m-01 00:00:00"
     return f"strftime('{pattern}', {expr})"
 
@@ -461,7 +482,11 @@ def rebuild(team_id: int) -> None:
             [team_id, Grain.SLOT],
         ),
     ]
-    for below, grain in ((Grain.SLOT, Grain.DAY), (Grain.DAY, Grain.MONTH)):
+    for below, grain in (
+        (Grain.SLOT, Grain.DAY),
+        (Grain.DAY, Grain.WEEK),
+        (Grain.DAY, Grain.MONTH),
+    ):
         start = _trunc("start", grain)
         statements.append(
             (

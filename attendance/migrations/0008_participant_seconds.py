@@ -1,16 +1,7 @@
 """Participant-seconds in the report summaries (the usage page: people and guests), and the
-longest guest session; the summaries filled again (attendance.rollups.rebuild)."""
+longest guest session; filled by 0009 (with the week rows), once."""
 
 from django.db import migrations, models
-
-
-def fill(apps, schema_editor):
-    from attendance import rollups
-
-    Meeting = apps.get_model("attendance", "Meeting")
-    teams = Meeting.objects.filter(summarised=True).values_list("team_id", flat=True).distinct()
-    for team_id in teams.order_by("team_id"):
-        rollups.rebuild(team_id)
 
 
 class Migration(migrations.Migration):
@@ -43,5 +34,4 @@ class Migration(migrations.Migration):
             name="longest_guest",
             field=models.FloatField(default=0),
         ),
-        migrations.RunPython(fill, migrations.RunPython.noop),
     ]

@@ -2,7 +2,9 @@
 
 A range [start, end) (midnights in the team's time zone) is tiled by the fewest stored
 periods: 15-minute slots up to the first UTC midnight, whole UTC days up to the first
-month, whole months, then days and slots again at the other end. Every time zone's
+month, whole months, then days and slots again at the other end; every run of days that
+holds a whole week (Monday to Monday, UTC) reads its weeks instead (a 30-day range: about
+4 week rows and 2 to 8 day rows per room, not 30 day rows). Every time zone's
 midnight falls on a quarter hour (today's offsets are whole quarters of an hour); a range
 whose ends do not (a historical offset) is not tiled, and the reports then compute from
 the raw rows.
@@ -19,7 +21,7 @@ from typing import Any
 
 from attendance.models import Grain
 from attendance.reports.sql import param
-from attendance.rollups import SLOT, day_of, month_of, next_month
+from attendance.rollups import SLOT, WEEK, day_of, month_of, next_month, week_of
 
 Piece = tuple[int, dt.datetime, dt.datetime]  # (grain, from, to)
 
@@ -27,6 +29,21 @@ Piece = tuple[int, dt.datetime, dt.datetime]  # (grain, from, to)
 def _on_slot(moment: dt.datetime) -> bool:
     m = moment.astimezone(dt.UTC)
     return m.second == 0 and m.microsecond == 0 and m.minute % 15 == 0
+
+
+def _days(lo: dt.datetime, hi: dt.datetime) -> list[Piece]:
+    """Whole UTC days [lo, hi): their whole weeks as weeks, the days around as days."""
+    first = week_of(lo) if week_of(lo) == lo else week_of(lo) + WEEK
+    last = week_of(hi)
+    if first >= last:
+        return [(Grain.DAY, lo, hi)] if lo < hi else []
+    out: list[Piece] = []
+    if lo < first:
+        out.append((Grain.DAY, lo, first))
+    out.append((Grain.WEEK, first, last))
+    if last < hi:
+        out.append((Grain.DAY, last, hi))
+    return out
 
 
 def pieces(start: dt.datetime, end: dt.datetime, *, finest: int = Grain.SLOT) -> list[Piece] | None:
@@ -51,13 +68,11 @@ def pieces(start: dt.datetime, end: dt.datetime, *, finest: int = Grain.SLOT) ->
         first_month = next_month(first_month)
     last_month = month_of(last_day)
     if first_month < last_month and finest <= Grain.MONTH:
-        if first_day < first_month:
-            out.append((Grain.DAY, first_day, first_month))
+        out += _days(first_day, first_month)
         out.append((Grain.MONTH, first_month, last_month))
-        if last_month < last_day:
-            out.append((Grain.DAY, last_month, last_day))
+        out += _days(last_month, last_day)
     else:
-        out.append((Grain.DAY, first_day, last_day))
+        out += _days(first_day, last_day)
     if last_day < end:
         out.append((Grain.SLOT, last_day, end))
     return out

@@ -19,7 +19,9 @@ def _periods(start: dt.datetime) -> list[tuple[int, dt.datetime]]:
     s = start.astimezone(UTC)
     slot = s.replace(minute=s.minute // 15 * 15, second=0, microsecond=0)
     day = s.replace(hour=0, minute=0, second=0, microsecond=0)
-    return [(0, slot), (1, day), (2, day.replace(day=1)), (3, dt.datetime(1970, 1, 1, tzinfo=UTC))]
+    monday = day - dt.timedelta(days=day.weekday())
+    ever = dt.datetime(1970, 1, 1, tzinfo=UTC)
+    return [(0, slot), (1, day), (2, day.replace(day=1)), (3, ever), (4, monday)]
 
 
 def _participant_seconds(m: Meeting, rows: list[Attendance]) -> tuple[float, float]:

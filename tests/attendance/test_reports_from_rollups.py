@@ -94,10 +94,19 @@ def test_the_pieces_tile_a_range_with_the_fewest_periods():
     pieces = periods.pieces(utc(2025, 1, 14, 18, 30), utc(2025, 4, 2, 18, 30))
     assert pieces == [
         (0, utc(2025, 1, 14, 18, 30), utc(2025, 1, 15)),
-        (1, utc(2025, 1, 15), utc(2025, 2, 1)),
+        (1, utc(2025, 1, 15), utc(2025, 1, 20)),  # Wednesday to Monday
+        (4, utc(2025, 1, 20), utc(2025, 1, 27)),  # one whole week
+        (1, utc(2025, 1, 27), utc(2025, 2, 1)),
         (2, utc(2025, 2, 1), utc(2025, 4, 1)),
         (1, utc(2025, 4, 1), utc(2025, 4, 2)),
         (0, utc(2025, 4, 2), utc(2025, 4, 2, 18, 30)),
+    ]
+    # 30 days (Paris midnights in winter): 4 weeks, the days and hours around them.
+    assert periods.pieces(utc(2025, 1, 4, 23), utc(2025, 2, 3, 23)) == [
+        (0, utc(2025, 1, 4, 23), utc(2025, 1, 5)),
+        (1, utc(2025, 1, 5), utc(2025, 1, 6)),
+        (4, utc(2025, 1, 6), utc(2025, 2, 3)),
+        (0, utc(2025, 2, 3), utc(2025, 2, 3, 23)),
     ]
     assert periods.pieces(utc(2025, 1, 1, 0, 7), utc(2025, 1, 2)) is None
     assert periods.pieces(utc(2025, 1, 1, 5), utc(2025, 1, 1, 9)) == [

@@ -1,0 +1,36 @@
+"""Week rows in the report summaries (Grain.WEEK, Monday to Monday UTC, from the days): a
+30-day range reads about 4 weeks a room instead of 30 days. The summaries filled again
+(attendance.rollups.rebuild), with 0008's participant-seconds."""
+
+from django.db import migrations, models
+
+CHOICES = [(0, "15 minutes"), (1, "day"), (2, "month"), (3, "all time"), (4, "week")]
+
+
+def fill(apps, schema_editor):
+    from attendance import rollups
+
+    Meeting = apps.get_model("attendance", "Meeting")
+    teams = Meeting.objects.filter(summarised=True).values_list("team_id", flat=True).distinct()
+    for team_id in teams.order_by("team_id"):
+        rollups.rebuild(team_id)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("attendance", "0008_participant_seconds"),
+    ]
+
+    operations = [
+        migrations.AlterField(
+            model_name="roomperiod",
+            name="grain",
+            field=models.PositiveSmallIntegerField(choices=CHOICES),
+        ),
+        migrations.AlterField(
+            model_name="roompersonperiod",
+            name="grain",
+            field=models.PositiveSmallIntegerField(choices=CHOICES),
+        ),
+        migrations.RunPython(fill, migrations.RunPython.noop),
+    ]
