@@ -1,8 +1,9 @@
 """3. Report queries: each report's own query code against hand-written SQL, same figures.
 
-For each report (meetings, people, rooms, charts), over the default 30-day range ending
-on the simulator's day: the function the page calls (`meetings_page`, `people_page`,
-`rooms_page`, `per_day` + `heat_map` + `summary`), timed with its round trips, against
+For each report (meetings, people, rooms, charts, the usage page's totals), over the
+default 30-day range ending on the simulator's day: the function the page calls
+(`meetings_page`, `people_page`, `rooms_page`, `per_day` + `heat_map` + `summary`,
+`usage.figures.month_totals`), timed with its round trips, against
 SQL written by hand for the same first page (or the same chart figures). Both answers
 are compared figure by figure before any timing: a baseline that computes something
 else would be no baseline, so a difference stops the run.
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from django.db import connection
@@ -260,11 +262,48 @@ def charts_sql(f: ReportFilters) -> list[tuple]:
     ]
 
 
+# -- usage: participant-minutes of a range, guests included -----------------------------
+USAGE_SQL = """
+WITH sessions AS (
+    SELECT a.meeting_id, a.identity, CASE WHEN a.is_guest THEN a.id ELSE 0 END AS guest,
+           date_part('epoch', a."join") AS j,
+           GREATEST(date_part('epoch', a."join"),
+                    LEAST(COALESCE(date_part('epoch', a.leave), me.e), me.e)) AS l
+    FROM attendance_meeting m
+    JOIN attendance_attendance a ON a.meeting_id = m.id
+    CROSS JOIN LATERAL (SELECT date_part('epoch', COALESCE(m."end", %(now)s)) AS e) me(e)
+    WHERE m.team_id = %(team)s AND m.start >= %(start)s AND m.start < %(end)s
+),
+ordered AS (
+    SELECT *, MAX(l) OVER (PARTITION BY meeting_id, identity, guest ORDER BY j, l
+                           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before
+    FROM sessions
+)
+SELECT COUNT(DISTINCT identity) FILTER (WHERE guest = 0)
+       + COUNT(DISTINCT guest) FILTER (WHERE guest <> 0),
+       COUNT(*), SUM(GREATEST(0, l - GREATEST(j, COALESCE(before, j))))
+FROM ordered
+"""
+
+
+def usage_orm(f: ReportFilters) -> list[tuple]:
+    from usage.figures import month_totals
+
+    t = month_totals(replace(f, include_guests=True))
+    return [(t.people, t.sessions, t.seconds)]
+
+
+def usage_sql(f: ReportFilters) -> list[tuple]:
+    people, sessions, seconds = _rows(USAGE_SQL, _params(f))[0]
+    return [(int(people or 0), int(sessions or 0), _seconds(seconds or 0))]
+
+
 REPORTS: list[tuple[str, Callable[[ReportFilters], list], Callable[[ReportFilters], list]]] = [
     ("meetings report, first page", meetings_orm, meetings_sql),
     ("people report, first page", people_orm, people_sql),
     ("rooms report, first page", rooms_orm, rooms_sql),
     ("charts (per day, heat map, summary)", charts_orm, charts_sql),
+    ("usage totals (participant-minutes, guests included)", usage_orm, usage_sql),
 ]
 
 

@@ -79,6 +79,7 @@ class Options:
     short: bool
     build_only: bool = False
     database: str = DB_NAME
+    only: tuple[str, ...] = ()  # measure only the figures whose label contains one of these
 
 
 def parse(argv: list[str] | None) -> Options:
@@ -94,6 +95,14 @@ def parse(argv: list[str] | None) -> Options:
         action="store_true",
         help="build (or check) the dataset and stop: build under `nice`, measure without",
     )
+    parser.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help="measure only the pages and queries whose label contains TEXT (repeatable;"
+        " the exports only when TEXT is 'export')",
+    )
     a = parser.parse_args(argv)
     if a.short:
         global HISTORY_DAYS
@@ -102,8 +111,19 @@ def parse(argv: list[str] | None) -> Options:
     if a.sessions < 1000:
         parser.error("--sessions: at least 1000")
     return Options(
-        a.sessions, a.seed, max(1, a.seconds), max(1, a.reps), False, a.build_only, a.database
+        a.sessions,
+        a.seed,
+        max(1, a.seconds),
+        max(1, a.reps),
+        False,
+        a.build_only,
+        a.database,
+        tuple(a.only),
     )
+
+
+def wanted(opts: Options, label: str) -> bool:
+    return not opts.only or any(text in label for text in opts.only)
 
 
 # -- results -----------------------------------------------------------------------------
@@ -460,7 +480,7 @@ def _three(url: str, cookie: str) -> load.Load:
 
 def measure_pages(team: Any, cookie: str, opts: Options, tmp: Path, size: str) -> None:
     with gunicorn(2) as (base, _):
-        pages = _pages(team)
+        pages = [p for p in _pages(team) if wanted(opts, p[0])]
         for _label, _range, path, must_show in pages:
             _check(base + path, cookie, must_show)
             for _ in range(2):
@@ -493,6 +513,8 @@ def measure_queries(team: Any, opts: Options, size: str) -> None:
     for span, first, last in _ranges():
         f = ReportFilters(team=team, date_from=first, date_to=last, now=SIM_NOW)
         for what, ours, sql in REPORTS:
+            if not wanted(opts, what):
+                continue
             check_same(what, ours(f), sql(f))
             say(f"queries: {what}, {span}, {opts.reps} times each")
             measured, baseline = compare(
@@ -586,8 +608,9 @@ def main(argv: list[str] | None = None) -> int:
         steps: list[Callable[[], None]] = [
             lambda: measure_queries(team, opts, size),
             lambda: measure_pages(team, cookie, opts, tmp, size),
-            lambda: measure_exports(team, cookie, size),
         ]
+        if wanted(opts, "export"):
+            steps.append(lambda: measure_exports(team, cookie, size))
         for step in steps:
             step()
     except HarnessError as exc:

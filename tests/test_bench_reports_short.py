@@ -31,7 +31,12 @@ def test_the_short_reports_benchmark_measures_every_page_query_and_export():
     for span in ("30 days", "366 days"):
         for page in PAGES:
             assert any(f"page p99, {page}, {span}" in text for text in judged), (page, span)
-        assert sum(": query, " in t and f", {span}: " in t for t in judged) == 4
+        assert sum(": query, " in t and f", {span}: " in t for t in judged) == 5
+        assert any(f"query, usage totals (participant-minutes, guests included), {span}" in t
+                   for t in judged)  # fmt: skip
     assert any("page p99, one meeting" in text for text in judged)
+    for span in ("this month", "last month of the history", "middle month of the history"):
+        for page in ("usage page", "usage CSV"):
+            assert any(f"page p99, {page}, {span}" in text for text in judged), (page, span)
     assert any("export peak RSS, meetings CSV of 366 days against 30 days" in t for t in judged)
     assert done.stdout.rstrip().endswith("missed")  # the count of met and missed
