@@ -11,7 +11,7 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check
 UV_COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 \
 	--generate-hashes --quiet $(if $(UPGRADE),--upgrade,)
 
-.PHONY: run test lint format install lock bench bench-reports clean
+.PHONY: run test lint format install lock messages bench bench-reports clean
 
 $(STAMP): $(LOCK) $(TEST_LOCK) pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -61,6 +61,12 @@ bench: $(STAMP)
 # 366 days in a database of its own (dailyadmin_bench_reports, kept and reused per N).
 bench-reports: $(STAMP)
 	$(BIN)/python -m bench.reports --sessions $(or $(SESSIONS),1000000)
+
+# Translations (docs/operations.md, "Languages"): every marked string into each app's
+# locale/<lang>/LC_MESSAGES/django.po (and locale/ for templates/, dailyadmin/, static/js),
+# then every catalog compiled to the .mo committed beside it. Needs GNU gettext.
+messages: $(STAMP)
+	DEBUG=1 $(BIN)/python -m dailyadmin.messages
 
 clean:
 	rm -rf var .pytest_cache

@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PROJECT_SOURCES = ("templates", "dailyadmin", "static")
 # Apps with user-visible strings not marked for translation yet: each leaves this list when
 # its strings are marked and its catalog is complete.
-PENDING = ("teams", "rooms", "attendance", "usage", "dashboard")
+PENDING = ("teams", "rooms", "attendance", "usage", "dashboard", "recordings")
 # Directories that are no app of the dashboard's pages (no user-visible strings).
 NOT_APPS = ("tests", "bench", "simulator", "daily", "docs", "locale", "var", "dailyadmin.egg-info")
 # makemessages' options: one reference per file (no line numbers), so a change elsewhere in
@@ -186,6 +186,12 @@ def compiled(entries: list[Entry]) -> dict[str, str]:
         if entry.untranslated and entry.msgid:
             continue
         key = entry.key
+        if not entry.msgid:
+            # As msgfmt: the header without the extraction's date (a .mo changes only with
+            # its translations).
+            lines = entry.msgstr[0].splitlines(keepends=True)
+            out[key] = "".join(x for x in lines if not x.startswith("POT-Creation-Date:"))
+            continue
         if entry.msgid_plural is not None:
             key = f"{key}\x00{entry.msgid_plural}"
         out[key] = "\x00".join(entry.msgstr)

@@ -20,6 +20,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext
 from django.views import View
 from mozilla_django_oidc.views import (
     OIDCAuthenticationCallbackView,
@@ -75,7 +76,9 @@ class SignInView(OIDCAuthenticationRequestView):
     def get(self, request: HttpRequest) -> HttpResponse:
         cfg = conf.config()
         if cfg is None:
-            return _back_to_login(request, "Single sign-on is not set up on this dashboard.")
+            return _back_to_login(
+                request, gettext("Single sign-on is not set up on this dashboard.")
+            )
         if request.user.is_authenticated:
             return redirect(_safe_next(request))
         try:
@@ -101,7 +104,9 @@ class CallbackView(OIDCAuthenticationCallbackView):
     def get(self, request: HttpRequest) -> HttpResponse:
         cfg = conf.config()
         if cfg is None:
-            return _back_to_login(request, "Single sign-on is not set up on this dashboard.")
+            return _back_to_login(
+                request, gettext("Single sign-on is not set up on this dashboard.")
+            )
         name = cfg.provider_name
         state = request.GET.get("state", "")
         states = request.session.get(STATES_KEY)
@@ -117,16 +122,24 @@ class CallbackView(OIDCAuthenticationCallbackView):
             detail = request.GET.get("error_description", "")[:200]
             log.info("OIDC sign-in refused by the provider: %r", error[:64])
             if error == "access_denied":
-                text = f"{name} did not sign you in (access denied)."
+                text = gettext("%(provider)s did not sign you in (access denied).") % {
+                    "provider": name
+                }
             else:
-                text = f"{name} could not sign you in ({error[:64]})."
+                text = gettext("%(provider)s could not sign you in (%(error)s).") % {
+                    "provider": name,
+                    "error": error[:64],
+                }
             if detail:
-                text += f" It said: “{detail}”."
-            return _back_to_login(request, text + " You can try again.")
+                text += " " + gettext("It said: “%(detail)s”.") % {"detail": detail}
+            return _back_to_login(request, text + " " + gettext("You can try again."))
         if entry is None or not request.GET.get("code"):
             return _back_to_login(
                 request,
-                f"This sign-in with {name} has expired or was already used. Start again.",
+                gettext(
+                    "This sign-in with %(provider)s has expired or was already used. Start again."
+                )
+                % {"provider": name},
             )
         try:
             user = auth.authenticate(
@@ -136,7 +149,9 @@ class CallbackView(OIDCAuthenticationCallbackView):
             )
         except conf.ProviderUnavailable:
             user = None
-            message = f"{name} could not be reached. Try again in a moment."
+            message = gettext("%(provider)s could not be reached. Try again in a moment.") % {
+                "provider": name
+            }
         except SignInRefused as exc:
             record(
                 team=None,
@@ -152,7 +167,9 @@ class CallbackView(OIDCAuthenticationCallbackView):
             # Not the exception's text: mozilla-django-oidc puts the provider's answer in it.
             log.warning("OIDC sign-in: the provider's answer failed: %s", type(exc).__name__)
             user = None
-            message = f"{name} did not complete the sign-in. Try again."
+            message = gettext("%(provider)s did not complete the sign-in. Try again.") % {
+                "provider": name
+            }
         except (
             SuspiciousOperation,
             jwt.PyJWTError,
@@ -173,9 +190,11 @@ class CallbackView(OIDCAuthenticationCallbackView):
                 message=f"Sign-in with {name}: the answer could not be verified ({exc}).",
             )
             user = None
-            message = f"The answer from {name} could not be verified, so you were not signed in."
+            message = gettext(
+                "The answer from %(provider)s could not be verified, so you were not signed in."
+            ) % {"provider": name}
         else:
-            message = f"{name} did not sign you in. Try again."
+            message = gettext("%(provider)s did not sign you in. Try again.") % {"provider": name}
         if user is None or not user.is_active:
             return _back_to_login(request, message)
         self.user = user

@@ -9,6 +9,10 @@
   itself at hand (the `{% ago %}` tag puts it in a ``<time>`` element's ``title``).
 
 Dates typed in are ISO (``2026-12-05``), the value of ``<input type="date">``.
+
+Each language writes them its own way (`PATTERNS`, in Django's date format letters; the
+month names are Django's own translations): in German ``5. Dez. 2026, 14:05``, ``vor
+3 Minuten``. A language not in `PATTERNS` writes them as English does.
 """
 
 from __future__ import annotations
@@ -18,11 +22,33 @@ from datetime import date, datetime, tzinfo
 from django.utils import timezone
 from django.utils.dateformat import format as django_format
 from django.utils.timesince import timesince, timeuntil
+from django.utils.translation import get_language, gettext, npgettext_lazy
 
 DAY = "j M Y"
 DAY_TIME = "j M Y, H:i"
 CLOCK = "H:i"
+PATTERNS = {
+    "en": {"day": DAY, "day_time": DAY_TIME, "clock": CLOCK},
+    # "5. Dez. 2026", "7. März 2026" (N: the month as newspapers abbreviate it).
+    "de": {"day": "j. N Y", "day_time": "j. N Y, H:i", "clock": "H:i"},
+}
 JUST_NOW_SECONDS = 60
+# The units of "3 minutes ago" and "in 2 hours", said after "ago"/"in" (German inflects them
+# there: "vor 3 Tagen", not Django's "3 Tage").
+TIME_STRINGS = {
+    "year": npgettext_lazy("how long ago", "%(num)d year", "%(num)d years", "num"),
+    "month": npgettext_lazy("how long ago", "%(num)d month", "%(num)d months", "num"),
+    "week": npgettext_lazy("how long ago", "%(num)d week", "%(num)d weeks", "num"),
+    "day": npgettext_lazy("how long ago", "%(num)d day", "%(num)d days", "num"),
+    "hour": npgettext_lazy("how long ago", "%(num)d hour", "%(num)d hours", "num"),
+    "minute": npgettext_lazy("how long ago", "%(num)d minute", "%(num)d minutes", "num"),
+}
+
+
+def _pattern(kind: str) -> str:
+    """The pattern of `kind` in the active language (its base: "de" for "de-at")."""
+    language = (get_language() or "en").split("-")[0]
+    return PATTERNS.get(language, PATTERNS["en"])[kind]
 
 
 def _local(value: datetime, tz: tzinfo | None) -> datetime:
@@ -35,15 +61,19 @@ def day(value: date | datetime | None, tz: tzinfo | None = None) -> str:
         return ""
     if isinstance(value, datetime):
         value = _local(value, tz)
-    return django_format(value, DAY)
+    return django_format(value, _pattern("day"))
 
 
 def day_time(value: datetime | None, tz: tzinfo | None = None) -> str:
-    return "" if value is None or value == "" else django_format(_local(value, tz), DAY_TIME)
+    if value is None or value == "":
+        return ""
+    return django_format(_local(value, tz), _pattern("day_time"))
 
 
 def clock(value: datetime | None, tz: tzinfo | None = None) -> str:
-    return "" if value is None or value == "" else django_format(_local(value, tz), CLOCK)
+    return (
+        "" if value is None or value == "" else django_format(_local(value, tz), _pattern("clock"))
+    )
 
 
 def ago(value: datetime | None, now: datetime | None = None) -> str:
@@ -53,7 +83,11 @@ def ago(value: datetime | None, now: datetime | None = None) -> str:
     now = now or timezone.now()
     seconds = (now - value).total_seconds()
     if abs(seconds) < JUST_NOW_SECONDS:
-        return "just now"
+        return gettext("just now")
     if seconds > 0:
-        return f"{timesince(value, now, depth=1)} ago"
-    return f"in {timeuntil(value, now, depth=1)}"
+        return gettext("%(time)s ago") % {
+            "time": timesince(value, now, time_strings=TIME_STRINGS, depth=1)
+        }
+    return gettext("in %(time)s") % {
+        "time": timeuntil(value, now, time_strings=TIME_STRINGS, depth=1)
+    }

@@ -16,6 +16,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import gettext
 from django_htmx.http import HttpResponseClientRedirect
 
 from teams.models import Membership, Role, Team
@@ -65,10 +66,10 @@ def gate(
         return None
     if services.has_second_factor(request.user):
         name = "twofactor:verify"
-        note = "Enter a code from your authenticator app to open this team's pages."
+        note = gettext("Enter a code from your authenticator app to open this team's pages.")
     else:
         name = "twofactor:setup"
-        note = (
+        note = gettext(
             "This team requires its owners and admins to use a second factor. "
             "Set one up to continue."
         )

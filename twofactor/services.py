@@ -25,6 +25,7 @@ from datetime import timedelta
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from django_otp import verify_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -125,7 +126,7 @@ class Refusal(Exception):
         super().__init__(message)
 
 
-WRONG_CODE = "That code is not right, or it was already used."
+WRONG_CODE = gettext_lazy("That code is not right, or it was already used.")
 
 
 def _throttled(device: TOTPDevice | StaticDevice) -> str | None:
@@ -134,8 +135,11 @@ def _throttled(device: TOTPDevice | StaticDevice) -> str | None:
         return None
     until = (data or {}).get("locked_until")
     seconds = max(1, int((until - timezone.now()).total_seconds()) + 1) if until else 1
-    unit = "second" if seconds == 1 else "seconds"
-    return f"Too many wrong codes. Try again in {seconds} {unit}."
+    return ngettext(
+        "Too many wrong codes. Try again in %(seconds)d second.",
+        "Too many wrong codes. Try again in %(seconds)d seconds.",
+        seconds,
+    ) % {"seconds": seconds}
 
 
 def _recovery_codes(user: AbstractBaseUser, codes: list[str]) -> None:
@@ -153,12 +157,14 @@ def confirm_enrolment(
     """Turn the second factor on once the app's first code is right; return the new
     recovery codes (to be shown once). Raises `Refusal` for a wrong code."""
     if device.user_id != user.pk or device.confirmed:
-        raise Refusal("This set-up has ended. Start again.")
+        raise Refusal(gettext("This set-up has ended. Start again."))
     message = _throttled(device)
     if message:
         raise Refusal(message)
     if not looks_like_totp(code) or not device.verify_token(re.sub(r"\s", "", code)):
-        raise Refusal("That code is not right. Check the time on your phone and try again.")
+        raise Refusal(
+            gettext("That code is not right. Check the time on your phone and try again.")
+        )
     codes = [new_recovery_code() for _ in range(RECOVERY_CODE_COUNT)]
 
     def enable() -> None:
@@ -183,7 +189,7 @@ def confirm_enrolment(
 def regenerate_recovery_codes(user: AbstractBaseUser, *, request_id: str = "") -> list[str]:
     """New recovery codes; the old ones stop working. Returns them, to be shown once."""
     if not has_second_factor(user):
-        raise Refusal("Turn on the second factor first.")
+        raise Refusal(gettext("Turn on the second factor first."))
     codes = [new_recovery_code() for _ in range(RECOVERY_CODE_COUNT)]
     perform_local(
         actor=user,

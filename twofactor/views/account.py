@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -49,7 +50,7 @@ def _codes_page(
 def setup(request: HttpRequest) -> HttpResponse:
     user = request.user
     if services.has_second_factor(user):
-        messages.info(request, "Your second factor is already on.")
+        messages.info(request, gettext("Your second factor is already on."))
         return redirect("twofactor:account")
     device = services.pending_enrolment(user)
     form = ConfirmSetupForm(request.POST if request.method == "POST" else None)
@@ -70,7 +71,7 @@ def setup(request: HttpRequest) -> HttpResponse:
                 throttle.succeeded(attempt)
                 # This session has just proved the device: it counts as verified.
                 django_otp.login(request, device)
-                messages.success(request, "Your second factor is on.")
+                messages.success(request, gettext("Your second factor is on."))
                 back = request.GET.get("next")
                 next_url = safe_next(request, back) if back else ""
                 return _codes_page(request, codes, first=True, next_url=next_url)
@@ -103,7 +104,7 @@ def _proved(request: HttpRequest, form: ProofForm) -> bool:
         return False
     typed = form.cleaned_data["proof"]
     if not (_code_ok(request, typed) or user.check_password(typed)):
-        form.add_error("proof", "That is neither a current code nor your password.")
+        form.add_error("proof", gettext("That is neither a current code nor your password."))
         return False
     throttle.succeeded(attempt)
     return True
@@ -115,7 +116,9 @@ def _proved(request: HttpRequest, form: ProofForm) -> bool:
 def recovery(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not services.has_second_factor(user):
-        messages.info(request, "Recovery codes come with the second factor: turn it on first.")
+        messages.info(
+            request, gettext("Recovery codes come with the second factor: turn it on first.")
+        )
         return redirect("twofactor:account")
     form = ProofForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid() and _proved(request, form):
@@ -131,12 +134,12 @@ def recovery(request: HttpRequest) -> HttpResponse:
 def disable(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not services.has_second_factor(user):
-        messages.info(request, "Your second factor is already off.")
+        messages.info(request, gettext("Your second factor is already off."))
         return redirect("twofactor:account")
     form = ProofForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid() and _proved(request, form):
         services.disable(user, request_id=request_id(request))
-        messages.success(request, "Your second factor is off.")
+        messages.success(request, gettext("Your second factor is off."))
         return redirect("twofactor:account")
     context = {"form": form, "requiring": policy.teams_requiring(user)}
     return render(request, "twofactor/disable.html", context, status=_status(form))

@@ -25,6 +25,7 @@ from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -114,8 +115,14 @@ def _check(request: HttpRequest, user: Any, form: CodeForm) -> tuple[Any, int]:
         left = services.recovery_codes_left(user)
         messages.warning(
             request,
-            f"You used a recovery code; {left} left. "
-            "Make new ones on the second-factor page if you lost your device.",
+            ngettext(
+                "You used a recovery code; %(left)d left. "
+                "Make new ones on the second-factor page if you lost your device.",
+                "You used a recovery code; %(left)d left. "
+                "Make new ones on the second-factor page if you lost your device.",
+                left,
+            )
+            % {"left": left},
         )
     return verified, 200
 
@@ -127,7 +134,7 @@ def login_code(request: HttpRequest) -> HttpResponse:
         return redirect(settings.LOGIN_REDIRECT_URL)
     pending = pending_login(request)
     if pending is None:
-        messages.info(request, "Log in with your password first.")
+        messages.info(request, gettext("Log in with your password first."))
         return redirect("login")
     user, next_url = pending
     form = CodeForm(request.POST if request.method == "POST" else None)

@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -39,13 +40,13 @@ def team_policy(request: HttpRequest, *, team: Team, role: Role) -> HttpResponse
     if request.method == "POST" and form.is_valid():
         wanted = form.cleaned_data["required"]
         if wanted == required:
-            messages.info(request, "Nothing changed.")
+            messages.info(request, gettext("Nothing changed."))
             return redirect("twofactor:team_policy", team_slug=team.slug)
         if wanted and not services.has_second_factor(request.user):
             # Whoever turns it on would be the first one sent away: set up yours first.
             form.add_error(
                 "required",
-                "Turn on your own second factor first, then come back to require it.",
+                gettext("Turn on your own second factor first, then come back to require it."),
             )
             return _page(request, team, form)
         note = (
@@ -63,7 +64,12 @@ def team_policy(request: HttpRequest, *, team: Team, role: Role) -> HttpResponse
             request_id=request_id(request),
             message=note,
         )
-        messages.success(request, f"Saved. {note}")
+        shown = (
+            gettext("Owners and admins must use a second factor.")
+            if wanted
+            else gettext("A second factor is no longer required.")
+        )
+        messages.success(request, gettext("Saved. %(note)s") % {"note": shown})
         return redirect("twofactor:team_policy", team_slug=team.slug)
     return _page(request, team, form)
 
