@@ -68,13 +68,13 @@ MIDDLEWARE = [
     # Counts and times every answer past static files, by URL name (dailyadmin/metrics.py).
     "dailyadmin.metrics.RequestMetricsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
     # The language: the switcher's cookie, else the browser's Accept-Language, else English
     # (docs/operations.md, "Languages"). After the session, before CommonMiddleware.
     "django.middleware.locale.LocaleMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # request.user.is_verified(): whether this session entered a second-factor code.
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
