@@ -71,10 +71,10 @@ MIDDLEWARE = [
     # The language: the switcher's cookie, else the browser's Accept-Language, else English
     # (docs/operations.md, "Languages"). After the session, before CommonMiddleware.
     "django.middleware.locale.LocaleMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    # request.user.is_verified(): whether this session entered a second-factor code.
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session entered a second-factor code.
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
