@@ -72,3 +72,26 @@ document.addEventListener("click", (event) => {
     if (select && select !== document.activeElement) select.focus();
   });
 })();
+
+// A form that applies itself on a field's change and on submit (the attendance reports'
+// filters, data-one-request-per-change): typing in a field and pressing Apply or Enter
+// fires both, with the same filters; the second is not sent. The same filters applied
+// again later (a second on) are sent: that is a reload. A request that waited in the
+// queue (hx-sync) is confirmed again when it leaves it, for the same event: it goes.
+(() => {
+  const last = new WeakMap();
+  document.addEventListener("htmx:confirm", (event) => {
+    const form = event.detail.elt;
+    if (!(form instanceof HTMLFormElement) || !form.hasAttribute("data-one-request-per-change")) return;
+    const trigger = event.detail.triggeringEvent;
+    const before = last.get(form);
+    if (before && trigger && before.trigger === trigger) return;
+    const query = new URLSearchParams(new FormData(form)).toString();
+    const now = Date.now();
+    if (before && before.query === query && now - before.at < 1000) {
+      event.preventDefault();
+      return;
+    }
+    last.set(form, { query, at: now, trigger });
+  });
+})();
