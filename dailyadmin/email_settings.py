@@ -30,11 +30,10 @@ from django.core.exceptions import ImproperlyConfigured
 
 from dailyadmin.env import env_bool, env_int, env_str
 
-SMTP = "django.core.mail.backends.smtp.EmailBackend"
-CONSOLE = "django.core.mail.backends.console.EmailBackend"
-FILE = "django.core.mail.backends.filebased.EmailBackend"
-LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
-DUMMY = "django.core.mail.backends.dummy.EmailBackend"
+# The backends' names and `describe` sit below the apps, which say where mail goes too.
+from teams.mail_backends import CONSOLE, DUMMY, FILE, LOCMEM, SMTP, describe
+
+__all__ = ["CONSOLE", "DUMMY", "FILE", "LOCMEM", "SMTP", "describe", "email_settings"]
 
 # scheme: (backend, default port, implicit TLS, STARTTLS)
 _SMTP_SCHEMES = {
@@ -153,22 +152,3 @@ def email_settings(environ: Mapping[str, str] = os.environ, base_dir: Path = Pat
     config["DEFAULT_FROM_EMAIL"] = sender
     config["SERVER_EMAIL"] = env_str("SERVER_EMAIL", "", environ).strip() or sender
     return config
-
-
-def describe(config: Mapping[str, Any]) -> str:
-    """Where mail goes, in words, without the password (for `make run` and the logs)."""
-    backend = config.get("EMAIL_BACKEND")
-    if backend == FILE:
-        return f"written to {config['EMAIL_FILE_PATH']}, one file per message"
-    if backend == CONSOLE:
-        return "printed on the web server's output"
-    if backend in (LOCMEM, DUMMY):
-        return "kept in memory, not sent"
-    security = (
-        "TLS"
-        if config.get("EMAIL_USE_SSL")
-        else "STARTTLS"
-        if config.get("EMAIL_USE_TLS")
-        else "plain"
-    )
-    return f"sent by SMTP to {config.get('EMAIL_HOST')}:{config.get('EMAIL_PORT')} ({security})"

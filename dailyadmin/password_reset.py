@@ -4,7 +4,7 @@
   not, and does the same work (the message is rendered either way; it is sent only to a
   login's address), so neither the answer nor its time tells who has an account.
 - Requests are counted per email address and per client address, in fixed windows of
-  `LOGIN_THROTTLE_WINDOW` seconds, like the login throttle (dailyadmin/auth.py): at most
+  `LOGIN_THROTTLE_WINDOW` seconds, like the login throttle (teams/auth.py): at most
   `PASSWORD_RESET_THROTTLE_ATTEMPTS` messages to one address (default 3) and
   `PASSWORD_RESET_THROTTLE_ADDRESS_ATTEMPTS` requests from one client (default 10). Over a
   limit the page answers 429 whatever the address, and nothing is sent.
@@ -35,7 +35,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.views.decorators.debug import sensitive_post_parameters
 
-from dailyadmin.auth import client_address
+from teams.auth import client_address
 
 log = logging.getLogger(__name__)
 _PREFIX = "dailyadmin:reset"

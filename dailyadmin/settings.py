@@ -275,7 +275,7 @@ OIDC_DEFAULT_ROLE = env_str("OIDC_DEFAULT_ROLE", "manager")
 OIDC_SIGN_ALGORITHM = env_str("OIDC_SIGN_ALGORITHM", "RS256")
 # Logging out also ends the session at the provider (its end_session_endpoint).
 OIDC_LOGOUT_AT_PROVIDER = env_bool("OIDC_LOGOUT_AT_PROVIDER", False)
-# Login throttle (dailyadmin/auth.py): attempts per username and client address, and per
+# Login throttle (teams/auth.py): attempts per username and client address, and per
 # address alone, within a window of seconds that starts with the first attempt.
 LOGIN_THROTTLE_ATTEMPTS = env_int("LOGIN_THROTTLE_ATTEMPTS", 5, minimum=1)
 LOGIN_THROTTLE_ADDRESS_ATTEMPTS = env_int("LOGIN_THROTTLE_ADDRESS_ATTEMPTS", 50, minimum=1)

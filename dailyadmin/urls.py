@@ -9,16 +9,16 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import JavaScriptCatalog, set_language
 
 from attendance.views import sync as attendance_sync
-from dailyadmin.auth import (
-    PasswordChangeView,
-    ThrottledAdminAuthenticationForm,
-    admin_password_change,
-)
 from dailyadmin.health import readyz
 from dailyadmin.metrics import metrics_view
 from dailyadmin.password_reset import PasswordResetConfirmView, PasswordResetView
 from sso import views as sso_views
 from teams import views as team_views
+from teams.auth import (
+    PasswordChangeView,
+    ThrottledAdminAuthenticationForm,
+    admin_password_change,
+)
 from twofactor.views.login import SecondFactorLoginView
 from usage import views_digests as digest_views
 
@@ -44,7 +44,7 @@ urlpatterns = [
     path("logout/", sso_views.LogoutView.as_view(), name="logout"),
     # Single sign-on (OpenID Connect): public by design, inert unless configured.
     path("sso/", include("sso.urls")),
-    # The current password is checked under the login's throttle (dailyadmin/auth.py).
+    # The current password is checked under the login's throttle (teams/auth.py).
     path("account/password/", PasswordChangeView.as_view(), name="password_change"),
     path(
         "account/password/done/",

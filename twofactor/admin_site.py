@@ -5,7 +5,7 @@ login).
   whatever `ADMIN_REQUIRE_SECOND_FACTOR` says.
 - Staff without one are let in only when `ADMIN_REQUIRE_SECOND_FACTOR` is off (it is on by
   default): the admin's login page tells them to set one up first.
-- The admin's login form stays the throttled one (dailyadmin/auth.py); a correct password of
+- The admin's login form stays the throttled one (teams/auth.py); a correct password of
   an account with a second factor continues at the dashboard's code step, then comes back.
 """
 
@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django_otp.admin import OTPAdminSite
 
-from dailyadmin.auth import ThrottledAdminAuthenticationForm
+from teams.auth import ThrottledAdminAuthenticationForm
 from twofactor import services
 from twofactor.views.login import SecondFactorLoginMixin
 

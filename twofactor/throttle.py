@@ -1,4 +1,4 @@
-"""The code step counts its attempts with the login throttle's rules (dailyadmin/auth.py).
+"""The code step counts its attempts with the login throttle's rules (teams/auth.py).
 
 Its own counter per username and address, so a correct password (which clears the login's
 username counter) never gives a guesser of codes new attempts; the address counter is the
@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest
 
-from dailyadmin.auth import Attempt, begin, succeeded
+from teams.auth import Attempt, begin, succeeded
 
 __all__ = ["Attempt", "begin_code", "succeeded"]
 

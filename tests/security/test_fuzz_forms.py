@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 from attendance.reports import forms as report_forms
 from daily import InvalidInput, RoomProperties
 from daily import validation as daily_validation
-from dailyadmin.auth import ThrottledAuthenticationForm
 from rooms.forms import EmbedForm, RoomCreateForm, RoomPropertiesForm
 from rooms.token_forms import MeetingTokenForm
 from teams import forms as team_forms
+from teams.auth import ThrottledAuthenticationForm
 from teams.models import Dialect
 from tests.factories import make_team
 from tests.security.strategies import EDGE_DAYS, FUZZ, form_data, submissions

@@ -1,4 +1,4 @@
-"""The login throttle (dailyadmin/auth.py): failures per username and address, per address,
+"""The login throttle (teams/auth.py): failures per username and address, per address,
 the message and 429, a success that starts afresh, the window, and the admin's login."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from django.contrib.auth import SESSION_KEY
 from django.test import Client
 from django.urls import reverse
 
-from dailyadmin import auth
+from teams import auth
 from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db

@@ -1,5 +1,5 @@
 """The password change checks the current password under the login throttle's rules
-(dailyadmin/auth.py): the sixth wrong current password within the window is refused with
+(teams/auth.py): the sixth wrong current password within the window is refused with
 429, and then even the right one is not checked. The admin's password change too."""
 
 from __future__ import annotations

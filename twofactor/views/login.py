@@ -29,7 +29,7 @@ from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from dailyadmin.auth import LoginView
+from teams.auth import LoginView
 from teams.views.common import request_id
 from twofactor import services, throttle
 from twofactor.forms import CodeForm
