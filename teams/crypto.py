@@ -13,7 +13,26 @@ from functools import lru_cache
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db import models
 from django.views.decorators.debug import sensitive_variables
+
+
+class EncryptedTextField(models.TextField):
+    """A text column holding Fernet ciphertext made with these keys (empty: no secret).
+
+    A marker: `manage.py rotate_encryption_key` re-encrypts every field of this class in
+    every installed app, so an app with a secret needs nothing more than to declare it so.
+    `label` names one value in the command's words ("team token", "webhook secret"). The
+    column is an ordinary text column: migrations see a TextField (`deconstruct`).
+    """
+
+    def __init__(self, *args, label: str = "secret", **kwargs):
+        self.label = label
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.TextField", args, kwargs
 
 
 class TokenDecryptionError(Exception):

@@ -53,7 +53,7 @@ class Team(models.Model):
     dialect = models.CharField(max_length=16, choices=Dialect.choices)
     base_url = models.URLField(max_length=255)
     # Fernet ciphertext; use set_token() / get_token(). Never rendered.
-    token_encrypted = models.TextField(blank=True, editable=False)
+    token_encrypted = crypto.EncryptedTextField(blank=True, editable=False, label="team token")
     token_last4 = models.CharField(max_length=4, blank=True, editable=False)
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     sync_enabled = models.BooleanField(default=True)

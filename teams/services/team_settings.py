@@ -13,15 +13,13 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.views.decorators.debug import sensitive_variables
 
-from attendance.models import SyncState
 from daily import DEFAULT_BASE_URLS, AuthError, DailyError, Dialect, HostNotAllowed, NotFound
-from rooms import services as rooms_services
 from teams.audit import User, perform_local, record
 from teams.daily_client import client_for
 from teams.models import AuditAction, Membership, Outcome, Role, Team
 from teams.permissions import Permission, may_connect_team
 from teams.services.errors import describe
-from teams.signals import send_team_connected
+from teams.signals import credentials_changed, send_team_connected, team_settings_changed
 
 # The settings an owner edits, in the order the audit message lists them.
 EDITABLE = ("name", "dialect", "base_url", "time_zone", "sync_enabled", "sync_interval")
@@ -181,9 +179,8 @@ def update_team(
             def save_token() -> None:
                 team.set_token(token)
                 team.save()
-                # A token that failed authentication stopped the periodic sync; a new one
-                # deserves a new try.
-                SyncState.objects.filter(team=team).update(blocked_by_auth=False)
+                # What a refused token stopped (the periodic sync) deserves a new try.
+                credentials_changed.send(sender=Team, team=team)
 
             perform_local(
                 actor=actor,
@@ -200,7 +197,8 @@ def update_team(
         if moved or token:
             transaction.on_commit(lambda: send_team_connected(team, moved=moved))
     if changed:
-        rooms_services.invalidate(team)
+        # The apps forget what they cached of Daily's answers for the team.
+        team_settings_changed.send(sender=Team, team=team, changed=changed)
     return changed
 
 
