@@ -1,6 +1,7 @@
 """The 12 months' participant-minutes as an SVG bar chart, drawn as the reports' charts are
-(`attendance.reports.svg`: its axis steps and number format, its CSS classes, a <title>
-and <desc>, a tooltip per bar, every string escaped by format_html)."""
+(`attendance.reports.svg`: its axis steps and number format, its y axis beside the plot,
+its CSS classes, a <title> and <desc>, a tooltip per bar, every string escaped by
+format_html)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from itertools import count
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from attendance.reports.svg import axis_steps, number, plural
+from attendance.reports.svg import axis_steps, grid_levels, number, plural, with_y_axis
 
 _ids = count(1)
 
@@ -34,23 +35,15 @@ def month_chart(
         if bars
         else "No month."
     )
-    grid, ticks, marks = [], [], []
-    for i in range(levels + 1):
-        y = top + plot - plot * i / levels
-        grid.append(
-            format_html(
-                '<line class="chart-grid" x1="0" x2="100%" y1="{y}" y2="{y}" stroke="#e5e8ee"/>',
-                y=f"{y:.1f}",
-            )
+    axis = grid_levels(step, levels, top, plot)
+    grid = [
+        format_html(
+            '<line class="chart-grid" x1="0" x2="100%" y1="{y}" y2="{y}" stroke="#e5e8ee"/>',
+            y=f"{y:.1f}",
         )
-        if i:
-            ticks.append(
-                format_html(
-                    '<text class="chart-tick" x="2" y="{y}">{label}</text>',
-                    y=f"{y - 3:.1f}",
-                    label=number(step * i, 0 if step >= 1 else 1),
-                )
-            )
+        for y, _ in axis
+    ]
+    marks = []
     for i, (short, long, v) in enumerate(bars):
         h = plot * v / peak if peak else 0
         marks.append(
@@ -68,15 +61,15 @@ def month_chart(
                 t=short,
             )
         )
-    return format_html(
+    chart = format_html(
         '<svg class="chart" width="100%" height="{h}" role="img" aria-labelledby="{id}-t {id}-d">'
         '<title id="{id}-t">{title}</title><desc id="{id}-d">{desc}</desc>'
-        '<g aria-hidden="true">{grid}</g><g>{marks}</g><g aria-hidden="true">{ticks}</g></svg>',
+        '<g aria-hidden="true">{grid}</g><g>{marks}</g></svg>',
         h=height,
         id=uid,
         title=title,
         desc=desc,
         grid=mark_safe("".join(grid)),  # noqa: S308 - built with format_html above
         marks=mark_safe("".join(marks)),  # noqa: S308
-        ticks=mark_safe("".join(ticks)),  # noqa: S308
     )
+    return with_y_axis(axis, height, chart)

@@ -59,6 +59,49 @@ def _pct(value: float) -> str:
     return f"{value:.3f}%"
 
 
+# The y axis's labels (app.css: `.y-axis text`, 11 px). Their width is estimated from their
+# characters, generously: a sans-serif digit is about 0.55 em, a comma or a point 0.3 em.
+TICK_FONT_PX = 11
+AXIS_GAP = 6  # px between the widest label and the plot, and before the label
+
+
+def label_width(text: str) -> float:
+    """An upper estimate of a y-axis label's width in px."""
+    return sum(0.32 if c in ",. " else 0.62 for c in text) * TICK_FONT_PX
+
+
+def grid_levels(step: float, levels: int, top: float, plot: float) -> list[tuple[float, str]]:
+    """Each grid line's y, bottom (0) to top, and its label."""
+    return [
+        (top + plot - plot * i / levels, number(step * i, 0 if step >= 1 else 1))
+        for i in range(levels + 1)
+    ]
+
+
+def with_y_axis(levels: Sequence[tuple[float, str]], height: int, plot: SafeString) -> SafeString:
+    """The plot (an <svg class="chart"> whose bars take its whole width) beside its y axis: the
+    labels in an SVG of their own, as wide as the widest label, so that none overlaps the
+    first bar whatever the figures (a bar's x is a percentage of the plot's width)."""
+    width = math.ceil(max((label_width(t) for _, t in levels), default=0)) + 2 * AXIS_GAP
+    labels = "".join(
+        format_html(
+            '<text class="chart-tick" x="{x}" y="{y}" text-anchor="end">{label}</text>',
+            x=width - AXIS_GAP,
+            y=f"{y + 4:.1f}",  # the label's middle on its grid line
+            label=label,
+        )
+        for y, label in levels
+    )
+    return format_html(
+        '<div class="chart-frame"><svg class="y-axis" width="{w}" height="{h}" aria-hidden="true">'
+        "{labels}</svg>{plot}</div>",
+        w=width,
+        h=height,
+        labels=mark_safe(labels),  # noqa: S308 - built with format_html above
+        plot=plot,
+    )
+
+
 def bar_chart(
     days: Sequence[Day],
     *,
@@ -87,24 +130,14 @@ def bar_chart(
         if days
         else "No day in the range."
     )
-    grid, ticks = [], []
-    for i in range(levels + 1):
-        y = top + plot - plot * i / levels
-        grid.append(
-            format_html(
-                '<line class="chart-grid" x1="0" x2="100%" y1="{y}" y2="{y}" stroke="#e5e8ee"/>',
-                y=f"{y:.1f}",
-            )
+    axis = grid_levels(step, levels, top, plot)
+    grid = [
+        format_html(
+            '<line class="chart-grid" x1="0" x2="100%" y1="{y}" y2="{y}" stroke="#e5e8ee"/>',
+            y=f"{y:.1f}",
         )
-        if i:
-            # Drawn after the bars, with a halo (CSS paint-order), so they stay readable.
-            ticks.append(
-                format_html(
-                    '<text class="chart-tick" x="2" y="{y}">{label}</text>',
-                    y=f"{y - 3:.1f}",
-                    label=number(step * i, 0 if step >= 1 else 1),
-                )
-            )
+        for y, _ in axis
+    ]
     bars = []
     label_every = max(1, math.ceil(n / 12))
     for i, (day, v) in enumerate(zip(days, values, strict=True)):
@@ -131,18 +164,18 @@ def bar_chart(
                     t=_day(day.day),
                 )
             )
-    return format_html(
+    chart = format_html(
         '<svg class="chart" width="100%" height="{h}" role="img" aria-labelledby="{id}-t {id}-d">'
         '<title id="{id}-t">{title}</title><desc id="{id}-d">{desc}</desc>'
-        '<g aria-hidden="true">{grid}</g><g>{bars}</g><g aria-hidden="true">{ticks}</g></svg>',
+        '<g aria-hidden="true">{grid}</g><g>{bars}</g></svg>',
         h=height,
         id=uid,
         title=title,
         desc=desc,
         grid=mark_safe("".join(grid)),  # noqa: S308 - built with format_html above
         bars=mark_safe("".join(bars)),  # noqa: S308
-        ticks=mark_safe("".join(ticks)),  # noqa: S308
     )
+    return with_y_axis(axis, height, chart)
 
 
 HEAT_LEVELS = 6
