@@ -3,8 +3,8 @@
 (function () {
   "use strict";
 
-  // Mark the page as scripted so "js-hide" controls (e.g. a Change button next to a
-  // select that submits itself) disappear only when the script really runs.
+  // Mark the page as scripted so "js-hide" controls (meant for pages without scripts)
+  // disappear only when the script really runs.
   document.documentElement.classList.add("js");
 
   // Dialogs swapped in by htmx (a confirmation naming the person) open as modals.
@@ -73,11 +73,5 @@
     for (const key of Object.keys(detail.parameters)) {
       if (detail.parameters[key] === "") delete detail.parameters[key];
     }
-  });
-
-  // A select that saves as soon as it changes (role of a dashboard member).
-  document.addEventListener("change", (event) => {
-    const select = event.target.closest("select[data-autosubmit]");
-    if (select && select.form) select.form.requestSubmit();
   });
 })();
