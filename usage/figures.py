@@ -353,9 +353,17 @@ class RoomUsage:
 
 def per_room(f: ReportFilters) -> list[RoomUsage]:
     """Participant-seconds per room of the range, most used first, from the summaries."""
+    return top_rooms(f)[0]
+
+
+def top_rooms(f: ReportFilters, limit: int | None = None) -> tuple[list[RoomUsage], int]:
+    """The `limit` most used rooms of the range (all without one), and how many rooms were
+    used: every room's participant-seconds are added up from the summaries, but distinct
+    people are counted for the rooms returned only (one probe per person ever in each)."""
     ps = periods.pieces(f.start, f.end)
     if ps is None:
-        return per_room_raw(f)
+        rows = per_room_raw(f)
+        return rows[:limit], len(rows)
     sql, params = periods.union(
         ps,
         "room, participant_seconds, sessions, guests",
@@ -378,20 +386,20 @@ def per_room(f: ReportFilters) -> list[RoomUsage]:
         r[0] += merged
         r[1] += n
         r[2] += 1 if guest_session else 0
-    used = sorted(room for room, r in rooms.items() if r[1] > 0)
+    used = sorted((room for room, r in rooms.items() if r[1] > 0), key=lambda k: (-rooms[k][0], k))
+    shown = used if limit is None else used[:limit]
     people: dict[str, int] = {}
-    if used:
-        sql, params = periods.people(f.team.pk, used, ps, f.start, f.end)
+    if shown:
+        sql, params = periods.people(f.team.pk, shown, ps, f.start, f.end)
         counted = f"SELECT room, COUNT(DISTINCT identity) FROM ({sql}) p GROUP BY room"  # noqa: S608
         people = {room: int(n) for room, n in fetch_all(counted, params)}
     out = [
         RoomUsage(
             room=room, seconds=round(rooms[room][0]), people=people.get(room, 0) + rooms[room][2]
         )
-        for room in used
+        for room in shown
     ]
-    out.sort(key=lambda r: (-rooms[r.room][0], r.room))
-    return out
+    return out, len(used)
 
 
 def per_room_raw(f: ReportFilters) -> list[RoomUsage]:

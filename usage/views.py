@@ -24,6 +24,7 @@ from usage.forms import PriceForm
 from usage.services import SET_PRICE, set_price
 
 PAGE = "usage/usage.html"
+ROOMS_SHOWN = 50  # the most used rooms on the page; the CSV lists every room
 BAD_MONTH = (
     "“{value}” is not a month: pick one as YYYY-MM (for example {example}). Showing {shown}."
 )
@@ -97,6 +98,7 @@ def _context(
             if price
             else {"currency": "USD"}
         )
+    rooms, rooms_used = figures.top_rooms(f, ROOMS_SHOWN)
     current = figures.current_month(team, now)
     previous = figures.Month(figures.previous_month(month.first))
     following = figures.Month(figures.next_month(month.first))
@@ -108,7 +110,8 @@ def _context(
         "totals": totals,
         "cost": figures.cost(totals.seconds, price),
         "recording_minutes": this["recording_minutes"],
-        "rooms": [{"row": r, "cost": figures.cost(r.seconds, price)} for r in figures.per_room(f)],
+        "rooms": [{"row": r, "cost": figures.cost(r.seconds, price)} for r in rooms],
+        "rooms_used": rooms_used,
         "people": people,
         "people_rows": [{"row": r, "cost": figures.cost(r.seconds, price)} for r in people],
         "price": price,

@@ -155,3 +155,24 @@ def test_the_page_query_count_does_not_grow_with_rooms_or_people(client, team):
     few = _count(c, team)
     _fill(team, rooms=12, people=15)
     assert _count(c, team) == few
+
+
+def test_the_page_lists_the_most_used_rooms_and_says_the_csv_has_them_all(
+    client, team, monkeypatch
+):
+    from usage import views
+
+    monkeypatch.setattr(views, "ROOMS_SHOWN", 2)
+    _fill(team, rooms=3, people=2)
+    session(
+        meeting(team, "room-2", _month_start(team) + dt.timedelta(hours=5)), "late@example.com",
+        _month_start(team) + dt.timedelta(hours=5),
+    )  # fmt: skip
+    c = _client(client, team, Role.MANAGER)
+    body = c.get(reverse("usage:page", args=[team.slug])).content.decode()
+    table = body.split('id="usage-rooms"', 1)[1].split("</table>", 1)[0]
+    assert table.count("<tr>") == 3  # the header and two rooms
+    assert "room-2" in table  # the most used (its meeting is still going on)
+    assert "The 2 most used of 3 rooms; the CSV lists every room." in body
+    text = b"".join(c.get(reverse("usage:csv", args=[team.slug])).streaming_content).decode()
+    assert sum(1 for line in text.splitlines() if line.startswith("room,")) == 3
