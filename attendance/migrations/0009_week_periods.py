@@ -14,6 +14,14 @@ def fill(apps, schema_editor):
     teams = Meeting.objects.filter(summarised=True).values_list("team_id", flat=True).distinct()
     for team_id in teams.order_by("team_id"):
         rollups.rebuild(team_id)
+    if schema_editor.connection.vendor == "postgresql":
+        # Every row written anew: plans made on the old statistics read the week rows as
+        # absent (a 30-day rooms report took 854 ms instead of 57 until analysed).
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(
+                "ANALYZE attendance_meetingfigures, attendance_roomperiod,"
+                " attendance_roompersonperiod"
+            )
 
 
 class Migration(migrations.Migration):
