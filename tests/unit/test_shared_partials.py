@@ -65,3 +65,9 @@ def test_a_toggling_sort_header_reverses_the_sorted_column():
     assert 'aria-sort="descending"' in desc and 'href="?q=x&amp;sort=name"' in desc
     unsorted = _render("_sort_header.html", "/", current="privacy", **ctx)
     assert "aria-sort" not in unsorted and 'href="?q=x&amp;sort=name"' in unsorted
+
+
+def test_empty_given_parameters_are_kept_empty_not_replaced_by_the_requests():
+    page = Paginator(range(100), 10).page(1)
+    html = _render("_pagination.html", "/other/?x=1", page=page, query=QueryDict())
+    assert 'href="?page=2"' in html
