@@ -1,0 +1,142 @@
+"""The dashboard in German: the switcher at the foot of a page changes the language, the
+choice holds on the next pages, and the translated pages show no English.
+
+`PAGES` lists the translated pages: each app adds its own once its strings are marked and
+translated (docs/operations.md, "Languages"). A page is checked for the English strings it
+shows in English (`english`, taken from that page) and for common English words anywhere in
+its visible text (`ENGLISH_WORDS`)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.django_db(transaction=True)
+PASSWORD = "dailyadmin-demo"
+USERNAME = "marta"
+# Words no German sentence contains; one of them in a page's text is an untranslated string.
+ENGLISH_WORDS = (
+    "the", "your", "you", "and", "with", "this", "for", "of", "is", "are", "not", "to",
+    "has", "have", "been", "was", "will", "again", "back", "log", "page",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str
+    # Strings the page shows in English (from its template), none of which may remain.
+    english: tuple[str, ...]
+    logged_in: bool = True
+
+
+PAGES = (
+    Page(
+        "/login/",
+        ("Log in", "Username", "Password", "Forgot your password?", "Administer your"),
+        logged_in=False,
+    ),
+    Page("/account/reset/", ("Reset your password", "Send the link", "Back to log in"), False),
+    Page("/no-such-page/", ("Page not found", "Back to your teams"), logged_in=False),
+    Page(
+        "/account/two-factor/",
+        ("Second factor", "Off", "Set up an authenticator app", "Recent changes", "Log out"),
+    ),
+    Page(
+        "/account/two-factor/setup/",
+        ("Scan this code", "Code from the app", "Turn on", "Cancel", "Keep it to yourself"),
+    ),
+    Page("/account/password/", ("Change your password", "Change password", "Cancel")),
+)
+
+
+def _visible_text(page) -> str:
+    return page.locator("body").inner_text()
+
+
+def _english_in(text: str, page: Page) -> list[str]:
+    found = [s for s in page.english if s in text]
+    words = set(re.findall(r"[A-Za-z]+", text))
+    # Names in the page (the login's, the product's) are no sentence.
+    words -= {USERNAME, "dailyadmin", "English", "Deutsch"}
+    found += sorted(w for w in words if w.lower() in ENGLISH_WORDS)
+    return found
+
+
+def _switch_to_german(page) -> None:
+    footer = page.locator("footer.appfooter")
+    footer.get_by_label("Language").select_option("de")
+    footer.get_by_role("button", name="Change language").click()
+    expect(page.locator("html")).to_have_attribute("lang", "de")
+
+
+def _log_in(page, base: str) -> None:
+    page.goto(f"{base}/login/")
+    page.get_by_label(re.compile("Username|Benutzername")).fill(USERNAME)
+    page.get_by_label(re.compile("^(Password|Passwort)$")).fill(PASSWORD)
+    page.get_by_role("button", name=re.compile("^(Log in|Anmelden)$")).click()
+    page.wait_for_url(lambda url: "/login/" not in url)
+
+
+@pytest.fixture
+def person(db):
+    return get_user_model().objects.create_user(username=USERNAME, password=PASSWORD)
+
+
+def test_the_switcher_changes_the_language_and_the_choice_holds(live_server, page, person):
+    base = live_server.url
+    page.goto(f"{base}/login/")
+    assert "Forgot your password?" in _visible_text(page)  # the browser asks for English
+    _switch_to_german(page)
+    # Back on the same page, in German.
+    assert page.url == f"{base}/login/"
+    text = _visible_text(page)
+    assert "Passwort vergessen?" in text
+    assert _english_in(text, PAGES[0]) == []
+    # The choice holds: logging in and the next pages stay German.
+    _log_in(page, base)
+    page.goto(f"{base}/account/two-factor/")
+    expect(page.locator("html")).to_have_attribute("lang", "de")
+    assert "Zweiter Faktor" in _visible_text(page)
+    # And back to English with the same switcher.
+    footer = page.locator("footer.appfooter")
+    footer.get_by_label("Sprache").select_option("en")
+    footer.get_by_role("button", name="Sprache wechseln").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert "Second factor" in _visible_text(page)
+
+
+@pytest.mark.parametrize("target", PAGES, ids=lambda p: p.path)
+def test_a_translated_page_shows_no_english(live_server, page, person, target):
+    base = live_server.url
+    if target.logged_in:
+        _log_in(page, base)
+    page.goto(f"{base}{target.path}")
+    # In English first: the strings the test looks for are really on the page.
+    text = _visible_text(page)
+    missing = [s for s in target.english if s not in text]
+    assert not missing, f"{target.path} does not show {missing} in English: fix PAGES"
+    _switch_to_german(page)
+    assert page.url.endswith(target.path) or target.path == "/no-such-page/"
+    if target.path == "/no-such-page/":
+        page.goto(f"{base}{target.path}")
+    assert _english_in(_visible_text(page), target) == [], target.path
+    if target.path == "/no-such-page/":  # the browser reports the page's own 404, rightly
+        page.problems[:] = [p for p in page.problems if "status of 404" not in p]
+
+
+def test_the_switcher_fits_a_phone_and_works_from_the_keyboard(live_server, phone):
+    phone.goto(f"{live_server.url}/login/")
+    select = phone.locator("#language-select")
+    select.focus()
+    phone.keyboard.press("ArrowDown")  # a focused select moves to the next language
+    phone.keyboard.press("Tab")
+    expect(phone.locator("footer.appfooter button")).to_be_focused()
+    phone.keyboard.press("Enter")
+    expect(phone.locator("html")).to_have_attribute("lang", "de")
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the page is {width}px wide"
+    assert phone.problems == [] and phone.outside == []
