@@ -4,17 +4,22 @@ or fuzzy entry), every committed .mo current with its .po, every marked string i
 
 from __future__ import annotations
 
+import datetime as dt
 import gettext
 import shutil
 import subprocess
+import zoneinfo
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.template import Context, Template
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone, translation
 
 from dailyadmin import messages as catalogs
+from teams import dates
 
 CATALOGS = catalogs.catalogs()
 PO_FILES = [po for catalog in CATALOGS for po in sorted(catalog.locale.glob("*/LC_MESSAGES/*.po"))]
@@ -173,3 +178,31 @@ def test_the_scripts_strings_come_in_the_pages_language():
     assert catalog.status_code == 200
     assert "W\\u00e4hlen Sie zuerst R\\u00e4ume in der Tabelle aus." in catalog.text
     assert "Select rooms" not in Client().get(reverse("javascript-catalog")).text
+
+
+# -- dates and numbers --------------------------------------------------------------------
+
+
+def test_dates_and_numbers_follow_the_language():
+    moment = dt.datetime(2026, 12, 5, 9, 56, tzinfo=dt.UTC)
+    berlin = zoneinfo.ZoneInfo("Europe/Berlin")
+    with translation.override("de"):
+        assert dates.day_time(moment, berlin) == "5. Dez. 2026, 10:56"
+        assert dates.day(dt.date(2026, 3, 7)) == "7. März 2026"
+        assert dates.clock(moment, berlin) == "10:56"
+        assert dates.ago(moment - dt.timedelta(minutes=3), moment) == "vor 3\xa0Minuten"
+        assert dates.ago(moment - dt.timedelta(days=2, hours=1), moment) == "vor 2\xa0Tagen"
+        assert dates.ago(moment + dt.timedelta(hours=1, minutes=2), moment) == "in 1\xa0Stunde"
+        assert dates.ago(moment - dt.timedelta(seconds=5), moment) == "gerade eben"
+        with timezone.override(berlin):
+            out = Template('{% load when %}{% at when %}|{{ n|floatformat:"1g" }}').render(
+                Context({"when": moment, "n": 12345.67})
+            )
+        assert (
+            out == '<time datetime="2026-12-05T10:56:00+01:00">5. Dez. 2026, 10:56</time>|12.345,7'
+        )
+    # English exactly as before.
+    with translation.override("en"):
+        assert dates.day_time(moment, berlin) == "5 Dec 2026, 10:56"
+        assert dates.ago(moment - dt.timedelta(days=2, hours=1), moment) == "2\xa0days ago"
+        assert Template('{{ n|floatformat:"1g" }}').render(Context({"n": 12345.67})) == "12,345.7"
