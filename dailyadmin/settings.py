@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "usage",
     "twofactor",
     "sso",
+    # The pages that compose the apps above (overview, users, the navigation, `make run`).
+    "dashboard",
 ]
 
 MIDDLEWARE = [
@@ -96,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "teams.context_processors.current_team",
+                "dashboard.context_processors.navigation",
             ],
         },
     },

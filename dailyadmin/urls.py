@@ -80,6 +80,7 @@ urlpatterns = [
     path("", include("twofactor.urls")),
     # Domain settings (REST): rooms' defaults, so in the rooms app; owners only.
     path("t/<slug:team_slug>/settings/domain/", include("rooms.urls_domain")),
+    path("t/<slug:team_slug>/", include("dashboard.urls")),
     path("t/<slug:team_slug>/", include("teams.urls")),
     path("t/<slug:team_slug>/rooms/", include("rooms.urls")),
     path("t/<slug:team_slug>/attendance/", include("attendance.urls")),

@@ -1,19 +1,15 @@
-"""The pages of one team, included at t/<team_slug>/. Each view checks its own permission."""
+"""The teams pages of one team, included at t/<team_slug>/ (the overview and the users
+page are the dashboard's: dashboard/urls.py). Each view checks its own permission."""
 
 from __future__ import annotations
 
 from django.urls import path
 
-from teams.views import audit, members, overview, team_settings, users
+from teams.views import audit, members, team_settings
 
 app_name = "teams"
 
 urlpatterns = [
-    path("", overview.overview, name="overview"),
-    path("live/", overview.overview_live, name="overview_live"),
-    path("refresh/", overview.refresh, name="refresh"),
-    path("users/", users.users, name="users"),
-    path("users/remove/", users.user_remove, name="user_remove"),
     path("audit/", audit.audit, name="audit"),
     path("audit/export.csv", audit.audit_export, name="audit_export"),
     path("settings/", team_settings.settings, name="settings"),

@@ -46,7 +46,7 @@ def test_an_unknown_address_shows_the_404_page_in_the_layout(client):
 def test_a_team_the_user_is_not_in_shows_the_404_page_without_naming_it(client):
     make_team("hidden-team")
     client.force_login(make_member(make_team("mine"), Role.OWNER))
-    response = client.get(reverse("teams:overview", args=["hidden-team"]))
+    response = client.get(reverse("dashboard:overview", args=["hidden-team"]))
     assert response.status_code == 404
     body = response.content.decode()
     _layout(body)

@@ -20,7 +20,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """The team picker; someone with exactly one team goes straight to it."""
     rows = teams_of(request.user)
     if len(rows) == 1:
-        return redirect("teams:overview", team_slug=rows[0][0].slug)
+        return redirect("dashboard:overview", team_slug=rows[0][0].slug)
     return render(request, "teams/home.html", {"rows": rows})
 
 

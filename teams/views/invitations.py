@@ -81,4 +81,4 @@ def _welcome(request: HttpRequest, membership) -> HttpResponse:
         request,
         f"Welcome to {membership.team.name}: you are {membership.get_role_display().lower()}.",
     )
-    return redirect("teams:overview", team_slug=membership.team.slug)
+    return redirect("dashboard:overview", team_slug=membership.team.slug)

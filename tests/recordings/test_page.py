@@ -202,7 +202,7 @@ def test_a_domains_team_is_told_plainly_there_are_no_recordings(domains_team, fa
 
 
 def test_the_navigation_links_the_page(walked, login):
-    body = login(walked, Role.MANAGER).get(reverse("teams:overview", args=[walked.slug]))
+    body = login(walked, Role.MANAGER).get(reverse("dashboard:overview", args=[walked.slug]))
     assert _url(walked) in body.content.decode()
 
 

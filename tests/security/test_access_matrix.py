@@ -4,11 +4,10 @@
 read from the code: a view that asks for the wrong permission fails here, and so does a
 new URL without an entry (the set of URL names must equal the table's keys).
 
-Per URL and method, each of seven callers is checked:
+Per URL and method, each of six callers is checked:
 - a method the URL does not answer: 405, for everybody;
 - a logged-out visitor: sent to the login page;
-- a member of another team, and a user who is a member of no team: 404 (the dashboard
-  does not reveal which teams exist);
+- a member of another team: 404 (the dashboard does not reveal which teams exist);
 - a role without the permission: 403;
 - a role with it (and a superuser, who acts as an owner everywhere): the view ran past the
   check, so anything but 403/404/405/5xx. POSTs carry empty forms: a 200 with errors or a
@@ -38,7 +37,6 @@ from tests.security.conftest import (
     ADMIN,
     ANON,
     MANAGER,
-    NOBODY,
     OWNER,
     ROLES,
     STRANGER,
@@ -108,10 +106,10 @@ EXPECTED: dict[str, dict] = {
     "invitation_accept": {"methods": GP, "permission": INVITEE},
     "daily-webhook": {"methods": P, "permission": WEBHOOK},
     # view team, rooms, users, invite link: everyone
-    "teams:overview": {"methods": G, "permission": V.VIEW_TEAM},
-    "teams:overview_live": {"methods": G, "permission": V.VIEW_TEAM},
-    "teams:refresh": {"methods": P, "permission": V.VIEW_TEAM},
-    "teams:users": {"methods": G, "permission": V.VIEW_TEAM},
+    "dashboard:overview": {"methods": G, "permission": V.VIEW_TEAM},
+    "dashboard:overview_live": {"methods": G, "permission": V.VIEW_TEAM},
+    "dashboard:refresh": {"methods": P, "permission": V.VIEW_TEAM},
+    "dashboard:users": {"methods": G, "permission": V.VIEW_TEAM},
     "rooms:list": {"methods": G, "permission": V.VIEW_TEAM},
     "rooms:refresh": {"methods": P, "permission": V.VIEW_TEAM},
     "rooms:count": {"methods": G, "permission": V.VIEW_TEAM},
@@ -149,7 +147,7 @@ EXPECTED: dict[str, dict] = {
     "usage:digest-delete": {"methods": P, "permission": V.VIEW_ATTENDANCE},
     "digest-unsubscribe": {"methods": GP, "permission": PUBLIC},
     # remove a user from the Daily team: owner, admin
-    "teams:user_remove": {"methods": GP, "permission": V.REMOVE_USERS},
+    "dashboard:user_remove": {"methods": GP, "permission": V.REMOVE_USERS},
     # view and export attendance, trigger a sync: everyone
     "attendance:sync-history": {"methods": G, "permission": V.VIEW_ATTENDANCE},
     "attendance:sync-now": {"methods": P, "permission": V.VIEW_ATTENDANCE},
@@ -202,7 +200,6 @@ ROOM_OF = {
     SUPERUSER: "retro",
     ANON: "sales-demo",
     STRANGER: "sales-demo",
-    NOBODY: "sales-demo",
 }
 # Statuses that prove a permitted view ran (a form with errors, a redirect, a refusal that
 # is not about access, such as the 409 of removing a user the REST API cannot remove).
@@ -355,7 +352,7 @@ def _expectation(entry: dict, role: str, method: str) -> str:
         return "ran"
     if permission == SUPERUSER_ONLY:
         return "ran" if role == SUPERUSER else "403"
-    if role in (STRANGER, NOBODY):
+    if role == STRANGER:
         return "404"
     return "ran" if permission in GRANTED[role] else "403"
 

@@ -79,7 +79,7 @@ GETS = {
     "rooms:detail": (OWNER, ["standup"], ("name",)),
     "rooms:embed": (OWNER, ["standup"], ("name",)),
     "rooms:token": (OWNER, [], ("room",)),
-    "teams:users": (OWNER, [], ("q", "page")),
+    "dashboard:users": (OWNER, [], ("q", "page")),
     "teams:audit": (OWNER, [], ("actor", "action", "outcome", "since", "until", "page")),
     "teams:audit_export": (OWNER, [], ("actor", "action", "outcome", "since", "until")),
     "attendance:sync-history": (OWNER, [], ("page",)),
@@ -94,8 +94,8 @@ GETS = {
     "attendance:charts-csv": (OWNER, [], REPORT),
     "attendance:meeting": (OWNER, ["meeting"], ("page",)),
     # The domains team, through its own owner: the Daily team's users and a removal.
-    "teams:users@domains": (STRANGER, [], ("q", "page")),
-    "teams:user_remove@domains": (STRANGER, [], ("email",)),
+    "dashboard:users@domains": (STRANGER, [], ("q", "page")),
+    "dashboard:user_remove@domains": (STRANGER, [], ("email",)),
 }
 
 
@@ -200,7 +200,7 @@ POSTS = {
         lambda w: ["url"],
         {"url": "https://dash.example/webhooks/daily/demo-rest/"},
     ),
-    "teams:user_remove@domains": (
+    "dashboard:user_remove@domains": (
         STRANGER,
         [],
         lambda w: ["email"],

@@ -68,13 +68,13 @@ def test_no_page_holds_code_the_csp_would_block(world: World):
     team = world.team.slug
     pages = [
         reverse("login"),
-        reverse("teams:overview", args=[team]),
+        reverse("dashboard:overview", args=[team]),
         reverse("rooms:list", args=[team]),
         reverse("rooms:detail", args=[team, "standup"]),
         reverse("rooms:create", args=[team]),
         reverse("rooms:token", args=[team]),
         reverse("rooms:properties", args=[team, "standup"]),
-        reverse("teams:users", args=[team]),
+        reverse("dashboard:users", args=[team]),
         reverse("teams:audit", args=[team]),
         reverse("teams:settings", args=[team]),
         reverse("teams:members", args=[team]),
@@ -91,7 +91,7 @@ def test_no_page_holds_code_the_csp_would_block(world: World):
 
 def test_a_login_expires_on_the_server_after_session_cookie_age(world: World, settings):
     client = world.client(MANAGER)
-    url = reverse("teams:overview", args=[world.team.slug])
+    url = reverse("dashboard:overview", args=[world.team.slug])
     assert client.get(url).status_code == 200
     session = Session.objects.get(session_key=client.session.session_key)
     # Created with SESSION_COOKIE_AGE to live (8 hours by default).

@@ -125,7 +125,7 @@ def test_no_api_token_appears_in_logs_pages_or_the_database(canary_sim, caplog):
 
     # Overview, rooms and what a room offers.
     for slug in (r, d):
-        get("teams:overview", slug)
+        get("dashboard:overview", slug)
         get("rooms:list", slug)
     post("rooms:create", r, data={"name": "leak-check", "privacy": "private"})
     post("rooms:create", d, data={"name": "leak-check", "privacy": "org"})
@@ -151,11 +151,11 @@ def test_no_api_token_appears_in_logs_pages_or_the_database(canary_sim, caplog):
     get("rooms:bulk-jobs", r)
     post("rooms:delete", d, "leak-check")
     # Users, and a removal from the domains team.
-    get("teams:users", d)
-    get("teams:user_remove", d, email="zoe@example.com")
-    post("teams:user_remove", d, data={"email": "zoe@example.com"})
-    post("teams:user_remove", d, data={"email": "nobody@example.com"})
-    get("teams:users", r)
+    get("dashboard:users", d)
+    get("dashboard:user_remove", d, email="zoe@example.com")
+    post("dashboard:user_remove", d, data={"email": "zoe@example.com"})
+    post("dashboard:user_remove", d, data={"email": "nobody@example.com"})
+    get("dashboard:users", r)
     # Settings: a wrong token, the connection test, the right token back, the test again.
     get("teams:settings", r)
     form = {
@@ -168,7 +168,7 @@ def test_no_api_token_appears_in_logs_pages_or_the_database(canary_sim, caplog):
     }
     post("teams:settings", r, data={**form, "token": WRONG_TOKEN})
     post("teams:test_connection", r)
-    get("teams:overview", r)
+    get("dashboard:overview", r)
     get("rooms:list", r)
     post("teams:settings", r, data={**form, "name": "bad name!", "token": REST_TOKEN})
     post("teams:settings", r, data={**form, "token": REST_TOKEN})

@@ -48,7 +48,7 @@ def test_a_team_requiring_a_second_factor_still_asks_for_it_on_its_pages(
         TOTPDevice.objects.create(user=alice, name="Authenticator app", confirmed=True)
     client = Client()
     _sign_in(client, "alice")
-    response = client.get(reverse("teams:overview", args=[team.slug]))
+    response = client.get(reverse("dashboard:overview", args=[team.slug]))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse(f"twofactor:{step}"))
 

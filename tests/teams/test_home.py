@@ -24,7 +24,7 @@ def test_it_lists_only_the_users_teams_with_the_role(client):
     client.login(username=user.username, password=PASSWORD)
     body = client.get(reverse("home")).content.decode()
     assert "mine" in body and "Manager" in body and "Owner" in body
-    assert reverse("teams:overview", args=["also-mine"]) in body
+    assert reverse("dashboard:overview", args=["also-mine"]) in body
     assert "theirs" not in body
     assert reverse("team_create") not in body
 
@@ -34,7 +34,7 @@ def test_someone_with_exactly_one_team_goes_straight_to_it(client):
     client.force_login(user)
     response = client.get(reverse("home"))
     assert response.status_code == 302
-    assert response["Location"] == reverse("teams:overview", args=["only"])
+    assert response["Location"] == reverse("dashboard:overview", args=["only"])
 
 
 def test_someone_with_no_team_is_told_whom_to_ask(client):
@@ -57,12 +57,12 @@ def test_the_team_switcher_lists_the_other_teams_only_for_people_in_several(clie
     second = make_team("second")
     user = make_member(first, Role.ADMIN)
     client.force_login(user)
-    url = reverse("teams:users", args=["first"])
+    url = reverse("dashboard:users", args=["first"])
     assert 'class="switcher"' not in client.get(url).content.decode()
     Membership.objects.create(user=user, team=second, role=Role.MANAGER)
     body = client.get(url).content.decode()
     assert 'class="switcher"' in body
-    assert reverse("teams:overview", args=["second"]) in body
+    assert reverse("dashboard:overview", args=["second"]) in body
 
 
 def test_logout_is_a_post_and_ends_the_session(client):

@@ -105,7 +105,7 @@ def test_a_logged_in_user_accepts_once_and_becomes_a_member(team, owner_client, 
     assert page.status_code == 200 and "Accept as bob" in page.content.decode()
     response = client.post(reverse("invitation_accept"))
     assert response.status_code == 302
-    assert response["Location"] == reverse("teams:overview", args=[team.slug])
+    assert response["Location"] == reverse("dashboard:overview", args=[team.slug])
     assert Membership.objects.get(team=team, user=bob).role == Role.MANAGER
     invitation = Invitation.objects.get()
     assert invitation.accepted_by == bob and invitation.accepted_at is not None
@@ -127,12 +127,12 @@ def test_a_visitor_creates_a_login_and_joins(team, owner_client):
         reverse("invitation_accept"),
         {"username": "nina", "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
     )
-    assert response["Location"] == reverse("teams:overview", args=[team.slug])
+    assert response["Location"] == reverse("dashboard:overview", args=[team.slug])
     nina = get_user_model().objects.get(username="nina")
     assert nina.email == "new@example.com" and nina.check_password(NEW_PASSWORD)
     assert Membership.objects.get(team=team, user=nina).role == Role.ADMIN
     # Logged in as the new login.
-    assert visitor.get(reverse("teams:overview", args=[team.slug])).status_code == 200
+    assert visitor.get(reverse("dashboard:overview", args=[team.slug])).status_code == 200
 
 
 def test_a_weak_password_or_a_taken_username_is_explained_and_creates_nothing(team, owner_client):

@@ -50,7 +50,7 @@ def test_a_domains_overview_counts_and_offers_the_invite_link(domains_team, logi
     SyncState.objects.create(team=domains_team, last_success_at=now - timedelta(minutes=2))
 
     response = login(domains_team, Role.MANAGER).get(
-        reverse("teams:overview", args=[domains_team.slug])
+        reverse("dashboard:overview", args=[domains_team.slug])
     )
     overview = response.context["overview"]
     assert (overview.rooms, overview.users, overview.live, overview.meetings_7d) == (40, 25, 2, 4)
@@ -80,14 +80,14 @@ def test_a_rest_overview_counts_people_live_from_presence_and_says_what_it_lacks
         present = len(c.presence())
     assert present > 0  # the simulator has meetings live at its frozen instant
     client = login(rest_team, Role.MANAGER)
-    response = client.get(reverse("teams:overview", args=[rest_team.slug]))
+    response = client.get(reverse("dashboard:overview", args=[rest_team.slug]))
     overview = response.context["overview"]
     assert (overview.rooms, overview.users) == (40, 1)
     body = response.content.decode()
     assert "team membership is managed in Daily's own dashboard" in body
     assert "Invite link" not in body
     # "Live now" is a tile of its own, loaded with the page, then every 30 s.
-    live = reverse("teams:overview_live", args=[rest_team.slug])
+    live = reverse("dashboard:overview_live", args=[rest_team.slug])
     assert f'hx-get="{live}" hx-trigger="load"' in body
     text = client.get(live, **HTMX).content.decode()
     assert "<html" not in text and 'hx-trigger="every 30s"' in text
@@ -96,7 +96,7 @@ def test_a_rest_overview_counts_people_live_from_presence_and_says_what_it_lacks
 
 def test_the_live_tile_explains_a_failure_and_offers_a_retry(rest_team, login, sim):
     client = login(rest_team, Role.MANAGER)
-    live = reverse("teams:overview_live", args=[rest_team.slug])
+    live = reverse("dashboard:overview_live", args=[rest_team.slug])
     sim.faults(p_5xx=1.0)
     text = client.get(live, **HTMX).content.decode()
     assert "The Daily API at" in text and ">Try again</button>" in text
@@ -112,11 +112,11 @@ def test_the_live_tile_outside_htmx_and_for_a_domains_team_leads_to_the_overview
     for team in (rest_team, domains_team):
         client = login(team, Role.MANAGER)
         headers = HTMX if team is domains_team else {}
-        response = client.get(reverse("teams:overview_live", args=[team.slug]), **headers)
+        response = client.get(reverse("dashboard:overview_live", args=[team.slug]), **headers)
         assert response.status_code == 302
-        assert response["Location"] == reverse("teams:overview", args=[team.slug])
+        assert response["Location"] == reverse("dashboard:overview", args=[team.slug])
     page = login(domains_team, Role.MANAGER).get(
-        reverse("teams:overview", args=[domains_team.slug])
+        reverse("dashboard:overview", args=[domains_team.slug])
     )
     assert "/live/" not in page.content.decode()  # a domains overview loads no tile
 
@@ -124,9 +124,9 @@ def test_the_live_tile_outside_htmx_and_for_a_domains_team_leads_to_the_overview
 def test_a_rest_overview_asks_daily_one_thing_and_its_live_tile_another(rest_team, login, sim):
     client = login(rest_team, Role.MANAGER)
     sim.clear_request_counts()
-    client.get(reverse("teams:overview", args=[rest_team.slug]))
+    client.get(reverse("dashboard:overview", args=[rest_team.slug]))
     assert sum(sim.request_counts().values()) == 0  # the room count is the mirror's
-    client.get(reverse("teams:overview_live", args=[rest_team.slug]), **HTMX)
+    client.get(reverse("dashboard:overview_live", args=[rest_team.slug]), **HTMX)
     assert sum(sim.request_counts().values()) == 1  # presence
 
 
@@ -137,7 +137,7 @@ def test_the_overview_reads_the_rooms_mirror_and_says_why_it_is_empty(login):
     team = make_team("unloaded")
     RoomMirror.objects.create(team=team, last_error="Daily refused the API token <b>.")
     client = login(team, Role.MANAGER)
-    url = reverse("teams:overview", args=[team.slug])
+    url = reverse("dashboard:overview", args=[team.slug])
     body = client.get(url).content.decode()
     assert "Daily refused the API token &lt;b&gt;." in body and "Try again" in body
     MirroredRoom.objects.bulk_create(
@@ -154,7 +154,7 @@ def test_the_overview_of_a_team_whose_token_cannot_be_decrypted_still_shows(
 
     client = login(domains_team, Role.OWNER)
     settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
-    response = client.get(reverse("teams:overview", args=[domains_team.slug]))
+    response = client.get(reverse("dashboard:overview", args=[domains_team.slug]))
     assert response.status_code == 200 and response.context["overview"].rooms == 40
 
 
@@ -162,7 +162,7 @@ def test_a_sync_stopped_by_an_auth_error_shows_on_the_overview(rest_team, login)
     SyncState.objects.create(
         team=rest_team, blocked_by_auth=True, last_error="refused", last_error_type="AuthError"
     )
-    body = login(rest_team, Role.MANAGER).get(reverse("teams:overview", args=[rest_team.slug]))
+    body = login(rest_team, Role.MANAGER).get(reverse("dashboard:overview", args=[rest_team.slug]))
     assert "the API token is not accepted" in body.content.decode()
 
 
@@ -187,10 +187,10 @@ def test_a_repeat_rest_overview_asks_daily_nothing_and_a_new_person_counts_after
     from attendance.reports import known
 
     client = login(rest_team, Role.MANAGER)
-    path = reverse("teams:overview", args=[rest_team.slug])
+    path = reverse("dashboard:overview", args=[rest_team.slug])
     assert client.get(path).context["overview"].users == 0
     sim.clear_request_counts()
-    live = reverse("teams:overview_live", args=[rest_team.slug])
+    live = reverse("dashboard:overview_live", args=[rest_team.slug])
     client.get(live, **HTMX)
     sim.clear_request_counts()
     # Within the cache windows: the room count, presence and the people count are reused.

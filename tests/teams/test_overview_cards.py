@@ -12,9 +12,9 @@ from django.urls import resolve, reverse
 from django.utils import timezone
 
 from attendance.models import Meeting
+from dashboard.views import overview as overview_views
 from teams.models import Role
 from teams.permissions import ROLE_PERMISSIONS, Permission
-from teams.views import overview as overview_views
 from tests.teams.conftest import HTMX
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mirrored")]
@@ -23,18 +23,18 @@ CARD_LINK = re.compile(r'<a class="stat-link" href="([^"]+)">\s*<span class="sta
 # What each card lists: its label -> the URL name of the page it opens.
 OPENS = {
     "Rooms": "rooms:list",
-    "Users": "teams:users",
-    "People known": "teams:users",
+    "Users": "dashboard:users",
+    "People known": "dashboard:users",
     "Live now": "attendance:meetings",
     "Meetings": "attendance:meetings",
 }
 
 
 def _cards(client, team) -> dict[str, str]:
-    body = client.get(reverse("teams:overview", args=[team.slug])).content.decode()
+    body = client.get(reverse("dashboard:overview", args=[team.slug])).content.decode()
     cards = {label: href.replace("&amp;", "&") for href, label in CARD_LINK.findall(body)}
     if "live-now" in body and team.dialect == "rest":  # the tile drawn apart from the page
-        live = client.get(reverse("teams:overview_live", args=[team.slug]), **HTMX)
+        live = client.get(reverse("dashboard:overview_live", args=[team.slug]), **HTMX)
         cards.update(
             (label, href.replace("&amp;", "&"))
             for href, label in CARD_LINK.findall(live.content.decode())
@@ -83,7 +83,7 @@ def test_the_meetings_card_counts_what_its_report_lists(domains_team, login):
             start = now - timedelta(minutes=1)
         Meeting.objects.create(team=domains_team, key=f"m{days}", room="standup", start=start)
     client = login(domains_team, Role.MANAGER)
-    response = client.get(reverse("teams:overview", args=[domains_team.slug]))
+    response = client.get(reverse("dashboard:overview", args=[domains_team.slug]))
     assert response.context["overview"].meetings_7d == 3
     href = _cards(client, domains_team)["Meetings"]
     query = parse_qs(urlsplit(href).query)

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from attendance.models import Attendance
 from attendance.sync import sync_team
+from dashboard.services import overview as overview_service
 from teams.models import Dialect, Role
-from teams.services import overview as overview_service
 from tests.attendance.helpers import at, ts
 from tests.factories import team_on
 
@@ -42,5 +42,5 @@ def test_live_now_counts_the_last_person_alone_in_a_room_after_mtg_end(fast_sim,
     )
     assert overview_service.build(team, now=now).live == still_in
 
-    body = login(team, Role.MANAGER).get(reverse("teams:overview", args=[team.slug]))
+    body = login(team, Role.MANAGER).get(reverse("dashboard:overview", args=[team.slug]))
     assert "once a second person joins" in body.content.decode()

@@ -1,5 +1,6 @@
-"""The role matrix, for every teams URL: owner, admin, manager, another team's member and a
-logged-out visitor, with GET and POST each (a method the URL does not answer is 405)."""
+"""The role matrix, for every URL of a team (the teams pages and the dashboard's): owner,
+admin, manager, another team's member and a logged-out visitor, with GET and POST each (a
+method the URL does not answer is 405)."""
 
 from __future__ import annotations
 
@@ -20,22 +21,22 @@ pytestmark = pytest.mark.django_db
 ALL = {Role.OWNER, Role.ADMIN, Role.MANAGER}
 # (url name, needs a membership or invitation id, methods answered, who may)
 URLS = [
-    ("overview", False, {"GET"}, ALL),
-    ("overview_live", False, {"GET"}, ALL),
-    ("refresh", False, {"POST"}, ALL),
-    ("users", False, {"GET"}, ALL),
-    ("user_remove", False, {"GET", "POST"}, {Role.OWNER, Role.ADMIN}),
-    ("audit", False, {"GET"}, {Role.OWNER, Role.ADMIN}),
-    ("audit_export", False, {"GET"}, {Role.OWNER, Role.ADMIN}),
-    ("settings", False, {"GET", "POST"}, {Role.OWNER}),
-    ("test_connection", False, {"POST"}, {Role.OWNER}),
-    ("members", False, {"GET"}, {Role.OWNER}),
-    ("member_invite", False, {"POST"}, {Role.OWNER}),
-    ("invitation_resend", True, {"POST"}, {Role.OWNER}),
-    ("invitation_revoke", True, {"POST"}, {Role.OWNER}),
-    ("alert_preference", False, {"POST"}, {Role.OWNER}),
-    ("member_role", True, {"POST"}, {Role.OWNER}),
-    ("member_remove", True, {"POST"}, {Role.OWNER}),
+    ("dashboard:overview", False, {"GET"}, ALL),
+    ("dashboard:overview_live", False, {"GET"}, ALL),
+    ("dashboard:refresh", False, {"POST"}, ALL),
+    ("dashboard:users", False, {"GET"}, ALL),
+    ("dashboard:user_remove", False, {"GET", "POST"}, {Role.OWNER, Role.ADMIN}),
+    ("teams:audit", False, {"GET"}, {Role.OWNER, Role.ADMIN}),
+    ("teams:audit_export", False, {"GET"}, {Role.OWNER, Role.ADMIN}),
+    ("teams:settings", False, {"GET", "POST"}, {Role.OWNER}),
+    ("teams:test_connection", False, {"POST"}, {Role.OWNER}),
+    ("teams:members", False, {"GET"}, {Role.OWNER}),
+    ("teams:member_invite", False, {"POST"}, {Role.OWNER}),
+    ("teams:invitation_resend", True, {"POST"}, {Role.OWNER}),
+    ("teams:invitation_revoke", True, {"POST"}, {Role.OWNER}),
+    ("teams:alert_preference", False, {"POST"}, {Role.OWNER}),
+    ("teams:member_role", True, {"POST"}, {Role.OWNER}),
+    ("teams:member_remove", True, {"POST"}, {Role.OWNER}),
 ]
 CASES = [
     pytest.param(name, needs_id, method, method in methods, allowed, id=f"{name}-{method}")
@@ -46,7 +47,7 @@ CASES = [
 
 def _url(team, name, needs_id):
     kwargs = {"team_slug": team.slug}
-    if needs_id and name.startswith("invitation_"):
+    if needs_id and name.startswith("teams:invitation_"):
         now = timezone.now()
         invitation = Invitation.objects.create(
             team=team,
@@ -61,7 +62,7 @@ def _url(team, name, needs_id):
         # Another member's row, so an owner acting on it never touches their own role.
         target = make_member(team, Role.MANAGER)
         kwargs["membership_id"] = Membership.objects.get(user=target, team=team).pk
-    return reverse(f"teams:{name}", kwargs=kwargs)
+    return reverse(name, kwargs=kwargs)
 
 
 def _send(client: Client, method: str, url: str):
@@ -103,29 +104,34 @@ def test_each_role_gets_what_the_matrix_gives(
         assert response.status_code == 403
 
 
-def test_every_teams_url_is_in_the_matrix():
-    from teams import urls
+def _team_patterns():
+    from dashboard import urls as dashboard_urls
+    from teams import urls as teams_urls
 
-    assert {p.name for p in urls.urlpatterns} == {name for name, *_ in URLS}
+    for urls in (dashboard_urls, teams_urls):
+        for pattern in urls.urlpatterns:
+            yield f"{urls.app_name}:{pattern.name}", pattern
+
+
+def test_every_team_url_is_in_the_matrix():
+    assert {name for name, _ in _team_patterns()} == {name for name, *_ in URLS}
 
 
 def test_every_team_view_declares_the_permission_the_matrix_expects():
-    from teams import urls
-
     expected = {
-        "overview": Permission.VIEW_TEAM,
-        "overview_live": Permission.VIEW_TEAM,
-        "refresh": Permission.VIEW_TEAM,
-        "users": Permission.VIEW_TEAM,
-        "user_remove": Permission.REMOVE_USERS,
-        "audit": Permission.VIEW_AUDIT,
-        "audit_export": Permission.VIEW_AUDIT,
+        "dashboard:overview": Permission.VIEW_TEAM,
+        "dashboard:overview_live": Permission.VIEW_TEAM,
+        "dashboard:refresh": Permission.VIEW_TEAM,
+        "dashboard:users": Permission.VIEW_TEAM,
+        "dashboard:user_remove": Permission.REMOVE_USERS,
+        "teams:audit": Permission.VIEW_AUDIT,
+        "teams:audit_export": Permission.VIEW_AUDIT,
     }
-    for pattern in urls.urlpatterns:
+    for name, pattern in _team_patterns():
         view = pattern.callback
         while not hasattr(view, "required_permission") and hasattr(view, "__wrapped__"):
             view = view.__wrapped__
-        assert view.required_permission == expected.get(pattern.name, Permission.MANAGE_TEAM)
+        assert view.required_permission == expected.get(name, Permission.MANAGE_TEAM)
 
 
 def test_only_a_superuser_may_add_a_team(client, django_user_model):
@@ -151,7 +157,7 @@ def test_only_a_superuser_may_add_a_team(client, django_user_model):
 def test_the_team_navigation_links_only_what_the_role_may_open(
     domains_team, login, role, visible, hidden
 ):
-    body = login(domains_team, role).get(reverse("teams:users", args=[domains_team.slug]))
+    body = login(domains_team, role).get(reverse("dashboard:users", args=[domains_team.slug]))
     nav = body.content.decode().split('<nav class="teamnav"', 1)[1].split("</nav>", 1)[0]
     for label in visible:
         assert f">{label}</a>" in nav

@@ -147,8 +147,14 @@ def test_the_token_appears_in_no_page_no_audit_event_and_no_log(login, caplog, s
     assert team.get_token() == SECRET  # it was stored...
     # ...and Daily refuses it: the failure path must not leak it either.
     bodies.append(owner.post(reverse("teams:test_connection", args=[team.slug])))
-    for name in ("settings", "overview", "users", "audit", "audit_export"):
-        bodies.append(owner.get(reverse(f"teams:{name}", args=[team.slug])))
+    for name in (
+        "teams:settings",
+        "dashboard:overview",
+        "dashboard:users",
+        "teams:audit",
+        "teams:audit_export",
+    ):
+        bodies.append(owner.get(reverse(name, args=[team.slug])))
     for response in bodies:
         content = b"".join(response.streaming_content) if response.streaming else response.content
         assert SECRET.encode() not in content

@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from dashboard.services.mirror_status import AUTH_REFUSED, QUEUE_FAILED
 from rooms import mirror, tasks
 from rooms.models import RoomMirror
 from teams.models import Role
-from teams.services.mirror_status import AUTH_REFUSED, QUEUE_FAILED
 from tests.teams.conftest import HTMX
 
 pytestmark = pytest.mark.django_db
@@ -37,11 +37,11 @@ def queued(monkeypatch) -> list[tuple[str, int]]:
 
 
 def _overview(client, team, **params):
-    return client.get(reverse("teams:overview", args=[team.slug]), params)
+    return client.get(reverse("dashboard:overview", args=[team.slug]), params)
 
 
 def _users(client, team, **params):
-    return client.get(reverse("teams:users", args=[team.slug]), params)
+    return client.get(reverse("dashboard:users", args=[team.slug]), params)
 
 
 def _failed(team, message, *, state="filling", error_type="Unavailable", **extra):
@@ -85,7 +85,7 @@ def test_once_loaded_the_figures_and_the_invite_link_show_and_polling_stops(
     client = login(domains_team, Role.MANAGER)
     assert LOADING in _overview(client, domains_team).content.decode()
     assert mirror.fill(domains_team)  # the worker's first fill
-    response = client.get(reverse("teams:overview", args=[domains_team.slug]), **HTMX)
+    response = client.get(reverse("dashboard:overview", args=[domains_team.slug]), **HTMX)
     body = response.content.decode()
     assert "<html" not in body  # the polling region alone
     assert LOADING not in body and POLL not in body
@@ -101,7 +101,7 @@ def test_a_failed_load_shows_its_error_escaped_with_a_retry_and_does_not_poll(
 ):
     _failed(domains_team, "HTTP 503 from <b>upstream</b>")
     client = login(domains_team, Role.MANAGER)
-    refresh = reverse("teams:refresh", args=[domains_team.slug])
+    refresh = reverse("dashboard:refresh", args=[domains_team.slug])
     for page, body in (
         ("overview", _overview(client, domains_team).content.decode()),
         ("users", _users(client, domains_team).content.decode()),
@@ -119,15 +119,17 @@ def test_try_again_resumes_the_fill_and_the_page_waits_for_the_worker(domains_te
     # The page's own fill request was debounced a minute ago: the retry goes past it.
     mirror.debounced(f"{domains_team.pk}:fill", mirror.FILL_DEBOUNCE_SECONDS)
     before = time.time()
-    response = client.post(reverse("teams:refresh", args=[domains_team.slug]), {"next": "users"})
+    response = client.post(
+        reverse("dashboard:refresh", args=[domains_team.slug]), {"next": "users"}
+    )
     assert response.status_code == 302
     path, _, query = response["Location"].partition("?")
-    assert path == reverse("teams:users", args=[domains_team.slug])
+    assert path == reverse("dashboard:users", args=[domains_team.slug])
     asked = float(query.removeprefix("after="))
     assert before - 0.001 <= asked <= time.time()
     assert queued == [(tasks.fill_task.name, domains_team.pk)]
     # A second click within the debounce queues nothing more.
-    client.post(reverse("teams:refresh", args=[domains_team.slug]), {"next": "users"})
+    client.post(reverse("dashboard:refresh", args=[domains_team.slug]), {"next": "users"})
     assert len(queued) == 1
 
     waiting = client.get(response["Location"]).content.decode()
@@ -147,8 +149,8 @@ def test_try_again_on_a_loaded_team_asks_for_a_refresh(rest_team, login, queued)
     # The figures stay (the mirror is as the last good read left it), with the failure.
     assert "The last refresh from Daily failed." in body
     assert _overview(client, rest_team).context["overview"].rooms == 40
-    response = client.post(reverse("teams:refresh", args=[rest_team.slug]), {"next": "nowhere"})
-    assert response["Location"].startswith(reverse("teams:overview", args=[rest_team.slug]))
+    response = client.post(reverse("dashboard:refresh", args=[rest_team.slug]), {"next": "nowhere"})
+    assert response["Location"].startswith(reverse("dashboard:overview", args=[rest_team.slug]))
     assert queued == [(tasks.refresh_task.name, rest_team.pk)]
     # A good refresh since the failure clears it from the pages.
     assert mirror.refresh(rest_team)
@@ -168,7 +170,7 @@ def test_a_refused_token_says_to_change_it_and_offers_no_retry(domains_team, log
         _users(client, domains_team).content.decode(),
     ):
         assert escape(AUTH_REFUSED) in body and "Try again" not in body and POLL not in body
-    client.post(reverse("teams:refresh", args=[domains_team.slug]))
+    client.post(reverse("dashboard:refresh", args=[domains_team.slug]))
     assert queued == []  # nothing is tried until the token changes
 
 
@@ -184,13 +186,13 @@ def test_a_broker_that_cannot_be_reached_is_said_in_place(domains_team, login, m
         assert response.status_code == 200
         assert QUEUE_FAILED in response.content.decode()
     mirror.clear_debounce(domains_team, "fill")
-    response = client.post(reverse("teams:refresh", args=[domains_team.slug]))
+    response = client.post(reverse("dashboard:refresh", args=[domains_team.slug]))
     assert response.status_code == 302 and "after=" not in response["Location"]
     assert [str(m) for m in get_messages(response.wsgi_request)] == [QUEUE_FAILED]
 
 
 def test_the_retry_answers_only_post(domains_team, login):
-    url = reverse("teams:refresh", args=[domains_team.slug])
+    url = reverse("dashboard:refresh", args=[domains_team.slug])
     assert login(domains_team, Role.MANAGER).get(url).status_code == 405
 
 

@@ -11,19 +11,19 @@ from django.utils import timezone
 
 from attendance.models import Attendance, Meeting
 from daily import TeamRole, TeamUser, make_client
+from dashboard.services.users import initials, safe_avatar, to_row
 from teams.models import AuditAction, AuditEvent, Outcome, Role
-from teams.services.users import initials, safe_avatar, to_row
 from tests.teams.conftest import HTMX
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mirrored")]
 
 
 def _users_url(team):
-    return reverse("teams:users", args=[team.slug])
+    return reverse("dashboard:users", args=[team.slug])
 
 
 def _remove_url(team):
-    return reverse("teams:user_remove", args=[team.slug])
+    return reverse("dashboard:user_remove", args=[team.slug])
 
 
 def _daily_emails(sim) -> set[str]:
@@ -100,7 +100,7 @@ def test_removing_a_user_removes_them_from_daily_audits_and_refreshes(domains_te
     response = client.post(_remove_url(domains_team), {"email": "zoe@example.com"}, **HTMX)
     assert response.status_code == 200
     assert "Zoë Brontë (zoe@example.com) was removed" in response.content.decode()
-    assert "teams:users-changed" in response["HX-Trigger"]
+    assert "dashboard:users-changed" in response["HX-Trigger"]
     assert "zoe@example.com" not in _daily_emails(sim)
     event = AuditEvent.objects.get(action=AuditAction.USER_REMOVE)
     assert (event.outcome, event.target, event.actor) == (

@@ -96,7 +96,7 @@ def test_managers_are_not_affected(login):
     team = make_team()
     _require(login, team)
     manager = login(team, Role.MANAGER)
-    assert manager.get(reverse("teams:users", args=[team.slug])).status_code == 200
+    assert manager.get(reverse("dashboard:users", args=[team.slug])).status_code == 200
 
 
 def test_a_superuser_is_covered_too(login):
@@ -123,9 +123,9 @@ def test_htmx_requests_move_the_whole_page(login):
     team = make_team()
     _require(login, team)
     admin = login(team, Role.ADMIN)
-    page = reverse("teams:overview", args=[team.slug])
+    page = reverse("dashboard:overview", args=[team.slug])
     response = admin.get(
-        reverse("teams:overview_live", args=[team.slug]),
+        reverse("dashboard:overview_live", args=[team.slug]),
         headers={"HX-Request": "true", "HX-Current-URL": f"http://testserver{page}"},
     )
     assert response.status_code == 200

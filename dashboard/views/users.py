@@ -6,11 +6,11 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import trigger_client_event
 
+from dashboard.services import mirror_status
+from dashboard.services import users as users_service
 from teams.forms import RemoveUserForm
 from teams.models import Role, Team
 from teams.permissions import Permission, has_permission, team_view
-from teams.services import mirror_status
-from teams.services import users as users_service
 from teams.views.common import (
     poll_url,
     query_without_page,
@@ -35,7 +35,7 @@ def users(request: HttpRequest, *, team: Team, role: Role) -> HttpResponse:
     )
     return respond(
         request,
-        "teams/users.html",
+        "dashboard/users.html",
         "users-region",
         {
             "page": data,
@@ -52,11 +52,11 @@ def user_remove(request: HttpRequest, *, team: Team, role: Role) -> HttpResponse
     """GET: the confirmation naming the person. POST: remove them from the Daily team."""
     form = RemoveUserForm(request.POST if request.method == "POST" else request.GET)
     if not form.is_valid():
-        return redirect("teams:users", team_slug=team.slug)
+        return redirect("dashboard:users", team_slug=team.slug)
     email = form.cleaned_data["email"]
     if request.method == "GET":
         removal = users_service.removal(team, email)
-        return respond(request, "teams/user_remove.html", "dialog", {"removal": removal})
+        return respond(request, "dashboard/user_remove.html", "dialog", {"removal": removal})
 
     removal = users_service.remove_user(
         actor=request.user, team=team, email=email, request_id=request_id(request)
@@ -64,15 +64,15 @@ def user_remove(request: HttpRequest, *, team: Team, role: Role) -> HttpResponse
     in_dialog = wants_partial(request)
     if removal.removed and not in_dialog:
         messages.success(request, f"{removal.user.label} was removed from {team.name}.")
-        return redirect("teams:users", team_slug=team.slug)
+        return redirect("dashboard:users", team_slug=team.slug)
     status = 200
     if not in_dialog and not removal.removed:
         status = REFUSED_STATUS if removal.refused else UPSTREAM_STATUS
     # htmx posts from inside the open dialog: answer with its content only.
     response = respond(
-        request, "teams/user_remove.html", "confirm", {"removal": removal}, status=status
+        request, "dashboard/user_remove.html", "confirm", {"removal": removal}, status=status
     )
     if removal.removed:
         # The users table listens for this and reloads itself.
-        trigger_client_event(response, "teams:users-changed")
+        trigger_client_event(response, "dashboard:users-changed")
     return response

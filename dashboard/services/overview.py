@@ -11,13 +11,13 @@ from attendance.models import Attendance, Meeting, SyncState
 from attendance.reports import known
 from daily import Capability, DailyError, Dialect
 from daily.enums import CAPABILITIES
+from dashboard.services import mirror_status
+from dashboard.services.mirror_status import MirrorStatus
 from rooms import mirror as rooms_mirror
 from rooms import services as rooms_services
 from rooms.models import MirrorState
 from teams.models import Team
-from teams.services import mirror_status
 from teams.services.errors import describe
-from teams.services.mirror_status import MirrorStatus
 
 # What each capability lets a person do, in the words of the overview page.
 CAN = {

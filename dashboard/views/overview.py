@@ -11,10 +11,10 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from attendance.freshness import freshness
+from dashboard.services import mirror_status
+from dashboard.services import overview as overview_service
 from teams.models import Dialect, Role, Team
 from teams.permissions import Permission, has_permission, team_view
-from teams.services import mirror_status
-from teams.services import overview as overview_service
 from teams.views.common import poll_url, respond, wants_partial
 
 
@@ -29,7 +29,7 @@ def overview(request: HttpRequest, *, team: Team, role: Role) -> HttpResponse:
         "poll_url": poll_url(request, asked_at),
         "cards": card_links(team, role),
     }
-    return respond(request, "teams/overview.html", "overview-body", context)
+    return respond(request, "dashboard/overview.html", "overview-body", context)
 
 
 def _link(name: str, team: Team, role: Role, permission: Permission, **query: str) -> str:
@@ -55,7 +55,7 @@ def card_links(team: Team, role: Role) -> dict[str, str]:
     meetings, view = "attendance:meetings", Permission.VIEW_ATTENDANCE
     return {
         "rooms": _link("rooms:list", team, role, Permission.VIEW_TEAM),
-        "users": _link("teams:users", team, role, Permission.VIEW_TEAM),
+        "users": _link("dashboard:users", team, role, Permission.VIEW_TEAM),
         "meetings": _link(meetings, team, role, view, **days),
         "live": _link(meetings, team, role, view, **only_today),
     }
@@ -75,7 +75,7 @@ def refresh(request: HttpRequest, *, team: Team, role: Role) -> HttpResponse:
     the dashboard, and it is debounced per team (`mirror_status.retry`)."""
     asked_at = time.time()
     page = request.POST.get("next", "")
-    url = reverse(f"teams:{page if page in RETRY_PAGES else 'overview'}", args=[team.slug])
+    url = reverse(f"dashboard:{page if page in RETRY_PAGES else 'overview'}", args=[team.slug])
     failed = mirror_status.retry(team)
     if failed:
         messages.error(request, failed)
@@ -92,10 +92,10 @@ LIVE_SECONDS = 30
 def overview_live(request: HttpRequest, *, team: Team, role: Role) -> HttpResponse:
     """The overview's "live now" tile (REST); the page loads it, then every 30 s."""
     if not wants_partial(request) or team.dialect != Dialect.REST:
-        return redirect("teams:overview", team_slug=team.slug)
+        return redirect("dashboard:overview", team_slug=team.slug)
     context = {
         "live": overview_service.live_now(team),
         "live_seconds": LIVE_SECONDS,
         "cards": card_links(team, role),
     }
-    return respond(request, "teams/overview.html", "live-now", context)
+    return respond(request, "dashboard/overview.html", "live-now", context)

@@ -22,15 +22,15 @@ from daily import (
     Unsupported,
 )
 from daily.enums import CAPABILITIES
+from dashboard.services import mirror_status
+from dashboard.services.mirror_status import MirrorStatus
 from rooms import mirror as rooms_mirror
 from rooms import services as rooms_services
 from rooms.models import MirrorState
 from teams.audit import Refused, User, perform
 from teams.models import AuditAction, Team
 from teams.permissions import Permission
-from teams.services import mirror_status
 from teams.services.errors import describe
-from teams.services.mirror_status import MirrorStatus
 
 PER_PAGE = 50
 NOT_LOADED = (

@@ -29,8 +29,18 @@ from django.utils.translation import ngettext
 from attendance.models import SyncTrigger
 from attendance.sync import sync_team
 from daily import DailyError
-from dailyadmin import email_settings
 from teams.demo import DEMO_PASSWORD, DEMO_USERS, set_up_demo
+from teams.mail_backends import FILE, describe
+
+# What `describe` reads of the mail settings.
+_MAIL_SETTINGS = (
+    "EMAIL_BACKEND",
+    "EMAIL_FILE_PATH",
+    "EMAIL_HOST",
+    "EMAIL_PORT",
+    "EMAIL_USE_SSL",
+    "EMAIL_USE_TLS",
+)
 
 
 def _port_free(host: str, port: int) -> bool:
@@ -205,7 +215,10 @@ class Command(BaseCommand):
             folder = var / "mail"
             folder.mkdir(parents=True, exist_ok=True)
             env["EMAIL_URL"] = f"file://{folder.resolve()}"
-        return email_settings.describe(email_settings.email_settings(env, settings.BASE_DIR))
+            return describe({"EMAIL_BACKEND": FILE, "EMAIL_FILE_PATH": str(folder.resolve())})
+        # Otherwise the processes read the mail settings of this environment, as this one
+        # did (dailyadmin/email_settings.py).
+        return describe({name: getattr(settings, name, None) for name in _MAIL_SETTINGS})
 
     def _after_setup(self, teams) -> None:
         """The first attendance sync, so the reports open with 90 days of history."""
