@@ -4,10 +4,11 @@
 read from the code: a view that asks for the wrong permission fails here, and so does a
 new URL without an entry (the set of URL names must equal the table's keys).
 
-Per URL and method, each of six callers is checked:
+Per URL and method, each of seven callers is checked:
 - a method the URL does not answer: 405, for everybody;
 - a logged-out visitor: sent to the login page;
-- a member of another team: 404 (the dashboard does not reveal which teams exist);
+- a member of another team, and a user who is a member of no team: 404 (the dashboard
+  does not reveal which teams exist);
 - a role without the permission: 403;
 - a role with it (and a superuser, who acts as an owner everywhere): the view ran past the
   check, so anything but 403/404/405/5xx. POSTs carry empty forms: a 200 with errors or a
@@ -37,6 +38,7 @@ from tests.security.conftest import (
     ADMIN,
     ANON,
     MANAGER,
+    NOBODY,
     OWNER,
     ROLES,
     STRANGER,
@@ -200,6 +202,7 @@ ROOM_OF = {
     SUPERUSER: "retro",
     ANON: "sales-demo",
     STRANGER: "sales-demo",
+    NOBODY: "sales-demo",
 }
 # Statuses that prove a permitted view ran (a form with errors, a redirect, a refusal that
 # is not about access, such as the 409 of removing a user the REST API cannot remove).
@@ -352,7 +355,7 @@ def _expectation(entry: dict, role: str, method: str) -> str:
         return "ran"
     if permission == SUPERUSER_ONLY:
         return "ran" if role == SUPERUSER else "403"
-    if role == STRANGER:
+    if role in (STRANGER, NOBODY):
         return "404"
     return "ran" if permission in GRANTED[role] else "403"
 
