@@ -15,11 +15,13 @@ from teams.models import Dialect, Role, Team
 from tests.factories import make_member, team_on
 from tests.support.simulator import SimulatorProcess
 
-# Who may knock: the three roles, a logged-out visitor, a member of another team, and a
-# superuser who is a member of no team (superusers act as owners everywhere).
+# Who may knock: the three roles, a logged-out visitor, a member of another team, a user
+# who is a member of no team, and a superuser who is a member of no team either
+# (superusers act as owners everywhere).
 OWNER, ADMIN, MANAGER = Role.OWNER.value, Role.ADMIN.value, Role.MANAGER.value
 ANON, STRANGER, SUPERUSER = "anonymous", "stranger", "superuser"
-ROLES = (ANON, STRANGER, MANAGER, ADMIN, OWNER, SUPERUSER)
+NOBODY = "no membership"
+ROLES = (ANON, STRANGER, MANAGER, ADMIN, OWNER, SUPERUSER, NOBODY)
 
 
 @dataclass
@@ -48,6 +50,9 @@ def world(fast_sim: SimulatorProcess, db) -> World:
     for role in (OWNER, ADMIN, MANAGER):
         w.users[role] = make_member(team, Role(role))
     w.users[STRANGER] = make_member(other, Role.OWNER)
+    w.users[NOBODY] = get_user_model().objects.create_user(
+        "nobody", "nobody@example.com", "x-nobody-password"
+    )
     w.users[SUPERUSER] = get_user_model().objects.create_superuser(
         "root", "root@example.com", "x-root-password"
     )
