@@ -31,15 +31,17 @@ started in, as it belongs to a day in every report.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import heapq
 import itertools
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.paginator import Page
+from django.db import connection, transaction
 from django.db.models import Q, Sum
 
 from attendance.models import Meeting
@@ -54,6 +56,23 @@ from teams.models import Team
 from usage.models import UsagePrice
 
 CHART_MONTHS = 12
+T = TypeVar("T")
+
+
+def _serial(fn: Callable[..., T]) -> Callable[..., T]:
+    """Run `fn`'s queries without parallel workers (PostgreSQL): they read a few dozen to a
+    few thousand summary rows, and starting two workers took 45 of a query's 65 ms
+    (EXPLAIN ANALYZE, the chart's twelve months, 1M sessions, a loaded machine)."""
+
+    @functools.wraps(fn)
+    def serial(*args: Any, **kwargs: Any) -> T:
+        if connection.vendor != "postgresql" or connection.in_atomic_block:
+            return fn(*args, **kwargs)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+            return fn(*args, **kwargs)
+
+    return serial
 
 
 @dataclass(frozen=True)
@@ -168,6 +187,7 @@ def _in(moment: dt.datetime, span: Span) -> bool:
     return span[0] <= moment < span[1]
 
 
+@_serial
 def range_totals(team: Team, spans: Sequence[Span], now: dt.datetime) -> list[Totals]:
     """The people report's totals (participants, sessions, participant-seconds; guests
     included) of each [start, end), read from the summaries."""
@@ -260,10 +280,13 @@ def _person(r: tuple) -> PersonRow:
     )
 
 
-def _guests(f: ReportFilters, limit: int | None = None) -> Iterator[tuple[tuple, PersonRow]]:
+def _guests(
+    f: ReportFilters, limit: int | None = None, *, unsummarised: bool = False
+) -> Iterator[tuple[tuple, PersonRow]]:
     """(sort key, row) of every guest session of the range (each its own participant, as
     in the people report: from its join to its leave, or the meeting's end, or now while
-    the meeting is ongoing), longest first: their session rows, read once."""
+    the meeting is ongoing), longest first: their session rows, read once; `unsummarised`:
+    only those of the meetings the summaries do not hold (through their partial index)."""
     d = dialect()
     join = d.epoch('a."join"')
     end = d.epoch('COALESCE(m."end", %s)')
@@ -271,10 +294,14 @@ def _guests(f: ReportFilters, limit: int | None = None) -> Iterator[tuple[tuple,
     sql = f"""SELECT a.identity, a.id, a.user_name, {leave} - {join} AS seconds, {join}, {leave},
        CASE WHEN a.leave IS NULL THEN 1 ELSE 0 END
 FROM attendance_meeting m JOIN attendance_attendance a ON a.meeting_id = m.id
-WHERE m.team_id = %s AND m.start >= %s AND m.start < %s AND a.is_guest = %s
+WHERE m.team_id = %s AND m.start >= %s AND m.start < %s AND a.is_guest = %s{
+        " AND m.summarised = %s" if unsummarised else ""
+    }
 ORDER BY seconds DESC, a.identity, a.id"""  # noqa: S608 (constants only)
     now = param(f.now)
     params: list[Any] = [now, now, now, now, f.team.pk, param(f.start), param(f.end), True]
+    if unsummarised:
+        params.append(False)
     if limit is not None:
         sql, params = f"{sql}\nLIMIT %s", [*params, limit]
     for identity, pk, name, seconds, first, last, open_ in stream(sql, params):
@@ -292,18 +319,21 @@ ORDER BY seconds DESC, a.identity, a.id"""  # noqa: S608 (constants only)
         yield (-float(seconds), identity, int(pk)), row
 
 
-def _longest_guest(f: ReportFilters, ps: list) -> float:
-    """The range's longest guest session (summaries, and the meetings not summarised)."""
+@_serial
+def _longest_guest(f: ReportFilters, ps: list) -> tuple[float, float]:
+    """The range's longest guest session in the summaries, and in the meetings they do
+    not hold (ongoing ones: a guest still there counts up to now)."""
     sql, params = periods.union(
         ps, "longest_guest", "attendance_roomperiod", "team_id = %s AND room = ''", [f.team.pk]
     )
-    longest = float(fetch_all(f"SELECT MAX(longest_guest) FROM ({sql}) u", params)[0][0] or 0)  # noqa: S608
+    stored = float(fetch_all(f"SELECT MAX(longest_guest) FROM ({sql}) u", params)[0][0] or 0)  # noqa: S608
+    rest = 0.0
     for _start, _room, _identity, guest_session, _n, merged in _unsummarised(
         f.team, [(f.start, f.end)], f.now
     ):
         if guest_session:
-            longest = max(longest, merged)
-    return longest
+            rest = max(rest, merged)
+    return stored, rest
 
 
 def person_page(f: ReportFilters, totals: Totals | None = None) -> tuple[Page, Totals]:
@@ -311,8 +341,10 @@ def person_page(f: ReportFilters, totals: Totals | None = None) -> tuple[Page, T
     the people report's order, and the range's totals.
 
     The page is the identified people's stored rows when they fill it and every one of
-    them was in meetings longer than the longest guest session: no guest can sort before
-    them. Otherwise the guests' rows are read too (the later pages of a busy month)."""
+    them has more participant-seconds than the longest guest session: no guest can sort
+    before them. When only guests of meetings not summarised (ongoing ones) are longer,
+    those are read and merged in; otherwise every guest's row (the later pages of a busy
+    month)."""
     ps = periods.pieces(f.start, f.end)
     if ps is None:
         return people_page(f)
@@ -322,10 +354,14 @@ def person_page(f: ReportFilters, totals: Totals | None = None) -> tuple[Page, T
     offset = (number - 1) * PER_PAGE
     wanted = offset + PER_PAGE
     identified = list(itertools.islice(_identified(f, wanted), wanted))
-    if len(identified) == wanted and identified[-1][1].seconds > _longest_guest(f, ps) + 1:
+    # Rounded seconds against a bound: a margin of one second keeps the comparison exact.
+    least = identified[-1][1].seconds - 1 if len(identified) == wanted else -1.0
+    stored, rest = _longest_guest(f, ps)
+    if least > max(stored, rest):
         rows = [row for _, row in identified[offset:]]
     else:
-        merged = heapq.merge(identified, _guests(f, wanted), key=lambda pair: pair[0])
+        guests = _guests(f, wanted, unsummarised=least > stored)
+        merged = heapq.merge(identified, guests, key=lambda pair: pair[0])
         rows = [row for _, row in itertools.islice(merged, offset, wanted)]
     return make_page(rows, number, totals.people), totals
 
@@ -356,6 +392,7 @@ def per_room(f: ReportFilters) -> list[RoomUsage]:
     return top_rooms(f)[0]
 
 
+@_serial
 def top_rooms(f: ReportFilters, limit: int | None = None) -> tuple[list[RoomUsage], int]:
     """The `limit` most used rooms of the range (all without one), and how many rooms were
     used: every room's participant-seconds are added up from the summaries, but distinct

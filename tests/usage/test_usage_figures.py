@@ -185,3 +185,42 @@ def test_the_summaries_give_the_people_reports_figures_pages_and_rooms_guests_in
     assert list(figures.person_rows(f)) == list(people_rows(f))
     assert figures.per_room(f) == figures.per_room_raw(f)
     assert [r.room for r in figures.per_room(f)] == ["a", "b", "c"]
+
+
+def test_a_page_reads_the_guests_only_when_they_can_reach_it(monkeypatch):
+    """Pages of two: the identified people's stored rows alone when every guest is shorter;
+    the guests of an ongoing meeting (counted up to now) merged in when one is longer; the
+    people report's rows and order on every page."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(figures, "PER_PAGE", 2)
+    team = make_team("usage-pages", time_zone="UTC")
+    minute = dt.timedelta(minutes=1)
+    done = meeting(team, "a", utc(2025, 3, 3, 9), utc(2025, 3, 3, 12))
+    for i, length in enumerate((170, 150, 40)):
+        session(done, f"p{i}@example.com", done.start, done.start + length * minute)
+    session(done, "guest-short", done.start, done.start + 10 * minute, guest=True)
+    ongoing = meeting(team, "b", utc(2025, 3, 20, 7), None)
+    session(ongoing, "guest-long", ongoing.start, None, guest=True)  # 160 minutes at `now`
+    summarise(team, [done.pk, ongoing.pk])
+    now = utc(2025, 3, 20, 9, 40)
+    march = figures.Month(dt.date(2025, 3, 1))
+    want = list(people_rows(figures.month_filters(team, march, now)))
+    assert [r.identity for r in want] == [
+        "p0@example.com", "guest-long", "p1@example.com", "p2@example.com", "guest-short"
+    ]  # fmt: skip
+    for page in (1, 2, 3):
+        f = figures.month_filters(team, march, now, page=page)
+        with CaptureQueriesContext(connection) as ctx:
+            got = list(figures.person_page(f)[0].object_list)
+        assert got == want[(page - 1) * 2 : page * 2], page
+        guest_reads = [q["sql"] for q in ctx.captured_queries if "a.identity, a.id" in q["sql"]]
+        if page == 1:  # p1 (150 min) is longer than every stored guest: the ongoing only
+            assert len(guest_reads) == 1 and "m.summarised = " in guest_reads[0]
+    # Once the ongoing guest is shorter than p1, page 1 is the stored rows alone.
+    early = utc(2025, 3, 20, 7, 30)
+    with CaptureQueriesContext(connection) as ctx:
+        got = list(figures.person_page(figures.month_filters(team, march, early))[0].object_list)
+    assert [r.identity for r in got] == ["p0@example.com", "p1@example.com"]
+    assert not [q for q in ctx.captured_queries if "a.identity, a.id" in q["sql"]]
