@@ -213,6 +213,10 @@ DAY_RANGE = [
 
 
 class AuditFilterForm(forms.Form):
+    # Drawn in the filter bar (templates/forms/field.html): errors are said above the results.
+    field_class = "filter"
+    optional_marks = False
+
     actor = forms.ChoiceField(required=False)
     action = forms.ChoiceField(required=False, choices=[("", "Any action"), *AuditAction.choices])
     outcome = forms.ChoiceField(required=False, choices=[("", "Any outcome"), *Outcome.choices])

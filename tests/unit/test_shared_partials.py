@@ -33,7 +33,7 @@ def test_pagination_without_a_target_is_plain_links_and_a_single_page_nothing():
 
 def test_pagination_keeps_given_parameters_instead_of_the_requests():
     page = Paginator(range(100), 10).page(2)
-    html = _render("_pagination.html", "/r/?x=1", page=page, query=QueryDict("q=abc"))
+    html = _render("_pagination.html", "/r/?x=1", page=page, params=QueryDict("q=abc"))
     assert 'href="?q=abc&amp;page=1"' in html and "x=1" not in html
 
 
@@ -58,7 +58,7 @@ def test_a_sort_header_drops_the_page_and_marks_the_sorted_column():
 
 def test_a_toggling_sort_header_reverses_the_sorted_column():
     query = QueryDict("q=x")
-    ctx = {"key": "name", "label": "Name", "target": "#t", "query": query, "toggle": True}
+    ctx = {"key": "name", "label": "Name", "target": "#t", "params": query, "toggle": True}
     asc = _render("_sort_header.html", "/", current="name", **ctx)
     assert 'aria-sort="ascending"' in asc and 'href="?q=x&amp;sort=-name"' in asc
     desc = _render("_sort_header.html", "/", current="-name", **ctx)
@@ -69,5 +69,5 @@ def test_a_toggling_sort_header_reverses_the_sorted_column():
 
 def test_empty_given_parameters_are_kept_empty_not_replaced_by_the_requests():
     page = Paginator(range(100), 10).page(1)
-    html = _render("_pagination.html", "/other/?x=1", page=page, query=QueryDict())
+    html = _render("_pagination.html", "/other/?x=1", page=page, params=QueryDict())
     assert 'href="?page=2"' in html
