@@ -3,13 +3,17 @@
 No page lists rooms at Daily (a team may have 100,000 of them): the worker keeps the
 mirror, and the list reads it. Each sort is one index of `MirroredRoom` (the same
 expressions, carrying the columns a row shows), so any page of it, even a deep one, is a
-range of that index (a deep one starts from a mark, `_marks`). A search is
-`name ILIKE '%q%'` (Django's `icontains`; shorter than three characters: `_contains`),
-served on PostgreSQL by a trigram index for three characters or more, and on SQLite by
-the trigram index of `rooms.search_index` when it finds few rooms. A page of a search is
-the sort's index walked until a page of matches (or the few rooms found, sorted); its
-matches are counted after the page is shown (`count_matches`, up to COUNT_CAP) unless the
-page itself says how many there are.
+range of that index (a deep one starts from a mark, `_marks`). Names sort in natural order
+(`rooms.models.natural_key`: "bulk-test-4" before "bulk-test-10"). A search is
+`name ILIKE '%q%'` (Django's `icontains`; shorter than three characters: `_contains`).
+A page of a search sorted by name or privacy, for three characters or more, walks the
+rows of the term's rarest trigram kept in the name sort's order (`rooms.name_grams`,
+`_walk_grams`) until a page of matches, wherever they sort. Otherwise (the creation sort,
+shorter terms) it is the sort's index walked until a page of matches, or, on SQLite, the
+few rooms the FTS5 trigram index of `rooms.search_index` finds, sorted; on PostgreSQL
+pg_trgm's index of LOWER(name) serves a rare term. A search's matches are counted after
+the page is shown (`count_matches`, up to COUNT_CAP) unless the page itself says how many
+there are.
 """
 
 from __future__ import annotations
@@ -29,8 +33,8 @@ from django.db.models.lookups import Contains, GreaterThanOrEqual, LessThanOrEqu
 from django.http import QueryDict
 
 from daily import Privacy
-from rooms import search_index
-from rooms.models import MirroredRoom, MirrorState, RoomMirror
+from rooms import name_grams, search_index
+from rooms.models import MirroredRoom, MirrorState, RoomMirror, name_of
 from teams.models import Team
 
 PER_PAGE = 50
@@ -53,9 +57,10 @@ _NAME_CHARS = frozenset(string.ascii_letters + string.digits + "-_")
 SORTS = ("name", "-name", "created", "-created", "privacy", "-privacy")
 DEFAULT_SORT = "name"
 
-# The terms of each sort, as the indexes of MirroredRoom have them: the name
-# case-insensitively then exactly, so that every order is total and pages never overlap.
-_NAME = (Lower("name"), F("name"))
+# The terms of each sort, as the indexes of MirroredRoom have them: the name in natural
+# order (`rooms.models.natural_key`, which ends with the name itself, so that every order
+# is total and pages never overlap).
+_NAME = (F("sort_key"),)
 ORDERS = {
     "name": _NAME,
     "created": (F("created_at"), *_NAME),
@@ -131,8 +136,8 @@ def matching(team: Team, q: str) -> QuerySet[MirroredRoom]:
 def _contains(needle: str) -> Q:
     """`name` contains `needle`, whatever the case. From three characters, on PostgreSQL
     `LOWER(name) LIKE '%needle%'`: a rare needle is found by the trigram index of
-    LOWER(name) (migration 0006), and walking a sort's index (which holds LOWER(name))
-    reads it instead of computing it for every row; elsewhere Django's `icontains`
+    LOWER(name) (migration 0006), and the trigrams of `rooms.name_grams` are of the same
+    LOWER(name); elsewhere Django's `icontains`
     (SQLite's LIKE ignores the case of ASCII letters). Shorter, no index can help: every
     name is read, and a `LIKE` of each case of the needle on the name as stored ("y" or
     "Y") reads them about twice as fast as changing the case of each name first. The
@@ -243,9 +248,49 @@ def _found(team: Team, q: str) -> QuerySet[MirroredRoom]:
 
 def count_matches(team: Team, q: str) -> Matches:
     """How many of the team's rooms the search `q` matches, counted up to COUNT_CAP + 1:
-    counting every match of one letter reads the whole team."""
+    counting every match of one letter reads the whole team. A term of three characters
+    or more is counted on the rows of its rarest trigram (`rooms.name_grams`) when there
+    are fewer of those than rooms."""
+    needle = clean_query(q)
+    if name_grams.serves(needle) and name_grams.available(connection):
+        gram, rows = name_grams.rarest(connection, team.pk, needle)
+        if rows == 0:
+            return Matches(0, False)
+        matched = name_grams.count(connection, team.pk, needle, gram, COUNT_CAP + 1)
+        return Matches(matched, matched > COUNT_CAP)
     matched = _found(team, q)[: COUNT_CAP + 1].count()
     return Matches(matched, matched > COUNT_CAP)
+
+
+def _walk_grams(team: Team, query: RoomQuery, offset: int, limit: int) -> list | None:
+    """The rows of a page of a search sorted by name or privacy (`limit` from `offset`),
+    found by walking the rows of the term's rarest trigram in the name sort's order
+    (`rooms.name_grams`): a term in many rooms that sort late costs a page of its
+    matches, not every room before them (and a term in few rooms, at most every row of
+    its rarest trigram). None when this search is not served so (a term shorter than
+    three characters or with other characters, the creation sort, or no trigram table):
+    the sort's index is walked as before."""
+    needle = query.q
+    field = query.sort_field
+    if field not in ("name", "privacy") or not name_grams.serves(needle):
+        return None
+    if not name_grams.available(connection):
+        return None
+    gram, grams = name_grams.rarest(connection, team.pk, needle)
+    if grams == 0:
+        return []
+    keys = name_grams.walk(
+        connection, team.pk, needle, gram, sort=field, descending=query.descending,
+        offset=offset, limit=limit,
+    )  # fmt: skip
+    if not keys:
+        return []
+    # The rooms by name (the team's unique index), in the keys' order: ordered by the
+    # key in SQL, SQLite would walk the sort's index instead.
+    names = [name_of(key) for key in keys]
+    found = matching(team, needle).filter(name__in=names).order_by()
+    rows = {row[0]: row for row in found.values_list(*_COLUMNS)}
+    return [rows[name] for name in names if name in rows]
 
 
 def search(team: Team, query: RoomQuery, mirror: RoomMirror) -> RoomPage:
@@ -269,10 +314,16 @@ def search(team: Team, query: RoomQuery, mirror: RoomMirror) -> RoomPage:
             rows, offset = _after_mark(team, query.sort, version, rows, offset)
         listed = list(rows.values_list(*_COLUMNS)[offset : offset + PER_PAGE]) if total else []
         return _page(_Pager(number, number < num_pages, num_pages), listed, total, total)
-    found = _found(team, query.q)
-    rows = found.order_by(*order).values_list(*_COLUMNS)
     offset = (number - 1) * PER_PAGE
-    listed = list(rows[offset : offset + PER_PAGE + 1])
+    walked = _walk_grams(team, query, offset, PER_PAGE + 1)
+    if walked is not None:
+        listed = walked
+        found = matching(team, query.q)
+        rows = found.order_by(*order).values_list(*_COLUMNS)
+    else:
+        found = _found(team, query.q)
+        rows = found.order_by(*order).values_list(*_COLUMNS)
+        listed = list(rows[offset : offset + PER_PAGE + 1])
     if not listed and number > 1:
         # Past the last page (a link kept from a longer list): the last page, all counted.
         matched = found.count()

@@ -9,10 +9,12 @@ Daily (a team may have 100,000 rooms; Daily lists 100 per call at about 20 calls
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, Value, When
-from django.db.models.functions import Lower
 
 from teams.models import Team
 
@@ -27,6 +29,60 @@ def privacy_rank() -> Case:
         default=Value(3),
         output_field=models.IntegerField(),
     )
+
+
+_DIGITS = re.compile(r"[0-9]+")
+# Between the key's natural part and the name: below any character a name holds.
+SORT_KEY_SEPARATOR = "\x01"
+
+
+def _number(run: re.Match[str]) -> str:
+    digits = run.group().lstrip("0") or "0"
+    return (str(len(digits)) if len(digits) <= 9 else ":") + digits
+
+
+def natural_key(name: str) -> str:
+    """Where a room sorts by name: `bulk-test-4` before `bulk-test-10`, `Room 2` before
+    `room 10`. The name lower-cased with each run of digits written as its length then
+    its digits without leading zeros ("10" is "210", "4" is "14": a shorter number sorts
+    first, as a digit sorts before a letter), then SORT_KEY_SEPARATOR and the name itself,
+    so the key is unique in a team and the order total ("Room 2" before "room 2", "a-01"
+    before "a-1"). A plain string, compared character by character alike in SQLite and
+    PostgreSQL (the column's collation is "C" there).
+
+    The limit: a number of up to 9 digits (leading zeros aside) sorts by its value; a
+    longer one sorts after all of those and, among longer ones, by its digits as text.
+    Only ASCII digits count as digits."""
+    return _DIGITS.sub(_number, name.lower()) + SORT_KEY_SEPARATOR + name
+
+
+def name_of(key: str) -> str:
+    """The name a `natural_key` was made of."""
+    start = key.find(SORT_KEY_SEPARATOR)
+    while start >= 0:
+        name = key[start + len(SORT_KEY_SEPARATOR) :]
+        if natural_key(name) == key:
+            return name
+        start = key.find(SORT_KEY_SEPARATOR, start + 1)
+    raise ValueError("not a sort key")
+
+
+class SortKeyField(models.CharField):
+    """`natural_key` of the row's name, set on every insert and save (Django computes it
+    in `pre_save`, which `bulk_create` and its upserts call too), so every write of the
+    mirror keeps it; a queryset `update()` of `name` would not (none is made). Collated
+    "C" on PostgreSQL: the order of the characters, as SQLite compares them."""
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> str:
+        value = natural_key(model_instance.name)  # type: ignore[attr-defined]
+        setattr(model_instance, self.attname, value)
+        return value
+
+    def db_parameters(self, connection: Any) -> dict[str, Any]:
+        params = super().db_parameters(connection)
+        if connection.vendor == "postgresql":
+            params["collation"] = "C"
+        return params
 
 
 class MirroredRoom(models.Model):
@@ -45,6 +101,8 @@ class MirroredRoom(models.Model):
     expires_at = models.DateTimeField(null=True, blank=True)  # config.exp
     # Daily's `config` as it came (only the properties that differ from the defaults).
     config = models.JSONField(default=dict, blank=True)
+    # Where the room sorts by name (`natural_key`), kept from `name` on every write.
+    sort_key = SortKeyField(max_length=512, default="", editable=False)
     # The privacy sort's key, kept by the database: an index on the expression itself is
     # matched by PostgreSQL but not by SQLite, whose queries bind the CASE's values.
     privacy_rank = models.GeneratedField(
@@ -63,27 +121,19 @@ class MirroredRoom(models.Model):
         # even a deep one (OFFSET 99,000), is an index-only scan. SQLite has no INCLUDE.
         indexes = [
             models.Index(
-                "team",
-                Lower("name"),
-                "name",
-                name="mirroredroom_team_lname",
-                include=["privacy", "created_at"],
+                fields=["team", "sort_key"],
+                name="mirroredroom_team_sortkey",
+                include=["name", "privacy", "created_at"],
             ),
             models.Index(
-                "team",
-                "created_at",
-                Lower("name"),
-                "name",
-                name="mirroredroom_team_created",
-                include=["privacy"],
+                fields=["team", "created_at", "sort_key"],
+                name="mirroredroom_team_created_nat",
+                include=["name", "privacy"],
             ),
             models.Index(
-                "team",
-                "privacy_rank",
-                Lower("name"),
-                "name",
-                name="mirroredroom_team_privrank",
-                include=["privacy", "created_at"],
+                fields=["team", "privacy_rank", "sort_key"],
+                name="mirroredroom_team_privrank_nat",
+                include=["name", "privacy", "created_at"],
             ),
             models.Index(fields=["team", "privacy"], name="mirroredroom_team_privacy"),
         ]

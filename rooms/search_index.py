@@ -129,8 +129,11 @@ def candidates(connection: Any, needle: str, limit: int) -> list[int]:
 
 def on_post_migrate(using: str, **kwargs: Any) -> None:
     """After every `migrate` (and `flush`) of a SQLite database: the index and its
-    triggers, re-created if a schema change of the rooms table dropped them."""
+    triggers, and the trigrams in name order (`rooms.name_grams`) and theirs, re-created
+    if a schema change of the rooms table dropped them."""
     from django.db import connections
+
+    from rooms import name_grams
 
     connection = connections[using]
     if connection.vendor != "sqlite":
@@ -139,4 +142,6 @@ def on_post_migrate(using: str, **kwargs: Any) -> None:
         if ROOMS not in connection.introspection.table_names(cursor):
             return
         ensure(cursor)
+        name_grams.ensure(cursor)
     _checked.pop(using, None)
+    name_grams.forget(using)

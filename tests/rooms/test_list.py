@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from rooms import listing
-from rooms.models import MirrorState
+from rooms.models import MirrorState, natural_key
 from teams.models import Role
 from tests.factories import make_team
 from tests.rooms.conftest import HTMX, daily_calls
@@ -28,7 +28,7 @@ def _expected(rooms, q: str, sort: str) -> list[str]:
     field = sort.lstrip("-")
 
     def key(r):
-        name = (r.name.lower(), r.name)
+        name = (natural_key(r.name),)
         if field == "created":
             return (r.created_at, *name)
         if field == "privacy":

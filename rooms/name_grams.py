@@ -1,0 +1,277 @@
+"""The trigrams of the mirror's room names, each kept in the order of the list's name sort:
+a search's first page without reading every room before its matches.
+
+A page of the list walks a sort's index until a page of rooms contains the search. A term
+found in many rooms that sort late ("jolly", a tenth of 100,000 rooms, all after room
+~90,000 by name) costs every index entry before them: some 90,000 LIKEs. A trigram index
+(FTS5 on SQLite, pg_trgm's GIN on PostgreSQL) finds the matches in no useful order, and
+sorting 10,000 of them costs about as much.
+
+`rooms_mirroredroom_grams` holds one row per (team, trigram of LOWER(name), room), keyed
+(team_id, gram, privacy_rank, sort_key): the rooms that contain a trigram, in the privacy
+sort's order, and within each privacy rank in the name sort's (`rooms.models.natural_key`,
+which ends with the name itself). Any room whose name contains a term contains each trigram of
+the term, so walking one trigram's rows in order, keeping those whose key's name part
+(after SORT_KEY_SEPARATOR) contains the term, gives the term's matches in the name sort's
+order: page 1 reads the rarest trigram's rows up to its 50th match, not every room sorted
+before it. The name sort merges the walks of the four privacy ranks.
+
+Kept by triggers on `rooms_mirroredroom` on both databases, from the database's own
+LOWER(name), which is what the search compares (`rooms.listing._contains`): on PostgreSQL
+created by migration 0007 (with a TRUNCATE trigger, since a TRUNCATE fires no row
+trigger); on SQLite by `ensure`, after every `migrate`, like the FTS5 index of
+`rooms.search_index` (Django drops a SQLite table's triggers when it remakes it), and
+rebuilt from the rooms then. Triggers fire on a change of the name, its key, the privacy
+or the team only, so a reconcile that rewrites every room unchanged costs nothing here.
+About 13 rows per room of 15 characters: 1.3 million at 100,000 rooms.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import logging
+import string
+import time
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+TABLE = "rooms_mirroredroom_grams"
+ROOMS = "rooms_mirroredroom"
+# Positions of a trigram in a name, for SQLite's triggers (no loop, no CTE in a trigger):
+# names are at most 128 characters at Daily; room is left for longer ones.
+POSITIONS = "rooms_mirroredroom_gram_at"
+MAX_NAME = 1024
+# Terms the walk serves: three characters or more, ASCII letters, digits and "-" (no LIKE
+# wildcard, and letters whose case both databases fold alike).
+_SERVED = frozenset(string.ascii_letters + string.digits + "-")
+# How many rows of a trigram are counted to find the term's rarest one.
+COUNT_CAP = 1000
+# Looked at for the rarest: at most this many trigrams of a long term (any one is exact).
+MAX_GRAMS = 8
+
+_SQLITE_GRAMS = (
+    "SELECT {row}.team_id, substr(lower({row}.name), p.n, 3), {row}.privacy_rank,"
+    " {row}.sort_key FROM rooms_mirroredroom_gram_at p"
+    " WHERE p.n <= length({row}.name) - 2"
+)
+_SQLITE_DELETE = (
+    "DELETE FROM rooms_mirroredroom_grams WHERE team_id = old.team_id"
+    " AND privacy_rank = old.privacy_rank AND sort_key = old.sort_key"
+    " AND gram IN (SELECT substr(lower(old.name), p.n, 3)"
+    " FROM rooms_mirroredroom_gram_at p WHERE p.n <= length(old.name) - 2);"
+)
+_SQLITE_INSERT = (
+    "INSERT OR REPLACE INTO rooms_mirroredroom_grams " + _SQLITE_GRAMS.format(row="new") + ";"
+)
+_SQLITE_TRIGGERS = {
+    "rooms_mirroredroom_grams_ai": (
+        "CREATE TRIGGER IF NOT EXISTS rooms_mirroredroom_grams_ai"
+        f" AFTER INSERT ON rooms_mirroredroom BEGIN {_SQLITE_INSERT} END"
+    ),
+    "rooms_mirroredroom_grams_ad": (
+        "CREATE TRIGGER IF NOT EXISTS rooms_mirroredroom_grams_ad"
+        f" AFTER DELETE ON rooms_mirroredroom BEGIN {_SQLITE_DELETE} END"
+    ),
+    "rooms_mirroredroom_grams_au": (
+        "CREATE TRIGGER IF NOT EXISTS rooms_mirroredroom_grams_au"
+        " AFTER UPDATE OF team_id, name, sort_key, privacy ON rooms_mirroredroom"
+        " WHEN old.team_id IS NOT new.team_id OR old.name IS NOT new.name"
+        " OR old.sort_key IS NOT new.sort_key OR old.privacy IS NOT new.privacy"
+        f" BEGIN {_SQLITE_DELETE} {_SQLITE_INSERT} END"
+    ),
+}
+_SQLITE_REBUILD = (
+    "INSERT OR REPLACE INTO rooms_mirroredroom_grams"
+    " SELECT r.team_id, substr(lower(r.name), p.n, 3), r.privacy_rank, r.sort_key"
+    " FROM rooms_mirroredroom r JOIN rooms_mirroredroom_gram_at p"
+    " ON p.n <= length(r.name) - 2"
+)
+_SQLITE_TABLE = (
+    "CREATE TABLE IF NOT EXISTS rooms_mirroredroom_grams (team_id INTEGER NOT NULL,"
+    " gram TEXT NOT NULL, privacy_rank INTEGER NOT NULL, sort_key TEXT NOT NULL,"
+    " PRIMARY KEY (team_id, gram, privacy_rank, sort_key)) WITHOUT ROWID"
+)
+_SQLITE_POSITIONS = "CREATE TABLE IF NOT EXISTS rooms_mirroredroom_gram_at (n INTEGER PRIMARY KEY)"
+CHECK_SECONDS = 60.0
+_checked: dict[str, tuple[float, bool]] = {}
+_NEEDED_COLUMNS = {"team_id", "name", "sort_key", "privacy_rank"}
+
+
+def serves(needle: str) -> bool:
+    return len(needle) >= 3 and set(needle) <= _SERVED
+
+
+def grams(needle: str) -> list[str]:
+    """The distinct trigrams of `needle` lower-cased (a served needle: ASCII), at most
+    MAX_GRAMS of them, spread over it."""
+    lowered = needle.lower()
+    found = list(dict.fromkeys(lowered[i : i + 3] for i in range(len(lowered) - 2)))
+    if len(found) <= MAX_GRAMS:
+        return found
+    step = len(found) / MAX_GRAMS
+    return [found[int(i * step)] for i in range(MAX_GRAMS)]
+
+
+def ensure(cursor: Any) -> bool:
+    """On a cursor of Django's SQLite connection: the table, its positions and its
+    triggers where missing, then, when anything was missing, the table rebuilt from the
+    rooms. False when the rooms table has not the columns the triggers read (a database
+    migrated to before 0007)."""
+    cursor.execute(f"PRAGMA table_xinfo({ROOMS})")
+    if not {row[1] for row in cursor.fetchall()} >= _NEEDED_COLUMNS:
+        return False
+    cursor.execute(
+        "SELECT name FROM sqlite_master WHERE name IN (%s, %s)"
+        " OR (type = 'trigger' AND tbl_name = %s AND name LIKE %s)",
+        [TABLE, POSITIONS, ROOMS, TABLE + "%"],
+    )
+    present = {row[0] for row in cursor.fetchall()}
+    missing = [name for name in (TABLE, POSITIONS, *_SQLITE_TRIGGERS) if name not in present]
+    if not missing:
+        return True
+    cursor.execute(_SQLITE_TABLE)
+    cursor.execute(_SQLITE_POSITIONS)
+    cursor.execute(
+        "INSERT OR IGNORE INTO rooms_mirroredroom_gram_at (n)"
+        " WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < %s)"
+        " SELECT n FROM s",
+        [MAX_NAME],
+    )
+    for sql in _SQLITE_TRIGGERS.values():
+        cursor.execute(sql)
+    cursor.execute("DELETE FROM rooms_mirroredroom_grams")
+    cursor.execute(_SQLITE_REBUILD)
+    log.info(
+        "rooms search: trigrams of room names in name order (re)built (%s)", ", ".join(missing)
+    )
+    return True
+
+
+def available(connection: Any) -> bool:
+    """Whether the table and its triggers are in place on `connection` (Django's); looked
+    at once per CHECK_SECONDS per process (a `migrate` elsewhere may re-create them)."""
+    now = time.monotonic()
+    seen = _checked.get(connection.alias)
+    if seen is not None and now - seen[0] < CHECK_SECONDS:
+        return seen[1]
+    ok = _present(connection)
+    _checked[connection.alias] = (now, ok)
+    return ok
+
+
+def forget(alias: str) -> None:
+    _checked.pop(alias, None)
+
+
+def _present(connection: Any) -> bool:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT count(*) FROM sqlite_master WHERE name = %s"
+                " OR (type = 'trigger' AND tbl_name = %s AND name LIKE %s)",
+                [TABLE, ROOMS, TABLE + "%"],
+            )
+            return cursor.fetchone()[0] == 1 + len(_SQLITE_TRIGGERS)
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT count(*) FROM pg_trigger WHERE tgrelid = %s::regclass"
+                " AND tgname LIKE %s AND NOT tgisinternal",
+                [ROOMS, TABLE + "%"],
+            )
+            return cursor.fetchone()[0] == 3
+    return False
+
+
+# The name part of the key (after the one separator) contains the term, any case: on
+# SQLite LIKE ignores the case of ASCII letters, as the search's own LIKE does; on
+# PostgreSQL, LOWER in the name's collation, as the search's LOWER(name).
+_CONTAINS = {
+    "sqlite": "sort_key LIKE %s",
+    "postgresql": 'LOWER(sort_key COLLATE "default") LIKE %s',
+}
+_RAREST = (
+    "SELECT count(*) FROM (SELECT 1 FROM rooms_mirroredroom_grams"
+    " WHERE team_id = %s AND gram = %s LIMIT %s) t"
+)
+# Constant SQL, made from the constants above (no value is formatted in). The name sort
+# reads each privacy rank's rows in order and merges them; the privacy sort reads the
+# ranks' rows one after the other, as the key orders them.
+_WALK = {
+    (vendor, sort, order): (
+        "SELECT sort_key FROM rooms_mirroredroom_grams WHERE team_id = %s AND gram = %s"  # noqa: S608
+        f" AND {contains}{' AND privacy_rank = %s' if sort == 'name' else ''}"
+        f" ORDER BY {'' if sort == 'name' else f'privacy_rank {order}, '}sort_key {order}"
+        " LIMIT %s OFFSET %s"
+    )
+    for vendor, contains in _CONTAINS.items()
+    for sort in ("name", "privacy")
+    for order in ("ASC", "DESC")
+}
+RANKS = range(4)  # rooms.models.privacy_rank's values
+_COUNT = {
+    vendor: (
+        "SELECT count(*) FROM (SELECT 1 FROM rooms_mirroredroom_grams"  # noqa: S608
+        f" WHERE team_id = %s AND gram = %s AND {contains} LIMIT %s) t"
+    )
+    for vendor, contains in _CONTAINS.items()
+}
+
+
+def _pattern(needle: str) -> str:
+    from rooms.models import SORT_KEY_SEPARATOR
+
+    return f"%{SORT_KEY_SEPARATOR}%{needle.lower()}%"
+
+
+def rarest(connection: Any, team_id: int, needle: str) -> tuple[str, int]:
+    """The trigram of `needle` in fewest of the team's rooms (counted up to COUNT_CAP),
+    and that count: 0 means no room contains `needle`."""
+    best, fewest = "", COUNT_CAP + 1
+    with connection.cursor() as cursor:
+        for gram in grams(needle):
+            cursor.execute(_RAREST, [team_id, gram, COUNT_CAP])
+            found = cursor.fetchone()[0]
+            if found < fewest:
+                best, fewest = gram, found
+            if found == 0:
+                break
+    return best, fewest
+
+
+def walk(
+    connection: Any,
+    team_id: int,
+    needle: str,
+    gram: str,
+    *,
+    sort: str,
+    descending: bool,
+    offset: int,
+    limit: int,
+) -> list[str]:
+    """The sort keys of the team's rooms whose name contains `needle` (any case), in the
+    order of `sort` ("name" or "privacy", reversed when `descending`), from `offset`, at
+    most `limit`. `gram` is a trigram of `needle` (`rarest`)."""
+    order = "DESC" if descending else "ASC"
+    pattern = _pattern(needle)
+    with connection.cursor() as cursor:
+        if sort == "privacy":
+            cursor.execute(_WALK[connection.vendor, sort, order],
+                           [team_id, gram, pattern, limit, offset])  # fmt: skip
+            return [row[0] for row in cursor.fetchall()]
+        ranks = []
+        for rank in RANKS:
+            cursor.execute(_WALK[connection.vendor, "name", order],
+                           [team_id, gram, pattern, rank, offset + limit, 0])  # fmt: skip
+            ranks.append([row[0] for row in cursor.fetchall()])
+    merged = heapq.merge(*ranks, reverse=descending)
+    return list(itertools.islice(merged, offset, offset + limit))
+
+
+def count(connection: Any, team_id: int, needle: str, gram: str, cap: int) -> int:
+    """How many of the team's rooms contain `needle` (any case), counted up to `cap`."""
+    with connection.cursor() as cursor:
+        cursor.execute(_COUNT[connection.vendor], [team_id, gram, _pattern(needle), cap])
+        return cursor.fetchone()[0]
