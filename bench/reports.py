@@ -533,7 +533,8 @@ def measure_queries(team: Any, opts: Options, size: str) -> None:
 def _export(base: str, worker: int, cookie: str, path: str) -> tuple[int, int, int, float]:
     """(RSS before, peak RSS, bytes, seconds) of the worker streaming `path`."""
     # The page first: its code imported and a database connection open, as in service.
-    requests.get(base + path.replace(".csv", "/"), headers={"Cookie": cookie}, timeout=600)
+    page = path.replace("/export.csv", "/") if "/usage/" in path else path.replace(".csv", "/")
+    requests.get(base + page, headers={"Cookie": cookie}, timeout=600)
     Path(f"/proc/{worker}/clear_refs").write_text("5")  # resets the peak (VmHWM) to now
     before = _kib(worker, "VmRSS")
     started = time.monotonic()
@@ -555,6 +556,16 @@ def measure_exports(team: Any, cookie: str, size: str) -> None:
         ("meetings CSV, 366 days", f"{base}/meetings.csv?from={f366}&to={l366}"),
         ("people CSV, 366 days", f"{base}/people.csv?from={f366}&to={l366}"),
     ]
+    # The usage CSV of the history's last and middle months (every room, every person and
+    # guest session of the month): its time and memory as one export, beside its page.
+    days = _days()
+    for span, month in (
+        ("last month of the history", days[-1].replace(day=1)),
+        ("middle month of the history", days[len(days) // 2].replace(day=1)),
+    ):
+        exports.append(
+            (f"usage CSV, {span}", f"/t/{team.slug}/usage/export.csv?month={month:%Y-%m}")
+        )
     peaks: dict[str, int] = {}
     # One worker serves them all, one after the other; its peak is reset before each.
     with gunicorn(1) as (url, proc):
