@@ -10,6 +10,7 @@ from django import forms
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
 
 from daily import InvalidInput
 from daily import validation as daily_validation
@@ -19,13 +20,16 @@ from recordings.models import MirroredRecording, Status
 from teams.models import Team
 
 PER_PAGE = 50
-STATUS_CHOICES = [("", "Any status"), *[(s.value, s.label) for s in Status if s != Status.UNKNOWN]]
+STATUS_CHOICES = [
+    ("", _("Any status")),
+    *[(s.value, s.label) for s in Status if s != Status.UNKNOWN],
+]
 
 
 class FilterForm(forms.Form):
     room = forms.CharField(required=False, max_length=128)
-    start = forms.DateField(required=False, label="From")
-    end = forms.DateField(required=False, label="To")
+    start = forms.DateField(required=False, label=_("From"))
+    end = forms.DateField(required=False, label=_("To"))
     status = forms.ChoiceField(required=False, choices=STATUS_CHOICES)
 
     def clean_room(self) -> str:
@@ -41,7 +45,7 @@ class FilterForm(forms.Form):
         data = super().clean() or {}
         start, end = data.get("start"), data.get("end")
         if start and end and end < start:
-            self.add_error("end", "The end date is before the start date.")
+            self.add_error("end", _("The end date is before the start date."))
         return data
 
 
@@ -113,7 +117,7 @@ def duration_text(seconds: int | None) -> str:
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
     if hours:
-        return f"{hours} h {minutes:02d} min"
+        return _("%(hours)d h %(minutes)02d min") % {"hours": hours, "minutes": minutes}
     if minutes:
-        return f"{minutes} min {secs:02d} s"
-    return f"{secs} s"
+        return _("%(minutes)d min %(seconds)02d s") % {"minutes": minutes, "seconds": secs}
+    return _("%(seconds)d s") % {"seconds": secs}

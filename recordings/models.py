@@ -7,16 +7,17 @@ the mirror at Daily's pace (`recordings.mirror`, `recordings.tasks`).
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from teams.models import Team
 
 
 class Status(models.TextChoices):
     # Reference: docs.daily.co/reference/rest-api/recordings/config, `status`.
-    FINISHED = "finished", "Finished"
-    IN_PROGRESS = "in-progress", "In progress"
-    CANCELED = "canceled", "Canceled"
-    UNKNOWN = "unknown", "Unknown"
+    FINISHED = "finished", _("Finished")
+    IN_PROGRESS = "in-progress", _("In progress")
+    CANCELED = "canceled", _("Canceled")
+    UNKNOWN = "unknown", _("Unknown")
 
 
 class MirroredRecording(models.Model):

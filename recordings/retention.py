@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from daily import AuthError, DailyError, RateLimited, Unavailable
 from recordings import mirror, services
@@ -72,9 +73,12 @@ def enable(
 
     def operation() -> RetentionPolicy:
         if seen_digest != digest(team, days):
+            # Translated where it is shown (the audit log keeps it in English).
             raise Refused(
-                "The list of recordings to delete changed since the preview. "
-                "Look at the new list, then enable."
+                gettext_noop(
+                    "The list of recordings to delete changed since the preview. "
+                    "Look at the new list, then enable."
+                )
             )
         policy = RetentionPolicy.objects.select_for_update().get(pk=policy_of(team).pk)
         policy.days = days

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext
+
 from daily import AccessLink, DailyClient, DailyError, DeletedRecording, InvalidInput, NotFound
 from daily import validation as daily_validation
 from recordings import mirror
@@ -111,17 +113,17 @@ def bucket_note(gone: DeletedRecording) -> str:
     if not gone.in_own_bucket:
         return ""
     where = f"s3://{gone.s3_bucket}/{gone.s3_key}" if gone.s3_key else f"s3://{gone.s3_bucket}"
-    return (
+    return gettext(
         "Daily removed its reference only: the file stays in your own bucket "
-        f"({where}); delete it there if it should go."
-    )
+        "(%(where)s); delete it there if it should go."
+    ) % {"where": where}
 
 
 def parse_days(raw: Any) -> int:
     try:
         days = int(str(raw).strip())
     except (TypeError, ValueError):
-        raise InvalidInput("Enter a whole number of days.", field="days") from None
+        raise InvalidInput(gettext("Enter a whole number of days."), field="days") from None
     if not 1 <= days <= 3650:
-        raise InvalidInput("Enter a number of days from 1 to 3650.", field="days")
+        raise InvalidInput(gettext("Enter a number of days from 1 to 3650."), field="days")
     return days

@@ -10,6 +10,8 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
@@ -31,8 +33,8 @@ RETENTION = "recordings/retention.html"
 DOWNLOAD = "recordings/download.html"
 log = logging.getLogger(__name__)
 
-QUEUE_FAILED = "The background worker could not be reached. Try again in a moment."
-UNSUPPORTED = (
+QUEUE_FAILED = _("The background worker could not be reached. Try again in a moment.")
+UNSUPPORTED = _(
     "This team uses the original team API (domains), which has no recordings: Daily "
     "lists cloud recordings only through its current REST API."
 )
@@ -111,7 +113,7 @@ def refresh(request: HttpRequest, team: Team, role: Role) -> HttpResponse:
     if not mirror.supported(team):
         raise Http404("No recordings")
     if _queue(lambda: mirror.request_refresh(team)):
-        messages.success(request, "Refresh asked for: the list updates within a minute.")
+        messages.success(request, gettext("Refresh asked for: the list updates within a minute."))
     else:
         messages.error(request, QUEUE_FAILED)
     return redirect("recordings:list", team.slug)
@@ -147,10 +149,12 @@ def download(request: HttpRequest, team: Team, role: Role, recording_id: str) ->
             request_id=request_id(request),
         )
     except NotFound:
-        messages.error(request, "Daily no longer has this recording; it is gone from the list.")
+        messages.error(
+            request, gettext("Daily no longer has this recording; it is gone from the list.")
+        )
         return _back(request, team)
     except DailyError as exc:
-        messages.error(request, f"No download link: {describe(exc)}")
+        messages.error(request, gettext("No download link: %(reason)s") % {"reason": describe(exc)})
         return _back(request, team)
     if request.headers.get("HX-Request"):
         response = HttpResponseClientRedirect(link.download_link)
@@ -194,7 +198,9 @@ def delete(request: HttpRequest, team: Team, role: Role, recording_id: str) -> H
     note = services.bucket_note(gone)
     messages.success(
         request,
-        f"Recording of {row.room_name} started {when} deleted." + (f" {note}" if note else ""),
+        gettext("Recording of %(room)s started %(when)s deleted.")
+        % {"room": row.room_name, "when": when}
+        + (f" {note}" if note else ""),
     )
     return redirect("recordings:list", team.slug)
 
@@ -212,7 +218,7 @@ def retention_view(request: HttpRequest, team: Team, role: Role) -> HttpResponse
     action = request.POST.get("action", "") if request.method == "POST" else ""
     if action == "disable":
         retention.disable(actor=request.user, team=team, request_id=request_id(request))
-        messages.success(request, "Retention policy turned off: nothing more is deleted.")
+        messages.success(request, gettext("Retention policy turned off: nothing more is deleted."))
         return redirect("recordings:retention", team.slug)
     if raw_days in (None, ""):
         context.update(days=policy.days or "")
@@ -232,12 +238,18 @@ def retention_view(request: HttpRequest, team: Team, role: Role) -> HttpResponse
                 request_id=request_id(request),
             )
         except Refused as exc:
-            context.update(refused=exc.message)
+            context.update(refused=gettext(exc.message))
         else:
             messages.success(
                 request,
-                f"Retention policy on: recordings older than {days} days are deleted by the "
-                "worker at Daily's pace, each one in the audit log.",
+                ngettext(
+                    "Retention policy on: recordings older than %(days)d day are deleted by "
+                    "the worker at Daily's pace, each one in the audit log.",
+                    "Retention policy on: recordings older than %(days)d days are deleted by "
+                    "the worker at Daily's pace, each one in the audit log.",
+                    days,
+                )
+                % {"days": days},
             )
             return redirect("recordings:retention", team.slug)
     rows = retention.preview(team, days)
