@@ -107,6 +107,7 @@ def add_daily_error(form: forms.Form, exc: InvalidInput, field_map: dict[str, st
 
 class TeamTimeZoneForm(forms.Form):
     """Interprets and shows datetime-local values in the team's time zone."""
+
     # Optional fields are the rule here (unset means Daily's default): no "optional" marks.
     optional_marks = False
 
@@ -141,19 +142,21 @@ class RoomCreateForm(forms.Form):
         self.fields["privacy"].initial = default.value
         rest = services.supports(team, services.Capability.ROOM_PROPERTIES)
         self.fields["name"].required = not rest
-        limit = 35 - len(team.name) if not rest else 128
+        # The limits daily.validation.room_name checks (and its error names).
+        whole = daily_validation.DOMAINS_MAX_TEAM_PLUS_ROOM
+        limit = whole - len(team.name) if not rest else daily_validation.MAX_ROOM_NAME_LENGTH
         self.fields["name"].widget.attrs.update(
             {"maxlength": str(max(limit, 1)), "autocomplete": "off", "spellcheck": "false"}
         )
         if rest:
             self.fields["name"].help_text = (
-                "Letters, digits, '-' and '_', up to 128 characters. "
+                f"Letters, digits, '-' and '_', up to {limit} characters. "
                 "Leave empty and Daily chooses a name."
             )
         else:
             self.fields["name"].help_text = (
                 f"Letters, digits, '-' and '_'. Team name and room name together may have "
-                f"at most 35 characters: up to {max(limit, 0)} for this team."
+                f"at most {whole} characters: up to {max(limit, 0)} for this team."
             )
 
     def clean_name(self) -> str | None:

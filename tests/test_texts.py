@@ -100,6 +100,31 @@ def test_the_domains_create_form_hint_and_error_agree():
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("dialect", "team_name"), [(Dialect.DOMAINS, "team-name"), (Dialect.REST, "acme")]
+)
+def test_the_create_form_accepts_a_name_as_long_as_the_hint_says_and_not_one_more(
+    dialect, team_name
+):
+    import re
+
+    from rooms.forms import RoomCreateForm
+
+    team = make_team(team_name, dialect=dialect)
+    hint = RoomCreateForm(team=team).fields["name"].help_text
+    limit = int(re.findall(r"up to (\d+)", hint)[-1])
+    assert limit == (35 - len(team_name) if dialect is Dialect.DOMAINS else 128)
+    field = RoomCreateForm(team=team).fields["name"]
+    assert field.widget.attrs["maxlength"] == str(limit)
+    at = RoomCreateForm({"name": "r" * limit, "privacy": "public"}, team=team)
+    assert at.is_valid(), at.errors
+    over = RoomCreateForm({"name": "r" * (limit + 1), "privacy": "public"}, team=team)
+    assert not over.is_valid()
+    error = " ".join(over.errors["name"])
+    assert f"{35 if dialect is Dialect.DOMAINS else 128} characters or fewer" in error
+
+
+@pytest.mark.django_db
 def test_changing_the_password_logs_out_the_other_sessions_as_the_page_says(client):
     user = make_member(make_team("acme"), Role.OWNER)
     other = Client()
