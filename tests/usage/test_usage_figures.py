@@ -132,7 +132,9 @@ def test_months_are_parsed_strictly():
     ]
 
 
-def test_the_summaries_give_the_people_reports_figures_pages_and_rooms_guests_included():
+def test_the_summaries_give_the_people_reports_figures_pages_and_rooms_guests_included(
+    monkeypatch,
+):
     """A month of 60 identified people and 30 guest sessions, with a meeting at each edge
     of the month (team's time zone), one still ongoing (not summarised) and one written
     without a summary: every figure read from the summaries equals the people report's,
@@ -165,7 +167,7 @@ def test_the_summaries_give_the_people_reports_figures_pages_and_rooms_guests_in
     now = utc(2025, 3, 20, 9)
     march = figures.Month(dt.date(2025, 3, 1))
     f = figures.month_filters(team, march, now)
-    raw_totals = people_page(f)[1]
+    raw_page, raw_totals = people_page(f)
     assert raw_totals.people == 60 + 30 + 1 + 2  # the guests of March, one by one
     assert figures.month_totals(f) == raw_totals
     months = figures.last_months(figures.Month(dt.date(2025, 4, 1)), 3)
@@ -185,6 +187,12 @@ def test_the_summaries_give_the_people_reports_figures_pages_and_rooms_guests_in
     assert list(figures.person_rows(f)) == list(people_rows(f))
     assert figures.per_room(f) == figures.per_room_raw(f)
     assert [r.room for r in figures.per_room(f)] == ["a", "b", "c"]
+    assert figures.top_rooms(f, 2) == (figures.per_room(f)[:2], 3)
+    # A range the summaries cannot tile (ends off the quarter hours): the same figures.
+    stored = (figures.month_totals(f), figures.per_room(f), list(figures.person_rows(f)))
+    monkeypatch.setattr(figures.periods, "pieces", lambda *a, **k: None)
+    assert (figures.month_totals(f), figures.per_room(f), list(figures.person_rows(f))) == stored
+    assert figures.person_page(f)[0].object_list == raw_page.object_list
 
 
 def test_a_page_reads_the_guests_only_when_they_can_reach_it(monkeypatch):
