@@ -17,7 +17,7 @@ from dashboard.services.mirror_status import AUTH_REFUSED, QUEUE_FAILED
 from rooms import mirror, tasks
 from rooms.models import RoomMirror
 from teams.models import Role
-from tests.teams.conftest import HTMX
+from tests.dashboard.conftest import HTMX
 
 pytestmark = pytest.mark.django_db
 

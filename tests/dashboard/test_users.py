@@ -13,7 +13,7 @@ from attendance.models import Attendance, Meeting
 from daily import TeamRole, TeamUser, make_client
 from dashboard.services.users import initials, safe_avatar, to_row
 from teams.models import AuditAction, AuditEvent, Outcome, Role
-from tests.teams.conftest import HTMX
+from tests.dashboard.conftest import HTMX
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mirrored")]
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from attendance.models import Attendance, Meeting, SyncState
 from daily import make_client
 from teams.models import Role
-from tests.teams.conftest import HTMX
+from tests.dashboard.conftest import HTMX
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mirrored")]
 

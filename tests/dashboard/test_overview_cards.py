@@ -15,7 +15,7 @@ from attendance.models import Meeting
 from dashboard.views import overview as overview_views
 from teams.models import Role
 from teams.permissions import ROLE_PERMISSIONS, Permission
-from tests.teams.conftest import HTMX
+from tests.dashboard.conftest import HTMX
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mirrored")]
 
