@@ -6,9 +6,10 @@ import ast
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[1]
-APPS = ("dailyadmin", "teams", "rooms", "attendance", "recordings")
+APPS = ("dailyadmin", "teams", "rooms", "attendance", "recordings", "dashboard")
 
 
 def _imports(package: str) -> list[tuple[str, str]]:
@@ -131,3 +132,126 @@ def test_the_simulator_modules_import_only_downwards():
 def test_the_simulator_router_knows_no_simulator_type():
     source = (ROOT / "simulator" / "web.py").read_text()
     assert "Simulator" not in source
+
+
+# The project's layers, lowest first (docs/architecture.md, "Layers"): a module of one
+# imports only its own app and the layers below, never an app of its own layer nor one
+# above; effects that must go up are teams' signals (teams/signals.py). Every module of
+# every app counts: management commands, templatetags, migrations, and imports inside
+# functions or under TYPE_CHECKING. `dailyadmin` (settings, URLs, middleware) is the
+# project on top: it may import any app, and the apps reach it only through settings.
+APP_LAYERS = (
+    {"daily"},
+    {"teams"},
+    {"rooms", "attendance", "recordings", "twofactor", "sso"},
+    # Usage prices the sessions and recordings the two apps below it keep.
+    {"usage"},
+    # The pages that compose the apps: the overview, the users page, the nav, `make run`.
+    {"dashboard"},
+    {"dailyadmin"},
+)
+_IMPORTERS = {"import_module", "import_string", "__import__"}
+
+
+def _app_layer(app: str) -> int | None:
+    return next((i for i, layer in enumerate(APP_LAYERS) if app in layer), None)
+
+
+def _imported_modules(tree: ast.AST) -> list[tuple[int, str]]:
+    """(line, module) of every absolute import in a module: statements anywhere in it, and
+    importlib.import_module / import_string / __import__ of a literal name."""
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.append((node.lineno, node.module))
+        elif isinstance(node, ast.Call) and node.args:
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            first = node.args[0]
+            if (
+                name in _IMPORTERS
+                and isinstance(first, ast.Constant)
+                and isinstance(first.value, str)
+            ):
+                found.append((node.lineno, first.value))
+    return sorted(found)
+
+
+def _layer_offences(app: str, path: str, source: str) -> list[str]:
+    """Each import of `source` (a module of `app`) that reaches an app of its own layer or
+    of one above, as "path:line imports module (target: where it is; app is layer n)"."""
+    mine = _app_layer(app)
+    assert mine is not None, f"{app} has no layer in APP_LAYERS"
+    offences = []
+    for line, module in _imported_modules(ast.parse(source, filename=path)):
+        target = _top(module)
+        theirs = _app_layer(target)
+        if theirs is None or target == app or theirs < mine:
+            continue
+        where = "the same layer" if theirs == mine else f"layer {theirs}, above"
+        offences.append(
+            f"{path}:{line} imports {module} ({target}: {where}; {app} is layer {mine})"
+        )
+    return offences
+
+
+def _app_modules(app: str) -> list[Path]:
+    return sorted((ROOT / app).rglob("*.py"))
+
+
+def test_every_app_has_a_layer():
+    installed = {
+        name.split(".")[0]
+        for name in settings.INSTALLED_APPS
+        if (ROOT / name.split(".")[0]).is_dir()
+    }
+    placed = set().union(*APP_LAYERS)
+    assert installed - placed == set()
+    assert all((ROOT / app / "__init__.py").is_file() for app in placed)
+
+
+@pytest.mark.parametrize("app", sorted(set().union(*APP_LAYERS)))
+def test_the_app_imports_only_the_layers_below(app):
+    modules = _app_modules(app)
+    # Not vacuous: the app's modules were found and read, and their imports seen.
+    assert len(modules) >= 5, f"only {len(modules)} modules found under {app}/"
+    offences: list[str] = []
+    imports = 0
+    for path in modules:
+        source = path.read_text()
+        imports += len(_imported_modules(ast.parse(source)))
+        offences += _layer_offences(app, str(path.relative_to(ROOT)), source)
+    assert imports >= len(modules), f"too few imports found under {app}/"
+    assert offences == [], "imports against the layers:\n" + "\n".join(offences)
+
+
+def test_the_layer_check_sees_imports_anywhere_in_a_module():
+    """The check itself: an import upward or sideways is reported wherever it sits."""
+    source = """
+from typing import TYPE_CHECKING
+import importlib
+from teams.models import Team
+if TYPE_CHECKING:
+    from attendance.models import Meeting
+def f():
+    from dashboard.services import overview
+    importlib.import_module("rooms.mirror")
+class C:
+    def g(self):
+        import usage.figures
+"""
+    offences = _layer_offences("recordings", "recordings/example.py", source)
+    assert offences == [
+        "recordings/example.py:6 imports attendance.models "
+        "(attendance: the same layer; recordings is layer 2)",
+        "recordings/example.py:8 imports dashboard.services "
+        "(dashboard: layer 4, above; recordings is layer 2)",
+        "recordings/example.py:9 imports rooms.mirror "
+        "(rooms: the same layer; recordings is layer 2)",
+        "recordings/example.py:12 imports usage.figures "
+        "(usage: layer 3, above; recordings is layer 2)",
+    ]
+    # Downwards is allowed: the page app may import every app below it.
+    assert _layer_offences("dashboard", "dashboard/example.py", source) == []
