@@ -25,15 +25,16 @@ CAN = {
     Capability.INVITE_LINK: "share the team's invite link",
     Capability.REMOVE_USER: "remove users from the Daily team",
     Capability.DIAL_IN_PIN: "show dial-in PINs of rooms",
-    Capability.ROOMS: "create, list and delete rooms",
-    Capability.PRIVACY: "change a room's privacy",
+    # Many rooms at once (the rooms list's bulk actions) works on every API: the worker
+    # goes through them one by one (rooms.bulk), so it is no capability of the API.
+    Capability.ROOMS: "create, list and delete rooms, and delete many at once",
+    Capability.PRIVACY: "change a room's privacy, or many rooms' at once",
     Capability.MEETINGS: "sync meeting attendance",
     Capability.ROOM_PROPERTIES: "edit room properties (expiry, recording, chat, …)",
     Capability.MEETING_TOKENS: "issue meeting tokens",
     Capability.PRESENCE: "see who is in a room right now",
     Capability.EJECT: "eject participants from a meeting",
     Capability.WEBHOOKS: "receive meeting events by webhook",
-    Capability.BATCH: "create or delete many rooms at once",
     Capability.DOMAIN_CONFIG: "read the domain's configuration",
 }
 ORDER = list(CAN)

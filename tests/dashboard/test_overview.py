@@ -201,3 +201,18 @@ def test_a_repeat_rest_overview_asks_daily_nothing_and_a_new_person_counts_after
     # Whoever writes sessions forgets the cached facts (the sync and webhooks do).
     known.forget(rest_team.pk)
     assert client.get(path).context["overview"].users == 1
+
+
+@pytest.mark.parametrize("dialect", ["domains", "rest"])
+def test_the_overview_lists_bulk_actions_as_possible_where_the_bulk_bar_works(
+    dialect, domains_team, rest_team, login
+):
+    team = domains_team if dialect == "domains" else rest_team
+    client = login(team, Role.OWNER)
+    overview = client.get(reverse("dashboard:overview", args=[team.slug])).context["overview"]
+    assert "create, list and delete rooms, and delete many at once" in overview.can
+    assert "change a room's privacy, or many rooms' at once" in overview.can
+    assert not [item for item in overview.cannot if "many" in item or "at once" in item]
+    # The rooms list of the same team offers the bulk bar: delete, and set privacy.
+    rooms = client.get(reverse("rooms:list", args=[team.slug])).content.decode()
+    assert 'id="bulk-form"' in rooms and 'value="delete"' in rooms and 'value="privacy"' in rooms
