@@ -103,7 +103,7 @@ def _link(team: Team, kind: str) -> str:
     if kind == SYNC_AUTH:
         path = reverse("teams:settings", args=[team.slug])
     else:
-        path = reverse("attendance:sync-history", args=[team.slug])
+        path = reverse("attendance:sync_history", args=[team.slug])
     return mail.absolute(path)
 
 

@@ -7,5 +7,5 @@ from django.urls import path
 from attendance.views import quality
 
 urlpatterns = [
-    path("meetings/<int:meeting_id>/quality/", quality.meeting_quality, name="meeting-quality"),
+    path("meetings/<int:meeting_id>/quality/", quality.meeting_quality, name="meeting_quality"),
 ]

@@ -14,7 +14,7 @@ urlpatterns = [
     for name in reports.REPORTS
     for url in (
         path(f"{name}/", reports.report_page, {"report": name}, name=name),
-        path(f"{name}.csv", reports.report_csv, {"report": name}, name=f"{name}-csv"),
+        path(f"{name}.csv", reports.report_csv, {"report": name}, name=f"{name}_csv"),
     )
 ] + [
     path("meetings/<int:meeting_id>/", reports.meeting, name="meeting"),

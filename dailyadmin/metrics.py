@@ -193,7 +193,7 @@ class RequestMetricsMiddleware:
         method = request.method if request.method in _METHODS else "other"
         counters.HTTP_REQUESTS.labels(view, method, status).inc()
         counters.HTTP_LATENCY.labels(view).observe(time.monotonic() - started)
-        if view == "daily-webhook":
+        if view == "daily_webhook":
             outcome = "accepted" if 200 <= response.status_code < 300 else "refused"
             counters.WEBHOOK_DELIVERIES.labels(outcome).inc()
         return response

@@ -36,7 +36,7 @@ urlpatterns = [
     # scripts' translated strings (static/js) are read from jsi18n/ (docs/operations.md,
     # "Languages"). No language prefix in the URLs: a link reads in each reader's language.
     path("i18n/setlang/", require_POST(set_language), name="set_language"),
-    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript_catalog"),
     path("teams/new/", team_views.team_create, name="team_create"),
     # The throttled login; an account with a second factor continues at login/code/.
     path("login/", SecondFactorLoginView.as_view(), name="login"),
@@ -87,7 +87,7 @@ urlpatterns = [
     path("t/<slug:team_slug>/recordings/", include("recordings.urls")),
     path("t/<slug:team_slug>/usage/", include("usage.urls")),
     # A digest's unsubscribe link: public, the signed token is the credential.
-    path("digests/unsubscribe/<str:token>/", digest_views.unsubscribe, name="digest-unsubscribe"),
-    path("webhooks/daily/<slug:team_slug>/", attendance_sync.receive_webhook, name="daily-webhook"),
+    path("digests/unsubscribe/<str:token>/", digest_views.unsubscribe, name="digest_unsubscribe"),
+    path("webhooks/daily/<slug:team_slug>/", attendance_sync.receive_webhook, name="daily_webhook"),
     path("admin/", admin.site.urls),
 ]

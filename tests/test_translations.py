@@ -174,10 +174,10 @@ def test_the_switcher_needs_the_csrf_token_and_a_local_next():
 
 @pytest.mark.django_db
 def test_the_scripts_strings_come_in_the_pages_language():
-    catalog = Client().get(reverse("javascript-catalog"), HTTP_ACCEPT_LANGUAGE="de")
+    catalog = Client().get(reverse("javascript_catalog"), HTTP_ACCEPT_LANGUAGE="de")
     assert catalog.status_code == 200
     assert "W\\u00e4hlen Sie zuerst R\\u00e4ume in der Tabelle aus." in catalog.text
-    assert "Select rooms" not in Client().get(reverse("javascript-catalog")).text
+    assert "Select rooms" not in Client().get(reverse("javascript_catalog")).text
 
 
 # -- dates and numbers --------------------------------------------------------------------

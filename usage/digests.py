@@ -220,7 +220,7 @@ def content(
         seconds = figures.month_totals(f).seconds
     price = figures.price_of(team)
     cost = figures.cost(seconds, price)
-    path = reverse("digest-unsubscribe", kwargs={"token": unsubscribe_token(sub)})
+    path = reverse("digest_unsubscribe", kwargs={"token": unsubscribe_token(sub)})
     rows = [
         (
             p.label,

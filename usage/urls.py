@@ -13,5 +13,5 @@ urlpatterns = [
     path("export.csv", views.usage_csv, name="csv"),
     path("price/", views.price, name="price"),
     path("digests/", views_digests.digest_list, name="digests"),
-    path("digests/unsubscribe/", views_digests.digest_delete, name="digest-delete"),
+    path("digests/unsubscribe/", views_digests.digest_delete, name="digest_delete"),
 ]

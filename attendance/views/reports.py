@@ -105,7 +105,7 @@ def _count(n: int, noun: str) -> str:
 def _csv_url(report: str, team: Team, request: HttpRequest) -> str:
     if report not in REPORTS:
         return ""
-    url = reverse(f"attendance:{report}-csv", args=[team.slug])
+    url = reverse(f"attendance:{report}_csv", args=[team.slug])
     query = _query(request)
     return f"{url}?{query}" if query else url
 

@@ -56,7 +56,7 @@ def history(request: HttpRequest, team: Team, role) -> HttpResponse:
         "webhooks_supported": team.dialect == Dialect.REST,
         "can_manage_webhook": has_permission(role, Permission.MANAGE_TEAM),
         "suggested_webhook_url": request.build_absolute_uri(
-            reverse("daily-webhook", args=[team.slug])
+            reverse("daily_webhook", args=[team.slug])
         ),
     }
     if request.htmx and request.htmx.target == "sync-runs":
@@ -177,7 +177,7 @@ def webhook_check(request: HttpRequest, team: Team, role) -> HttpResponse:
 
 
 def _back_to_history(request: HttpRequest, team: Team) -> HttpResponse:
-    url = reverse("attendance:sync-history", args=[team.slug])
+    url = reverse("attendance:sync_history", args=[team.slug])
     return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 

@@ -276,7 +276,7 @@ def start(request: HttpRequest, team: Team, role: Role) -> HttpResponse:
         target=bulk.job_words(action, privacy, len(pairs)),
         operation=start_job,
     )
-    return redirect("rooms:bulk-job", team.slug, job.pk)
+    return redirect("rooms:bulk_job", team.slug, job.pk)
 
 
 def _refused(

@@ -91,5 +91,5 @@ def cancel(request: HttpRequest, team: Team, role: Role, job_id: int) -> HttpRes
             operation=lambda: bulk.request_cancel(current),
         )
     if not wants_partial(request):
-        return redirect("rooms:bulk-job", team.slug, current.pk)
+        return redirect("rooms:bulk_job", team.slug, current.pk)
     return _job_response(request, team, role, current)

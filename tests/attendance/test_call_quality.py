@@ -53,7 +53,7 @@ def _meetings(team):
 
 
 def _url(team, meeting) -> str:
-    return reverse("attendance:meeting-quality", args=[team.slug, meeting.pk])
+    return reverse("attendance:meeting_quality", args=[team.slug, meeting.pk])
 
 
 def test_the_meeting_page_offers_quality_without_calling_daily(login, synced, fast_sim):

@@ -108,7 +108,7 @@ def local(iso: str) -> str:
 
 def test_the_people_csv_is_exactly_the_filtered_table(client, team):
     query = {**RANGE, "guests": "on", "min_percent": "50"}
-    rows = read_csv(get(client, team, "people-csv", **query))
+    rows = read_csv(get(client, team, "people_csv", **query))
     header, data = rows[0], rows[1:]
     assert header[:6] == ["person", "identity", "guest", "meetings", "sessions", "minutes"]
     table = html_rows(client, team, "people", **query)
@@ -123,7 +123,7 @@ def test_the_people_csv_is_exactly_the_filtered_table(client, team):
 
 def test_the_meetings_csv_is_exactly_the_filtered_table(client, team):
     query = {**RANGE, "sort": "room"}
-    data = read_csv(get(client, team, "meetings-csv", **query))[1:]
+    data = read_csv(get(client, team, "meetings_csv", **query))[1:]
     table = html_rows(client, team, "meetings", **query)
     assert len(data) == len(table) == 122
     for cells, row in zip(table, data, strict=True):
@@ -134,7 +134,7 @@ def test_the_meetings_csv_is_exactly_the_filtered_table(client, team):
 
 
 def test_the_rooms_csv_is_exactly_the_filtered_table(client, team):
-    data = read_csv(get(client, team, "rooms-csv", **RANGE))[1:]
+    data = read_csv(get(client, team, "rooms_csv", **RANGE))[1:]
     table = html_rows(client, team, "rooms", **RANGE)
     assert len(data) == len(table) == 122
     for cells, row in zip(table, data, strict=True):
@@ -143,22 +143,22 @@ def test_the_rooms_csv_is_exactly_the_filtered_table(client, team):
 
 
 def test_minutes_round_the_same_way_in_the_table_and_the_csv(client, team):
-    rows = read_csv(get(client, team, "people-csv", person="quarter@example.com", **RANGE))
+    rows = read_csv(get(client, team, "people_csv", person="quarter@example.com", **RANGE))
     assert rows[1][5] == "4.3"
     page = get(client, team, "people", person="quarter@example.com", **RANGE)
     assert "4.3</td>" in page.content.decode()
-    rows = read_csv(get(client, team, "meetings-csv", person="quarter@example.com", **RANGE))
+    rows = read_csv(get(client, team, "meetings_csv", person="quarter@example.com", **RANGE))
     assert rows[1][-2:] == ["4.3", "7.1"]  # 255 s of 3600 s is 7.083%
 
 
 def test_a_person_filter_adds_their_minutes_to_the_meetings_csv(client, team):
-    rows = read_csv(get(client, team, "meetings-csv", person="alice@example.com", **RANGE))
+    rows = read_csv(get(client, team, "meetings_csv", person="alice@example.com", **RANGE))
     assert rows[0][-3:] == ["person", "person_minutes", "person_percent_of_meeting"]
     assert rows[1][-3:] == ["alice@example.com", "60.0", "100.0"]  # 09:00-09:40 + 09:30-10:00
 
 
 def test_timestamps_are_iso_8601_with_the_team_offset(client, team):
-    rows = read_csv(get(client, team, "meetings-csv", room="=HYPERLINK(1)", **RANGE))
+    rows = read_csv(get(client, team, "meetings_csv", room="=HYPERLINK(1)", **RANGE))
     start, end = rows[1][0], rows[1][1]
     # 23:30 UTC is 00:30 the next day in Paris (UTC+1 in March 2025).
     assert (start, end) == ("2025-03-11T00:30:00+01:00", "2025-03-11T01:30:00+01:00")
@@ -166,16 +166,16 @@ def test_timestamps_are_iso_8601_with_the_team_offset(client, team):
 
 
 def test_cells_that_a_spreadsheet_would_run_as_formulas_are_neutralised(client, team):
-    people = read_csv(get(client, team, "people-csv", guests="on", **RANGE))
+    people = read_csv(get(client, team, "people_csv", guests="on", **RANGE))
     names = {row[0] for row in people[1:]}
     assert {"'=SUM(A1:A9)", "'-2+3", "'@mallory"} <= names
-    rooms = read_csv(get(client, team, "rooms-csv", **RANGE))
+    rooms = read_csv(get(client, team, "rooms_csv", **RANGE))
     assert "'=HYPERLINK(1)" in {row[0] for row in rooms[1:]}
     assert not any(cell.startswith(("=", "+", "@")) for row in people for cell in row)
 
 
 def test_the_csv_streams_row_by_row(client, team):
-    response = get(client, team, "people-csv", **RANGE)
+    response = get(client, team, "people_csv", **RANGE)
     assert response.streaming and response["Content-Type"] == "text/csv; charset=utf-8"
     assert 'attachment; filename="people-acme-' in response["Content-Disposition"]
     chunks = list(response.streaming_content)
@@ -183,7 +183,7 @@ def test_the_csv_streams_row_by_row(client, team):
 
 
 def test_the_per_day_csv_has_every_day_of_the_range(client, team):
-    rows = read_csv(get(client, team, "charts-csv", **RANGE))
+    rows = read_csv(get(client, team, "charts_csv", **RANGE))
     # The 120 short meetings start every 10 minutes from 11 Mar 06:00 UTC: the 18 from
     # 23:00 UTC on are on 12 Mar in Paris. The 23:30 UTC meeting of 10 Mar is on 11 Mar.
     assert rows == [

@@ -41,7 +41,7 @@ CASES = {
 def test_the_csv_is_byte_identical_to_the_recorded_one(client, team, monkeypatch, case):  # noqa: F811
     monkeypatch.setattr(timezone, "now", lambda: NOW)
     report = case.split("-")[0]
-    url = reverse(f"attendance:{report}-csv", args=[team.slug]) + "?" + urlencode(CASES[case])
+    url = reverse(f"attendance:{report}_csv", args=[team.slug]) + "?" + urlencode(CASES[case])
     response = client.get(url)
     assert response.status_code == 200, response
     body = b"".join(response.streaming_content)

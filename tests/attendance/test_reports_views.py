@@ -65,7 +65,7 @@ def all_urls(team) -> list[str]:
     m = Meeting.objects.filter(team=team).first()
     return (
         [url(team, n, **RANGE) for n in REPORTS]
-        + [url(team, f"{n}-csv", **RANGE) for n in REPORTS]
+        + [url(team, f"{n}_csv", **RANGE) for n in REPORTS]
         + [url(team, "meeting", m.pk)]
     )
 
@@ -113,7 +113,7 @@ def test_bad_input_is_a_message_on_the_page_never_an_error(team, client_as):
         assert 'role="alert"' in body and "Enter a valid date" in body, name
         assert "No meeting has been synced in a room named" in body
     # The CSV of invalid filters shows the page with the message instead.
-    response = client.get(url(team, "people-csv", **bad))
+    response = client.get(url(team, "people_csv", **bad))
     assert response.status_code == 302 and "/people/?" in response.url
 
 
@@ -240,7 +240,7 @@ def test_the_number_of_queries_does_not_grow_with_the_rows(
     m = Meeting.objects.get(team=team, room="alpha")
     pages = (
         [url(team, n, **RANGE) for n in REPORTS]
-        + [url(team, f"{n}-csv", **RANGE) for n in REPORTS]
+        + [url(team, f"{n}_csv", **RANGE) for n in REPORTS]
         + [
             url(team, "meetings", person="alice@example.com", **RANGE),
             url(team, "people", min_percent=50, guests="on", **RANGE),

@@ -132,7 +132,7 @@ def test_a_sync_with_an_unstorable_meeting_completes_and_the_page_shows_it(clien
     }
     user = make_member(team, Role.MANAGER)
     client.login(username=user.username, password=PASSWORD)
-    page = client.get(reverse("attendance:sync-history", args=[team.slug])).content.decode()
+    page = client.get(reverse("attendance:sync_history", args=[team.slug])).content.decode()
     assert "Meetings set aside" in page and "1 meeting set aside" in page
     assert "&lt;b&gt;bad&lt;/b&gt;room" in page and "<b>bad</b>" not in page
 
@@ -141,7 +141,7 @@ def test_the_sync_page_reads_the_quarantine_in_one_query_whatever_its_size(clien
     team = make_team("many", time_zone="UTC")
     user = make_member(team, Role.OWNER)
     client.login(username=user.username, password=PASSWORD)
-    url = reverse("attendance:sync-history", args=[team.slug])
+    url = reverse("attendance:sync_history", args=[team.slug])
     run = SyncRun.objects.create(team=team, trigger=SyncTrigger.SCHEDULE)
 
     def add(n: int) -> int:

@@ -34,10 +34,10 @@ def test_every_role_sees_the_sync_history_and_may_sync_now(
 ):
     team = make_team()
     _login(client, team, role)
-    assert client.get(reverse("attendance:sync-history", args=[team.slug])).status_code == 200
+    assert client.get(reverse("attendance:sync_history", args=[team.slug])).status_code == 200
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("attendance:sync-now", args=[team.slug]), headers={"HX-Request": "true"}
+            reverse("attendance:sync_now", args=[team.slug]), headers={"HX-Request": "true"}
         )
     assert response.status_code == 200
     assert "Queued" in response.content.decode()
@@ -48,9 +48,9 @@ def test_every_role_sees_the_sync_history_and_may_sync_now(
 def test_another_teams_member_gets_404_and_a_visitor_the_login_page(client, queued):
     team = make_team()
     _login(client, make_team(), Role.OWNER)
-    url = reverse("attendance:sync-history", args=[team.slug])
+    url = reverse("attendance:sync_history", args=[team.slug])
     assert client.get(url).status_code == 404
-    assert client.post(reverse("attendance:sync-now", args=[team.slug])).status_code == 404
+    assert client.post(reverse("attendance:sync_now", args=[team.slug])).status_code == 404
     client.logout()
     response = client.get(url)
     assert response.status_code == 302 and reverse("login") in response["Location"]
@@ -62,7 +62,7 @@ def test_progress_polls_while_running_and_announces_the_end(client):
     _login(client, team, Role.MANAGER)
     since = timezone.now()
     run = SyncRun.objects.create(team=team, trigger=SyncTrigger.MANUAL, meetings_seen=42)
-    url = reverse("attendance:sync-status", args=[team.slug])
+    url = reverse("attendance:sync_status", args=[team.slug])
     response = client.get(url, {"since": since.isoformat()})
     body = response.content.decode()
     assert "42 meetings" in body and 'hx-trigger="load delay:1s"' in body
@@ -87,7 +87,7 @@ def test_a_failed_run_is_explained_with_a_retry(client):
         error_type="Unavailable",
     )
     response = client.get(
-        reverse("attendance:sync-status", args=[team.slug]), {"since": since.isoformat()}
+        reverse("attendance:sync_status", args=[team.slug]), {"since": since.isoformat()}
     )
     body = response.content.decode()
     assert "Unavailable" in body and "Try again" in body
@@ -106,14 +106,14 @@ def test_the_history_lists_runs_with_their_figures(client):
         rows_written=70,
         finished_at=timezone.now(),
     )
-    body = client.get(reverse("attendance:sync-history", args=[team.slug])).content.decode()
+    body = client.get(reverse("attendance:sync_history", args=[team.slug])).content.decode()
     assert "7 / 7" in body and "70 / 70" in body
 
 
 def test_a_domains_team_is_told_webhooks_do_not_exist_there(client):
     team = make_team(dialect=Dialect.DOMAINS)
     _login(client, team, Role.OWNER)
-    body = client.get(reverse("attendance:sync-history", args=[team.slug])).content.decode()
+    body = client.get(reverse("attendance:sync_history", args=[team.slug])).content.decode()
     assert "Webhooks exist only on the REST API" in body
     assert "Register webhook" not in body
 
@@ -122,7 +122,7 @@ def test_a_refused_registration_is_explained_and_audited_as_failed(client):
     team = make_team(base_url="http://127.0.0.1:9/v1")  # nothing listens there
     _login(client, team, Role.OWNER)
     response = client.post(
-        reverse("attendance:webhook-register", args=[team.slug]),
+        reverse("attendance:webhook_register", args=[team.slug]),
         {"url": "https://dash.example/webhooks/daily/x/"},
         follow=True,
     )
@@ -139,15 +139,15 @@ def test_an_owner_registers_checks_and_removes_the_webhook(client, fast_sim):
     _login(client, team, Role.OWNER)
     with running_receiver() as receiver:  # answers Daily's test request with 200
         url = receiver.url
-        client.post(reverse("attendance:webhook-register", args=[team.slug]), {"url": url})
+        client.post(reverse("attendance:webhook_register", args=[team.slug]), {"url": url})
     endpoint = WebhookEndpoint.objects.get(team=team)
     assert endpoint.url == url and endpoint.state == "ACTIVE"
 
-    response = client.post(reverse("attendance:webhook-check", args=[team.slug]), follow=True)
+    response = client.post(reverse("attendance:webhook_check", args=[team.slug]), follow=True)
     assert "ACTIVE" in response.content.decode()
     assert WebhookEndpoint.objects.get(team=team).checked_at >= endpoint.checked_at
 
-    client.post(reverse("attendance:webhook-remove", args=[team.slug]))
+    client.post(reverse("attendance:webhook_remove", args=[team.slug]))
     assert not WebhookEndpoint.objects.filter(team=team).exists()
     hooks = fast_sim.control("GET", "requests")  # the simulator saw the DELETE
     assert any(k.startswith("DELETE /v1/webhooks") for k in hooks["by_route"])

@@ -34,7 +34,7 @@ def _post(client, team, body: bytes, *, age: int = 0, secret: str | None = SECRE
             "X-Webhook-Signature": webhooks.signature(secret, stamp, body),
         }
     return client.post(
-        reverse("daily-webhook", args=[team.slug]),
+        reverse("daily_webhook", args=[team.slug]),
         data=body,
         content_type="application/json",
         headers=headers,

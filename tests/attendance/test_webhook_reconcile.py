@@ -34,7 +34,7 @@ def _deliver(client, team, kind: str, payload: dict, event_id: str) -> str:
     ).encode()
     stamp = str(int(time.time()))
     response = client.post(
-        reverse("daily-webhook", args=[team.slug]),
+        reverse("daily_webhook", args=[team.slug]),
         data=body,
         content_type="application/json",
         headers={

@@ -44,7 +44,7 @@ def _post(client, slug: str, body: bytes, *, secret: str | None = OTHER, age: in
             "X-Webhook-Signature": webhooks.signature(secret, stamp, body),
         }
     return client.post(
-        reverse("daily-webhook", args=[slug]),
+        reverse("daily_webhook", args=[slug]),
         data=body,
         content_type="application/json",
         headers=headers,
@@ -115,7 +115,7 @@ def test_the_answer_takes_a_signature_computation_even_without_an_endpoint(monke
 
     monkeypatch.setattr(webhooks, "signature", counting)
     client.post(
-        reverse("daily-webhook", args=["nobody"]),
+        reverse("daily_webhook", args=["nobody"]),
         data=_event(),
         content_type="application/json",
         headers={"X-Webhook-Timestamp": "1", "X-Webhook-Signature": "x"},

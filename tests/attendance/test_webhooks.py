@@ -31,7 +31,7 @@ def _post(client, team, event: dict, *, ts: int | None = None, secret: str = SEC
     body = json.dumps(event).encode()
     stamp = str(ts if ts is not None else int(time.time()))
     return client.post(
-        reverse("daily-webhook", args=[team.slug]),
+        reverse("daily_webhook", args=[team.slug]),
         data=body,
         content_type="application/json",
         headers={
@@ -137,7 +137,7 @@ def test_malformed_bodies_get_a_clear_400(client):
     stamp = str(int(time.time()))
     for body in (b"not json", b"[]", b'{"type": "x"}'):
         response = client.post(
-            reverse("daily-webhook", args=[team.slug]),
+            reverse("daily_webhook", args=[team.slug]),
             data=body,
             content_type="application/json",
             headers={
@@ -164,8 +164,8 @@ def test_the_simulator_delivers_signed_events_and_the_sync_reconciles(
     team = team_on(fast_sim, Dialect.REST)
     owner = make_member(team, Role.OWNER)
     client.login(username=owner.username, password=PASSWORD)
-    url = live_server.url + reverse("daily-webhook", args=[team.slug])
-    response = client.post(reverse("attendance:webhook-register", args=[team.slug]), {"url": url})
+    url = live_server.url + reverse("daily_webhook", args=[team.slug])
+    response = client.post(reverse("attendance:webhook_register", args=[team.slug]), {"url": url})
     assert response.status_code == 302
     endpoint = WebhookEndpoint.objects.get(team=team)
     assert endpoint.upstream_id and endpoint.get_secret()
@@ -197,9 +197,9 @@ def test_registration_passes_daily_s_test_request_end_to_end(fast_sim, live_serv
     team = team_on(fast_sim, Dialect.REST)
     owner = make_member(team, Role.OWNER)
     client.login(username=owner.username, password=PASSWORD)
-    url = live_server.url + reverse("daily-webhook", args=[team.slug])
+    url = live_server.url + reverse("daily_webhook", args=[team.slug])
     response = client.post(
-        reverse("attendance:webhook-register", args=[team.slug]), {"url": url}, follow=True
+        reverse("attendance:webhook_register", args=[team.slug]), {"url": url}, follow=True
     )
     assert "Webhook registered" in response.content.decode()
     [test] = [d for d in fast_sim.webhook_deliveries() if d["type"] == "test"]
@@ -217,7 +217,7 @@ def test_an_unreachable_receiver_fails_cleanly(fast_sim, client):
     client.login(username=owner.username, password=PASSWORD)
     url = "http://127.0.0.1:9/webhooks/daily/demo-rest/"  # nothing listens there
     response = client.post(
-        reverse("attendance:webhook-register", args=[team.slug]), {"url": url}, follow=True
+        reverse("attendance:webhook_register", args=[team.slug]), {"url": url}, follow=True
     )
     text = response.content.decode()
     assert "Daily did not register the webhook" in text and "test request" in text
@@ -227,5 +227,5 @@ def test_an_unreachable_receiver_fails_cleanly(fast_sim, client):
     assert event.outcome == "failed" and event.error_type == "invalid-request-error"
     assert (
         "Register webhook"
-        in client.get(reverse("attendance:sync-history", args=[team.slug])).content.decode()
+        in client.get(reverse("attendance:sync_history", args=[team.slug])).content.decode()
     )

@@ -40,9 +40,9 @@ def team():
 def _exports(team) -> dict[str, str]:
     return {
         "audit": reverse("teams:audit_export", args=[team.slug]),
-        "people": reverse("attendance:people-csv", args=[team.slug])
+        "people": reverse("attendance:people_csv", args=[team.slug])
         + "?from=2025-03-10&to=2025-03-10",
-        "meetings": reverse("attendance:meetings-csv", args=[team.slug])
+        "meetings": reverse("attendance:meetings_csv", args=[team.slug])
         + "?from=2025-03-10&to=2025-03-10",
     }
 

@@ -44,17 +44,17 @@ def _fake_rooms(team, count, prefix="room-"):
 
 def _start(client, team, action, rooms, privacy=None, **extra):
     data = {"action": action, "rooms": rooms, **({"privacy": privacy} if privacy else {})}
-    response = client.post(reverse("rooms:bulk-start", args=[team.slug]), {**data, **extra})
+    response = client.post(reverse("rooms:bulk_start", args=[team.slug]), {**data, **extra})
     assert response.status_code == 302, response.content.decode()[:500]
     return BulkJob.objects.get(pk=int(response["Location"].rstrip("/").split("/")[-1]))
 
 
 def _preview(client, team, **data):
-    return client.post(reverse("rooms:bulk-preview", args=[team.slug]), data, follow=True)
+    return client.post(reverse("rooms:bulk_preview", args=[team.slug]), data, follow=True)
 
 
 def _job_url(job):
-    return reverse("rooms:bulk-job", args=[job.team.slug, job.pk])
+    return reverse("rooms:bulk_job", args=[job.team.slug, job.pk])
 
 
 def test_the_preview_shows_exactly_what_will_change(domains_team, login, fast_sim):
@@ -208,7 +208,7 @@ def test_cancelling_a_queued_job_skips_every_room_at_once(domains_team, login, f
     before = domains_privacy(fast_sim)
     client = login(domains_team, Role.OWNER)
     job = _start(client, domains_team, "delete", ["standup", "retro"])
-    url = reverse("rooms:bulk-cancel", args=[domains_team.slug, job.pk])
+    url = reverse("rooms:bulk_cancel", args=[domains_team.slug, job.pk])
     body = client.post(url, **HTMX).content.decode()
     assert "2 skipped" in body and "Cancelled." in body
     assert "Cancelled before this room." in body
@@ -231,7 +231,7 @@ def test_cancelling_a_running_job_stops_before_the_next_room(
 
     def then_cancel(job_, item):  # another tab presses Cancel during the first room
         wait = real(job_, item)
-        client.post(reverse("rooms:bulk-cancel", args=[domains_team.slug, job.pk]))
+        client.post(reverse("rooms:bulk_cancel", args=[domains_team.slug, job.pk]))
         return wait
 
     monkeypatch.setattr(bulk, "_run_item", then_cancel)
@@ -303,11 +303,11 @@ def test_any_admin_of_the_team_follows_and_cancels_jobs_from_the_jobs_page(login
         team=team, user_id=owner.user.pk, action="delete", privacy=None, rooms=[("a", "")]
     )
     other_admin = login(team, Role.ADMIN)  # another tab, another person: the same job
-    listing = other_admin.get(reverse("rooms:bulk-jobs", args=[team.slug])).content.decode()
+    listing = other_admin.get(reverse("rooms:bulk_jobs", args=[team.slug])).content.decode()
     assert _job_url(job) in listing and owner.user.get_username() in listing
     assert 'class="active" aria-current="page">Bulk actions</a>' in listing  # the rooms tabs
     assert "Waiting for the worker" in other_admin.get(_job_url(job)).content.decode()
-    cancel = reverse("rooms:bulk-cancel", args=[team.slug, job.pk])
+    cancel = reverse("rooms:bulk_cancel", args=[team.slug, job.pk])
     manager = login(team, Role.MANAGER)
     assert manager.get(_job_url(job)).status_code == 403
     assert manager.post(cancel).status_code == 403
@@ -323,7 +323,7 @@ def test_the_job_of_another_team_is_not_found_through_ones_own(login):
     user = login(other, Role.OWNER).user
     job = bulk.create_job(team=other, user_id=user.pk, action="delete", privacy=None, rooms=[])
     client = login(team, Role.OWNER)
-    url = reverse("rooms:bulk-job", args=[team.slug, job.pk])
+    url = reverse("rooms:bulk_job", args=[team.slug, job.pk])
     assert client.get(url).status_code == 404
 
 
@@ -352,7 +352,7 @@ def test_cancelling_after_a_killed_worker_flags_the_room_it_had_sent(rest_team, 
     client = login(rest_team, Role.OWNER)
     job = _start(client, rest_team, "delete", ["standup", "retro"])
     item = _sending(job, "standup")
-    client.post(reverse("rooms:bulk-cancel", args=[rest_team.slug, job.pk]))
+    client.post(reverse("rooms:bulk_cancel", args=[rest_team.slug, job.pk]))
     assert bulk.run_job(job.pk) is bulk.Run.FINISHED  # the next runner only cancels
     item.refresh_from_db()
     assert item.state == BulkItemState.SKIPPED and "check this room" in item.message

@@ -34,7 +34,7 @@ def test_every_matching_room_is_counted_with_sql_without_a_cap(
 def _confirm(client, team, body, confirm, q="room-"):
     upto = body.split('name="upto" value="')[1].split('"')[0]
     data = {"action": "delete", "matching": "1", "q": q, "upto": upto, "confirm": confirm}
-    return client.post(reverse("rooms:bulk-start", args=[team.slug]), data)
+    return client.post(reverse("rooms:bulk_start", args=[team.slug]), data)
 
 
 def test_a_large_delete_needs_the_typed_confirmation(login):

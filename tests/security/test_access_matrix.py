@@ -71,7 +71,7 @@ EXPECTED: dict[str, dict] = {
     # The language switcher (a cookie) and the scripts' strings: public, the login page
     # has both.
     "set_language": {"methods": P, "permission": PUBLIC},
-    "javascript-catalog": {"methods": G, "permission": PUBLIC},
+    "javascript_catalog": {"methods": G, "permission": PUBLIC},
     # "Connect a Daily team", not team-scoped: superusers under TEAM_CONNECT_ALLOWED's
     # default; its "staff" and "everyone" are checked in tests/teams/test_team_connect.py.
     "team_create": {"methods": GP, "permission": SUPERUSER_ONLY},
@@ -106,7 +106,7 @@ EXPECTED: dict[str, dict] = {
     # session without a valid one, whoever asks.
     "invitation": {"methods": G, "permission": PUBLIC},
     "invitation_accept": {"methods": GP, "permission": INVITEE},
-    "daily-webhook": {"methods": P, "permission": WEBHOOK},
+    "daily_webhook": {"methods": P, "permission": WEBHOOK},
     # view team, rooms, users, invite link: everyone
     "dashboard:overview": {"methods": G, "permission": V.VIEW_TEAM},
     "dashboard:overview_live": {"methods": G, "permission": V.VIEW_TEAM},
@@ -122,11 +122,11 @@ EXPECTED: dict[str, dict] = {
     # create/delete rooms, privacy and properties, tokens (and eject): owner, admin
     "rooms:create": {"methods": GP, "permission": V.MANAGE_ROOMS},
     "rooms:token": {"methods": GP, "permission": V.MANAGE_ROOMS},
-    "rooms:bulk-preview": {"methods": P, "permission": V.MANAGE_ROOMS},
-    "rooms:bulk-start": {"methods": P, "permission": V.MANAGE_ROOMS},
-    "rooms:bulk-jobs": {"methods": G, "permission": V.MANAGE_ROOMS},
-    "rooms:bulk-job": {"methods": G, "permission": V.MANAGE_ROOMS},
-    "rooms:bulk-cancel": {"methods": P, "permission": V.MANAGE_ROOMS},
+    "rooms:bulk_preview": {"methods": P, "permission": V.MANAGE_ROOMS},
+    "rooms:bulk_start": {"methods": P, "permission": V.MANAGE_ROOMS},
+    "rooms:bulk_jobs": {"methods": G, "permission": V.MANAGE_ROOMS},
+    "rooms:bulk_job": {"methods": G, "permission": V.MANAGE_ROOMS},
+    "rooms:bulk_cancel": {"methods": P, "permission": V.MANAGE_ROOMS},
     "rooms:privacy": {"methods": P, "permission": V.MANAGE_ROOMS},
     "rooms:properties": {"methods": GP, "permission": V.MANAGE_ROOMS},
     "rooms:delete": {"methods": GP, "permission": V.MANAGE_ROOMS},
@@ -146,24 +146,24 @@ EXPECTED: dict[str, dict] = {
     # attendance digests: every role subscribes and unsubscribes themselves; the link in
     # each digest unsubscribes logged out (its token is the permission)
     "usage:digests": {"methods": GP, "permission": V.VIEW_ATTENDANCE},
-    "usage:digest-delete": {"methods": P, "permission": V.VIEW_ATTENDANCE},
-    "digest-unsubscribe": {"methods": GP, "permission": PUBLIC},
+    "usage:digest_delete": {"methods": P, "permission": V.VIEW_ATTENDANCE},
+    "digest_unsubscribe": {"methods": GP, "permission": PUBLIC},
     # remove a user from the Daily team: owner, admin
     "dashboard:user_remove": {"methods": GP, "permission": V.REMOVE_USERS},
     # view and export attendance, trigger a sync: everyone
-    "attendance:sync-history": {"methods": G, "permission": V.VIEW_ATTENDANCE},
-    "attendance:sync-now": {"methods": P, "permission": V.VIEW_ATTENDANCE},
-    "attendance:sync-status": {"methods": G, "permission": V.VIEW_ATTENDANCE},
+    "attendance:sync_history": {"methods": G, "permission": V.VIEW_ATTENDANCE},
+    "attendance:sync_now": {"methods": P, "permission": V.VIEW_ATTENDANCE},
+    "attendance:sync_status": {"methods": G, "permission": V.VIEW_ATTENDANCE},
     "attendance:meetings": {"methods": G, "permission": V.VIEW_ATTENDANCE},
-    "attendance:meetings-csv": {"methods": G, "permission": V.VIEW_ATTENDANCE},
+    "attendance:meetings_csv": {"methods": G, "permission": V.VIEW_ATTENDANCE},
     "attendance:meeting": {"methods": G, "permission": V.VIEW_ATTENDANCE},
-    "attendance:meeting-quality": {"methods": G, "permission": V.VIEW_ATTENDANCE},
+    "attendance:meeting_quality": {"methods": G, "permission": V.VIEW_ATTENDANCE},
     "attendance:people": {"methods": G, "permission": V.VIEW_ATTENDANCE},
-    "attendance:people-csv": {"methods": G, "permission": V.VIEW_ATTENDANCE},
+    "attendance:people_csv": {"methods": G, "permission": V.VIEW_ATTENDANCE},
     "attendance:rooms": {"methods": G, "permission": V.VIEW_ATTENDANCE},
-    "attendance:rooms-csv": {"methods": G, "permission": V.VIEW_ATTENDANCE},
+    "attendance:rooms_csv": {"methods": G, "permission": V.VIEW_ATTENDANCE},
     "attendance:charts": {"methods": G, "permission": V.VIEW_ATTENDANCE},
-    "attendance:charts-csv": {"methods": G, "permission": V.VIEW_ATTENDANCE},
+    "attendance:charts_csv": {"methods": G, "permission": V.VIEW_ATTENDANCE},
     # edit credentials, dialect, dashboard memberships (and the webhook set-up): owner
     "teams:settings": {"methods": GP, "permission": V.MANAGE_TEAM},
     "teams:test_connection": {"methods": P, "permission": V.MANAGE_TEAM},
@@ -177,9 +177,9 @@ EXPECTED: dict[str, dict] = {
     "teams:alert_preference": {"methods": P, "permission": V.MANAGE_TEAM},
     "teams:member_role": {"methods": P, "permission": V.MANAGE_TEAM},
     "teams:member_remove": {"methods": P, "permission": V.MANAGE_TEAM},
-    "attendance:webhook-register": {"methods": P, "permission": V.MANAGE_TEAM},
-    "attendance:webhook-remove": {"methods": P, "permission": V.MANAGE_TEAM},
-    "attendance:webhook-check": {"methods": P, "permission": V.MANAGE_TEAM},
+    "attendance:webhook_register": {"methods": P, "permission": V.MANAGE_TEAM},
+    "attendance:webhook_remove": {"methods": P, "permission": V.MANAGE_TEAM},
+    "attendance:webhook_check": {"methods": P, "permission": V.MANAGE_TEAM},
     # view the audit log: owner, admin
     "teams:audit": {"methods": G, "permission": V.VIEW_AUDIT},
     "teams:audit_export": {"methods": G, "permission": V.VIEW_AUDIT},
@@ -395,7 +395,7 @@ def test_each_role_gets_what_the_matrix_gives(world: World, name: str):
         url = reverse(name, kwargs=setup.kwargs(route, role))
         for method in METHODS:
             want = _expectation(entry, role, method)
-            if name == "daily-webhook" and want == "ran":
+            if name == "daily_webhook" and want == "ran":
                 # Unsigned: refused by the signature check, whoever sends it.
                 response = _send(client, method, url)
                 assert response.status_code in (400, 401), f"webhook {role}: {response}"
@@ -411,7 +411,7 @@ def test_each_role_gets_what_the_matrix_gives(world: World, name: str):
         for method in METHODS:
             response = _send(owner, method, url)
             wanted = 405 if method not in entry["methods"] else 404
-            if name == "daily-webhook" and wanted == 404:
+            if name == "daily_webhook" and wanted == 404:
                 wanted = 401  # as any unverifiable delivery (test_webhook_uniform_answers)
             assert response.status_code == wanted, f"{method} {url}: {response.status_code}"
             count += 1
@@ -528,7 +528,7 @@ def test_a_bulk_job_of_another_team_is_404(world: World):
         team=world.other, user_id=both.pk, action="delete", privacy=None, rooms=[("standup", "")]
     )
     client = make_client_for(both)
-    for name, method in (("bulk-job", "GET"), ("bulk-cancel", "POST")):
+    for name, method in (("bulk_job", "GET"), ("bulk_cancel", "POST")):
         url = reverse(f"rooms:{name}", args=[world.team.slug, elsewhere.pk])
         assert _send(client, method, url).status_code == 404, url
     elsewhere.refresh_from_db()

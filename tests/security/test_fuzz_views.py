@@ -82,16 +82,16 @@ GETS = {
     "dashboard:users": (OWNER, [], ("q", "page")),
     "teams:audit": (OWNER, [], ("actor", "action", "outcome", "since", "until", "page")),
     "teams:audit_export": (OWNER, [], ("actor", "action", "outcome", "since", "until")),
-    "attendance:sync-history": (OWNER, [], ("page",)),
-    "attendance:sync-status": (OWNER, [], ("since",)),
+    "attendance:sync_history": (OWNER, [], ("page",)),
+    "attendance:sync_status": (OWNER, [], ("since",)),
     "attendance:meetings": (OWNER, [], REPORT),
-    "attendance:meetings-csv": (OWNER, [], REPORT),
+    "attendance:meetings_csv": (OWNER, [], REPORT),
     "attendance:people": (OWNER, [], REPORT),
-    "attendance:people-csv": (OWNER, [], REPORT),
+    "attendance:people_csv": (OWNER, [], REPORT),
     "attendance:rooms": (OWNER, [], REPORT),
-    "attendance:rooms-csv": (OWNER, [], REPORT),
+    "attendance:rooms_csv": (OWNER, [], REPORT),
     "attendance:charts": (OWNER, [], REPORT),
-    "attendance:charts-csv": (OWNER, [], REPORT),
+    "attendance:charts_csv": (OWNER, [], REPORT),
     "attendance:meeting": (OWNER, ["meeting"], ("page",)),
     # The domains team, through its own owner: the Daily team's users and a removal.
     "dashboard:users@domains": (STRANGER, [], ("q", "page")),
@@ -170,13 +170,13 @@ POSTS = {
         lambda w: ["session_id", "user_name"],
         {"session_id": "s-1", "user_name": "Ana"},
     ),
-    "rooms:bulk-preview": (
+    "rooms:bulk_preview": (
         OWNER,
         [],
         lambda w: ["action", "privacy", "rooms"],
         {"action": "privacy", "privacy": "public", "rooms": "standup"},
     ),
-    "rooms:bulk-start": (
+    "rooms:bulk_start": (
         OWNER,
         [],
         lambda w: ["action", "privacy", "rooms", "before", "matching", "q", "upto", "confirm"],
@@ -194,7 +194,7 @@ POSTS = {
         lambda w: team_forms.InviteForm().fields,
         {"email": "fuzzy@example.com", "role": "manager"},
     ),
-    "attendance:webhook-register": (
+    "attendance:webhook_register": (
         OWNER,
         [],
         lambda w: ["url"],
@@ -218,7 +218,7 @@ def test_a_form_survives_any_submission(site: World, name, data, htmx):
     if name == "teams:settings":
         base = team_forms.TeamSettingsForm.initial_for(site.team) | {"sync_enabled": "on"}
     submission = data.draw(submissions(dict(_named(fields(site))), base), label="form")
-    if name == "rooms:bulk-preview":
+    if name == "rooms:bulk_preview":
         extra = data.draw(st.lists(st.one_of(value, st.just("standup")), max_size=5))
         submission["rooms"] = [submission.get("rooms", ""), *extra]
     response = site.client(who).post(url, submission, headers=HTMX if htmx else {})
@@ -298,7 +298,7 @@ def test_the_webhook_receiver_survives_any_signed_event(site: World, event, skew
     body = json.dumps(event).encode()
     stamp = str(int(time.time()) + skew)
     response = site.client("anonymous").post(
-        reverse("daily-webhook", args=[site.team.slug]),
+        reverse("daily_webhook", args=[site.team.slug]),
         data=body,
         content_type="application/json",
         headers={
@@ -323,7 +323,7 @@ def test_the_webhook_receiver_survives_anything_unsigned(site: World, stamp, sig
         "X-Webhook-Signature": signature.encode("latin-1", "replace").decode("latin-1"),
     }
     response = site.client("anonymous").post(
-        reverse("daily-webhook", args=[site.team.slug]),
+        reverse("daily_webhook", args=[site.team.slug]),
         data=body,
         content_type="application/json",
         headers={k: v.replace("\n", " ").replace("\r", " ") for k, v in headers.items()},

@@ -78,7 +78,7 @@ def test_no_page_holds_code_the_csp_would_block(world: World):
         reverse("teams:audit", args=[team]),
         reverse("teams:settings", args=[team]),
         reverse("teams:members", args=[team]),
-        reverse("attendance:sync-history", args=[team]),
+        reverse("attendance:sync_history", args=[team]),
         reverse("attendance:meetings", args=[team]),
     ]
     owner = world.client(OWNER)

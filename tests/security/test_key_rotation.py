@@ -33,7 +33,7 @@ def _signed_delivery(client, team: Team):
     body = json.dumps({"id": "e-1", "type": "meeting.started", "payload": {}}).encode()
     stamp = str(int(time.time()))
     return client.post(
-        reverse("daily-webhook", args=[team.slug]),
+        reverse("daily_webhook", args=[team.slug]),
         data=body,
         content_type="application/json",
         headers={

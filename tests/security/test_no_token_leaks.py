@@ -143,12 +143,12 @@ def test_no_api_token_appears_in_logs_pages_or_the_database(canary_sim, caplog):
     meeting_token = token_page.context["token"]
     assert meeting_token
     # Bulk: preview, start, the worker's run of it, the job and the jobs pages.
-    post("rooms:bulk-preview", r, data={"action": "delete", "rooms": ["leak-check"]})
-    started = post("rooms:bulk-start", r, data={"action": "delete", "rooms": ["leak-check"]})
+    post("rooms:bulk_preview", r, data={"action": "delete", "rooms": ["leak-check"]})
+    started = post("rooms:bulk_start", r, data={"action": "delete", "rooms": ["leak-check"]})
     job_id = started["Location"].rstrip("/").rsplit("/", 1)[-1]
     bulk.run_job(int(job_id))
-    get("rooms:bulk-job", r, job_id)
-    get("rooms:bulk-jobs", r)
+    get("rooms:bulk_job", r, job_id)
+    get("rooms:bulk_jobs", r)
     post("rooms:delete", d, "leak-check")
     # Users, and a removal from the domains team.
     get("dashboard:users", d)
@@ -183,18 +183,18 @@ def test_no_api_token_appears_in_logs_pages_or_the_database(canary_sim, caplog):
     domains.save()
     sync_team(domains, since=timezone.now() - timedelta(hours=2))
     sync_team_task.apply(args=[rest.pk, "manual"])
-    post("attendance:sync-now", r)
-    get("attendance:sync-history", r)
-    get("attendance:sync-history", d)
+    post("attendance:sync_now", r)
+    get("attendance:sync_history", r)
+    get("attendance:sync_history", d)
     # The webhook: register, check, a signed delivery, remove.
     with running_receiver() as receiver:  # answers Daily's test request with 200
-        post("attendance:webhook-register", r, data={"url": receiver.url})
-    post("attendance:webhook-check", r)
-    get("attendance:sync-history", r)
-    post("attendance:webhook-remove", r)
+        post("attendance:webhook_register", r, data={"url": receiver.url})
+    post("attendance:webhook_check", r)
+    get("attendance:sync_history", r)
+    post("attendance:webhook_remove", r)
     # Reports, the audit log and its export.
     get("attendance:meetings", d)
-    get("attendance:meetings-csv", d)
+    get("attendance:meetings_csv", d)
     get("teams:audit", r)
     get("teams:audit_export", r)
     get("teams:audit", d)

@@ -227,9 +227,9 @@ def test_a_manager_subscribes_with_rooms_and_unsubscribes_on_the_page(week, clie
     assert "every room" not in page.split("digest-subscriptions")[1].split("</table>")[0]
     # Someone else's subscription cannot be removed through one's own form.
     other = _subscribe(week, role=Role.OWNER)
-    client.post(reverse("usage:digest-delete", args=[week.slug]), {"subscription": other.pk})
+    client.post(reverse("usage:digest_delete", args=[week.slug]), {"subscription": other.pk})
     assert DigestSubscription.objects.filter(pk=other.pk).exists()
-    client.post(reverse("usage:digest-delete", args=[week.slug]), {"subscription": sub.pk})
+    client.post(reverse("usage:digest_delete", args=[week.slug]), {"subscription": sub.pk})
     assert not DigestSubscription.objects.filter(pk=sub.pk).exists()
 
 
