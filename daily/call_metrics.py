@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from daily import validation
 from daily.errors import InvalidInput, ParseError
-from daily.shapes import obj
+from daily.parse import obj
 from daily.timeutil import parse_time
 
 if TYPE_CHECKING:

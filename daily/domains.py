@@ -8,16 +8,14 @@ and come at most 100 per call with `moreResults`, so windows are split until com
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
-from daily import validation
+from daily import parse, validation
 from daily.base import DailyClient
-from daily.domains_parse import parse_participants, parse_user, pin, seconds_between
-from daily.enums import PRIVACY_WORDS, Capability, Dialect, Privacy
+from daily.enums import Capability, Dialect, Privacy
 from daily.errors import (
     AuthError,
     DailyError,
@@ -28,16 +26,9 @@ from daily.errors import (
     Unavailable,
     WindowOverflow,
 )
-from daily.frozen import construct
 from daily.http import Transport
 from daily.properties import RoomProperties
-from daily.shapes import true_flag
-from daily.timeutil import (
-    ONE_MINUTE,
-    TimeMemo,
-    floor_minute,
-    to_iso_z,
-)
+from daily.timeutil import ONE_MINUTE, TimeMemo, floor_minute, to_iso_z
 from daily.types import Meeting, Room, TeamInfo
 
 log = logging.getLogger("daily")
@@ -47,11 +38,6 @@ _AUTH_WORDS = ("unauthori", "forbidden", "token", "auth")
 _NOT_FOUND_WORDS = ("not found", "no such")
 # An error inside a 200 that says it is passing: retryable, like a 5xx.
 _TRANSIENT_WORDS = ("try again", "internal error", "temporar", "timed out", "unavailable")
-# What `quote(name, safe="")` leaves as it is; room names are almost always only this.
-_URL_SAFE_NAME = re.compile(r"[A-Za-z0-9_.~-]+")
-_ROOM_DEFAULTS = RoomProperties.all_defaults()
-_new_object = object.__new__
-_set_attribute = object.__setattr__
 
 
 def classify_domains_error(message: str) -> type[DailyError]:
@@ -90,10 +76,7 @@ class DomainsClient(DailyClient):
         return "/".join(("/domains/by-name", self._team_segment, *encoded_segments))
 
     def _room_url(self, name: str) -> str:
-        # quote() is skipped when it would change nothing: it costs more than the rest of
-        # a room's parsing, and team info lists every room.
-        encoded = name if _URL_SAFE_NAME.fullmatch(name) else quote(name, safe="")
-        return f"https://{self.team}.daily.co/{encoded}"
+        return f"https://{self.team}.daily.co/{quote(name, safe='')}"
 
     def _call(
         self, method: str, path: str, body: dict[str, Any] | None = None, *, read: bool = False
@@ -137,7 +120,7 @@ class DomainsClient(DailyClient):
         return data
 
     def _expect_flag(self, data: dict[str, Any], key: str, method: str, path: str) -> None:
-        if not true_flag(data.get(key)):
+        if not parse.true_flag(data.get(key)):
             raise ParseError(
                 f"Daily's answer did not confirm the change ({key} is not true).",
                 status=200,
@@ -192,7 +175,7 @@ class DomainsClient(DailyClient):
             name=room_name,
             privacy=chosen or Privacy.TEAM,
             url=self._room_url(room_name),
-            dial_in_pin=pin(data.get("dialInPIN")),
+            dial_in_pin=parse.pin(data.get("dialInPIN")),
         )
 
     # Reference: domains-api-original "Change privacy setting for a room"
@@ -281,13 +264,13 @@ class DomainsClient(DailyClient):
             more = data.get("moreResults")
             if more is not None and not isinstance(more, bool | str):
                 raise ParseError("moreResults is not a boolean")
-            if true_flag(more):
+            if parse.true_flag(more):
                 # The caller discards an overflowing window's meetings and asks for its
                 # halves, which contain them all: parsing them here would be wasted (a
                 # malformed one is still found, in the half that holds it).
                 return [], True
             times = TimeMemo()
-            return [self._parse_meeting(item, times) for item in raw], False
+            return [parse.domains_meeting(item, times) for item in raw], False
 
     # -- parsing ------------------------------------------------------------------------
 
@@ -307,83 +290,8 @@ class DomainsClient(DailyClient):
         return TeamInfo(
             name=name if isinstance(name, str) and name else self.team,
             invite_link=invite if isinstance(invite, str) and invite else None,
-            rooms=self._parse_rooms(rooms),
-            users=[parse_user(key, value) for key, value in user_items],
-        )
-
-    def _parse_rooms(self, items: list[Any]) -> list[Room]:
-        # Team info lists every room, so this is one tight loop in which the usual shapes
-        # take no detours: Privacy's exact wire words, quote() only when it would change
-        # the name, one all-defaults properties instance, instances filled as `construct`
-        # does. test_parser_equivalence.py checks it against the plain version.
-        rooms: list[Room] = []
-        append = rooms.append
-        prefix = f"https://{self.team}.daily.co/"
-        url_safe = _URL_SAFE_NAME.fullmatch
-        words = PRIVACY_WORDS
-        for item in items:
-            if not isinstance(item, dict):
-                raise ParseError("a room has no name")
-            name = item.get("name")
-            if not isinstance(name, str) or not name:
-                raise ParseError("a room has no name")
-            privacy = None
-            raw = item.get("privacy")
-            if isinstance(raw, str):
-                privacy = words.get(raw) if type(raw) is str else None
-                if privacy is None:
-                    try:
-                        privacy = Privacy.parse(raw)
-                    except ValueError:
-                        privacy = None
-            raw = item.get("dialInPIN")
-            room = _new_object(Room)
-            _set_attribute(
-                room,
-                "__dict__",
-                {
-                    "name": name,
-                    "privacy": privacy,
-                    "url": prefix + (name if url_safe(name) else quote(name, safe="")),
-                    "id": None,
-                    "created_at": None,
-                    "api_created": None,
-                    "dial_in_pin": raw if type(raw) is str and raw else pin(raw),
-                    "properties": _ROOM_DEFAULTS,
-                },
-            )
-            append(room)
-        return rooms
-
-    def _parse_meeting(self, item: object, times: TimeMemo) -> Meeting:
-        if not isinstance(item, dict):
-            raise ParseError("a meeting is not an object")
-        room = item.get("room")
-        if not isinstance(room, str) or not room:
-            raise ParseError("a meeting has no room")
-        start, start_iso, start_s = times.entry(item.get("mtgStart"), "mtgStart")
-        raw_end = item.get("mtgEnd")
-        if raw_end is None or raw_end == "":
-            end = duration = None
-        else:
-            end, _, end_s = times.entry(raw_end, "mtgEnd")
-            duration = seconds_between(start, start_s, end, end_s)
-        participants = item.get("participants") or []
-        if not isinstance(participants, list):
-            raise ParseError("participants is not a list")
-        return construct(
-            Meeting,
-            {
-                "key": f"{room}@{start_iso}",
-                "upstream_id": None,
-                "room": room,
-                "start": start,
-                "end": end,
-                "ongoing": end is None,
-                "duration": duration,
-                "max_participants": None,
-                "participants": parse_participants(participants, times),
-            },
+            rooms=[parse.domains_room(item, self._room_url) for item in rooms],
+            users=[parse.domains_user(key, value) for key, value in user_items],
         )
 
 

@@ -114,17 +114,11 @@ class Privacy(StrEnum):
     @classmethod
     def parse(cls, value: object) -> Privacy:
         """Accept a Privacy, its wire value or its label ("team"); raise ValueError otherwise."""
-        # A Privacy is a str whose text reads back as itself, so one branch serves both;
-        # it runs once per listed room, hence a dict lookup before the (slow) Enum call.
+        # A Privacy is a str whose text reads back as itself, so one branch serves both.
         if isinstance(value, str):
             text = value.strip().lower()
-            return PRIVACY_WORDS.get(text) or cls(text)
+            return cls.TEAM if text == "team" else cls(text)
         raise ValueError(f"not a privacy setting: {type(value).__name__}")
-
-
-# Every word Privacy.parse accepts, stripped and lower-cased (the REST parser reads rooms'
-# exact wire values here first).
-PRIVACY_WORDS = {"team": Privacy.TEAM, **{privacy.value: privacy for privacy in Privacy}}
 
 
 PRIVACY_CHOICES: dict[Dialect, tuple[Privacy, ...]] = {

@@ -25,7 +25,6 @@ from typing import Any, Self
 
 from daily.enums import RecordingMode, Region
 from daily.errors import ParseError
-from daily.frozen import construct
 from daily.timeutil import parse_time, to_unix
 
 log = logging.getLogger("daily")
@@ -133,36 +132,14 @@ class _Sparse:
         return cls()
 
     @classmethod
-    def from_config(
-        cls, config: Mapping[str, object] | None, memo: dict[Any, Self] | None = None
-    ) -> Self:
-        """Read a config; `memo` (one per answer) shares the result of identical configs.
-
-        A listing of thousands of rooms repeats a few dozen configs. Results are immutable
-        and a pure function of the config, so equal configs may share one: the memo key is
-        the items with their value types (1, 1.0 and True stay apart), configs holding an
-        unhashable value (a nested object) are read every time, and a config that logged a
-        warning is not remembered (each occurrence logs it again, as without a memo).
-        """
+    def from_config(cls, config: Mapping[str, object] | None) -> Self:
         if config is None:
             return cls.all_defaults()
-        # The dict check first: it is what Daily's JSON gives, and the ABC check is slow.
-        if not isinstance(config, dict) and not isinstance(config, Mapping):
+        if not isinstance(config, Mapping):
             raise ParseError(f"{cls.__name__} config is not an object")
         if not config:  # what most rooms send
             return cls.all_defaults()
-        key = None
-        if memo is not None and type(config) is dict:
-            try:
-                key = (tuple(config.items()), tuple(map(type, config.values())))
-                known = memo.get(key)
-            except TypeError:  # unhashable
-                key = None
-            else:
-                if known is not None:
-                    return known
-        values: dict[str, Any] = vars(cls.all_defaults()).copy()  # every field, at its default
-        clean = True
+        values: dict[str, Any] = {}
         # The keys Daily sent, not every known field: configs are sparse.
         for name, raw in config.items():
             parse = cls._PARSERS.get(name)
@@ -171,17 +148,13 @@ class _Sparse:
             try:
                 values[name] = parse(raw)
             except _Skip:
-                clean = False
                 log.warning(
                     "Ignoring %s.%s from Daily: unexpected %s value",
                     cls.__name__,
                     name,
                     type(raw).__name__,
                 )
-        result = construct(cls, values)
-        if key is not None and clean:
-            memo[key] = result  # type: ignore[index]
-        return result
+        return cls(**values)
 
     def to_config(self) -> dict[str, object]:
         """Only the fields that are set; read-only fields (sip_uri) are never sent."""

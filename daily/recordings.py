@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from daily import validation
 from daily.errors import InvalidInput, ParseError
-from daily.shapes import listing, obj, opt_int, opt_text, text, true_flag
+from daily.parse import listing, obj, opt_int, opt_text, text, true_flag
 
 if TYPE_CHECKING:
     from daily.http import Reply

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
-from daily import domain_config, rest_parse, validation
+from daily import domain_config, parse, validation
 from daily.base import DailyClient, RoomPage
 from daily.call_metrics import RestCallMetrics
 from daily.domain_config import DomainProperties
@@ -28,9 +28,9 @@ from daily.errors import (
     bad_authorization_header,
 )
 from daily.http import Reply, Transport
+from daily.parse import listing, obj, text, true_flag
 from daily.properties import MeetingTokenProperties, RoomProperties
 from daily.recordings import RestRecordings
-from daily.shapes import listing, obj, text, true_flag
 from daily.timeutil import to_unix
 from daily.types import (
     DomainConfig,
@@ -126,7 +126,7 @@ class RestClient(RestRecordings, RestCallMetrics, DailyClient):
 
     def _parse_room(self, data: Any, method: str, path: str) -> Room:
         with self._parsing(method, path):
-            return rest_parse.room(data, self._room_url)
+            return parse.room(data, self._room_url)
 
     # -- domain -----------------------------------------------------------------------
 
@@ -134,7 +134,7 @@ class RestClient(RestRecordings, RestCallMetrics, DailyClient):
     def domain_config(self) -> DomainConfig:
         data = self._request("GET", "/").data
         with self._parsing("GET", "/"):
-            config = rest_parse.domain(data)
+            config = parse.domain(data)
         if self._domain_name is None:
             self._domain_name = config.domain_name
         return config
@@ -149,7 +149,7 @@ class RestClient(RestRecordings, RestCallMetrics, DailyClient):
         body = {"properties": checked.to_config()}
         data = self._request("POST", "/", body=body).data
         with self._parsing("POST", "/"):
-            return rest_parse.domain(data)
+            return parse.domain(data)
 
     # Reference: docs.daily.co/reference/rest-api/domain/get-domain-config (+ list-rooms)
     def team_info(self) -> TeamInfo:
@@ -166,7 +166,6 @@ class RestClient(RestRecordings, RestCallMetrics, DailyClient):
         rooms: list[Room] = []
         seen: set[str] = set()
         cursor: str | None = None
-        configs: dict[Any, RoomProperties] = {}  # identical configs read once (from_config)
         while True:
             params: dict[str, Any] = {"limit": PAGE_LIMIT}
             if cursor is not None:
@@ -176,7 +175,7 @@ class RestClient(RestRecordings, RestCallMetrics, DailyClient):
                 page = listing(data, "the room list", "data")
                 if not page:
                     return rooms
-                parsed = rest_parse.room_list(page, self._room_url, configs)
+                parsed = [parse.room(item, self._room_url) for item in page]
             for room in parsed:
                 key = room.id or room.name
                 if key not in seen:
@@ -197,7 +196,7 @@ class RestClient(RestRecordings, RestCallMetrics, DailyClient):
         data = self._request("GET", "/rooms", params=params).data
         with self._parsing("GET", "/rooms"):
             page = listing(data, "the room list", "data")
-            parsed = rest_parse.room_list(page, self._room_url, {}) if page else []
+            parsed = [parse.room(item, self._room_url) for item in page]
             total = data.get("total_count") if isinstance(data, dict) else None
         if isinstance(total, bool) or not isinstance(total, int) or total < 0:
             total = None
@@ -311,7 +310,7 @@ class RestClient(RestRecordings, RestCallMetrics, DailyClient):
         data = self._request("POST", "/batch/rooms", body={"rooms": bodies}).data
         with self._parsing("POST", "/batch/rooms"):
             items = listing(data, "the created rooms", "data", "rooms")
-            return [rest_parse.room(item, self._room_url) for item in items]
+            return [parse.room(item, self._room_url) for item in items]
 
     # Reference: docs.daily.co/reference/rest-api/batch/delete-rooms
     def batch_delete_rooms(self, names: Sequence[str]) -> int:
@@ -358,11 +357,7 @@ class RestClient(RestRecordings, RestCallMetrics, DailyClient):
                 page = listing(data, "the meeting list", "data")
                 if not page:
                     return
-                # Whole unix seconds already read, shared by the page's meetings (see
-                # rest_parse.participant). Per page: a sync's window may hold millions of
-                # distinct seconds, and its memory must not grow with the window.
-                times: dict[int, datetime] = {}
-                meetings = [rest_parse.meeting(item, None, times) for item in page]
+                meetings = [parse.meeting(item) for item in page]
                 truncated = {
                     m.key
                     for m, item in zip(meetings, page, strict=True)
@@ -374,7 +369,7 @@ class RestClient(RestRecordings, RestCallMetrics, DailyClient):
                 seen.add(meeting.key)
                 if meeting.key in truncated:
                     everyone = self.meeting_participants(meeting.key)
-                    meeting = replace(meeting, participants=rest_parse.still_in(meeting, everyone))
+                    meeting = replace(meeting, participants=parse.still_in(meeting, everyone))
                 yield meeting
             cursor = self._next_cursor(meetings[-1].key, cursor, "GET", "/meetings")
 
@@ -395,7 +390,6 @@ class RestClient(RestRecordings, RestCallMetrics, DailyClient):
         result: list[Participant] = []
         seen: set[str] = set()
         cursor: str | None = None
-        times: dict[int, datetime] = {}
         while True:
             params: dict[str, Any] = {"limit": PAGE_LIMIT}
             if cursor is not None:
@@ -406,7 +400,7 @@ class RestClient(RestRecordings, RestCallMetrics, DailyClient):
             data = reply.data
             with self._parsing("GET", path):
                 raw = listing(data, "participants", "data")
-                page = rest_parse.participant_list(raw, times)
+                page = [parse.participant(item) for item in raw]
             if not page:
                 return result
             for participant in page:
@@ -444,7 +438,7 @@ class RestClient(RestRecordings, RestCallMetrics, DailyClient):
     def presence(self) -> list[PresenceParticipant]:
         data = self._request("GET", "/presence").data
         with self._parsing("GET", "/presence"):
-            return rest_parse.presence(data)
+            return parse.presence(data)
 
     # Reference: docs.daily.co/reference/rest-api/rooms/eject
     def eject(
@@ -512,20 +506,20 @@ class RestClient(RestRecordings, RestCallMetrics, DailyClient):
         body = self._webhook_body(url, event_types, hmac)
         data = self._webhook_send("POST", "/webhooks", body)
         with self._parsing("POST", "/webhooks"):
-            return rest_parse.webhook(data)
+            return parse.webhook(data)
 
     # Reference: docs.daily.co/reference/rest-api/webhooks/list-webhooks
     def list_webhooks(self) -> list[Webhook]:
         data = self._request("GET", "/webhooks").data
         with self._parsing("GET", "/webhooks"):
-            return [rest_parse.webhook(item) for item in listing(data, "webhooks", "data")]
+            return [parse.webhook(item) for item in listing(data, "webhooks", "data")]
 
     # Reference: docs.daily.co/reference/rest-api/webhooks/get-webhook
     def get_webhook(self, webhook_id: str) -> Webhook:
         path = self._webhook_path(webhook_id)
         data = self._request("GET", path).data
         with self._parsing("GET", path):
-            return rest_parse.webhook(data)
+            return parse.webhook(data)
 
     # Reference: docs.daily.co/reference/rest-api/webhooks/update-webhook
     def update_webhook(
@@ -544,7 +538,7 @@ class RestClient(RestRecordings, RestCallMetrics, DailyClient):
             )
         data = self._webhook_send("POST", path, body)
         with self._parsing("POST", path):
-            return rest_parse.webhook(data)
+            return parse.webhook(data)
 
     # Reference: docs.daily.co/reference/rest-api/webhooks/delete-webhook
     def delete_webhook(self, webhook_id: str) -> None:

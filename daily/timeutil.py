@@ -19,10 +19,6 @@ ONE_MINUTE = timedelta(minutes=1)
 # showing one in any time zone (offsets stay under 26 h) or adding a day never overflows.
 EARLIEST = datetime(1, 1, 3, tzinfo=UTC)
 LATEST = datetime(9999, 12, 29, tzinfo=UTC)
-# The same bounds as whole unix seconds: an int within them is a time parse_time accepts
-# (integer comparisons are cheaper than comparing aware datetimes).
-EPOCH_EARLIEST = int(EARLIEST.timestamp())
-EPOCH_LATEST = int(LATEST.timestamp())
 
 
 def utcnow() -> datetime:
@@ -35,32 +31,6 @@ def parse_time(value: object, *, field: str) -> datetime:
     An ISO string without an offset is taken as UTC: Daily writes UTC everywhere.
     Raises ParseError (never TypeError/ValueError) for anything else.
     """
-    # Fast paths for what Daily sends almost always: a UTC ISO string ("...Z" or "+00:00")
-    # and whole unix seconds. They return only what `_parse_time` would return for the same
-    # value (tests/unit/daily/test_fast_paths.py checks this); the rest goes the long way.
-    if type(value) is str:
-        try:
-            moment = datetime.fromisoformat(value)
-        except ValueError:
-            pass
-        else:
-            # Only an explicit UTC offset makes tzinfo UTC, so digit strings (unix seconds
-            # to us, basic-format dates to fromisoformat) and padded strings never get here.
-            if moment.tzinfo is UTC and EARLIEST <= moment <= LATEST:
-                return moment
-    elif type(value) is int:
-        try:
-            moment = datetime.fromtimestamp(value, UTC)
-        except (OverflowError, OSError, ValueError):
-            pass
-        else:
-            if EARLIEST <= moment <= LATEST:
-                return moment
-    return _parse_time(value, field)
-
-
-def _parse_time(value: object, field: str) -> datetime:
-    """The general path of `parse_time`: every accepted form, every error."""
     if isinstance(value, bool):
         raise ParseError(f"{field} is a boolean, expected a time")
     if isinstance(value, int | float):
@@ -108,45 +78,27 @@ class TimeMemo:
     Domains times are accurate to about a minute (CONTRACT.md), so the hundreds of joins
     and leaves of one meetings answer share a few dozen values; its natural keys need each
     time's isoformat() as well, which costs more than the parsing. Keep one per answer.
-
-    Each entry also holds the time as whole unix seconds (None when it has a fraction), so
-    that durations between two entries are integer subtractions (daily.domains_parse).
     """
 
     def __init__(self) -> None:
-        # value -> (the time, its isoformat(), whole unix seconds or None). Read directly
-        # by the domains parser; `entry` fills it.
-        self.seen: dict[str, tuple[datetime, str, int | None]] = {}
-
-    def entry(self, value: object, field: str) -> tuple[datetime, str, int | None]:
-        """(the time, its isoformat(), whole seconds or None); ParseError as parse_time."""
-        # Only strings are remembered: numbers are rare here, and as keys 1 == 1.0 == True.
-        if type(value) is not str:
-            return _entry(parse_time(value, field=field))
-        known = self.seen.get(value)
-        if known is None:
-            known = self.seen[value] = _entry(parse_time(value, field=field))
-        return known
+        self._seen: dict[str, tuple[datetime, str]] = {}
 
     def read(self, value: object, field: str) -> tuple[datetime, str]:
         """(the time, its isoformat()); ParseError as from parse_time."""
-        moment, iso, _ = self.entry(value, field)
-        return moment, iso
+        if type(value) is not str:  # unix seconds: rare, and their == would mix 1 and True
+            moment = parse_time(value, field=field)
+            return moment, moment.isoformat()
+        known = self._seen.get(value)
+        if known is None:
+            moment = parse_time(value, field=field)
+            known = self._seen[value] = (moment, moment.isoformat())
+        return known
 
     def read_optional(self, value: object, field: str) -> datetime | None:
         """As parse_optional_time: None for a missing or empty value."""
         if value is None or value == "":
             return None
-        return self.entry(value, field)[0]
-
-
-_UNIX_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_ONE_SECOND = timedelta(seconds=1)
-
-
-def _entry(moment: datetime) -> tuple[datetime, str, int | None]:
-    seconds = (moment - _UNIX_EPOCH) // _ONE_SECOND if not moment.microsecond else None
-    return moment, moment.isoformat(), seconds
+        return self.read(value, field)[0]
 
 
 def _from_unix(value: float, field: str) -> datetime:
@@ -161,7 +113,7 @@ def _from_unix(value: float, field: str) -> datetime:
 def add_seconds(moment: datetime, seconds: int, *, field: str) -> datetime:
     """`moment` plus a duration Daily sent; ParseError when that leaves the calendar."""
     try:
-        later = moment + timedelta(0, seconds)  # positional: keyword parsing costs more here
+        later = moment + timedelta(seconds=seconds)
     except OverflowError:
         raise ParseError(f"{field} is out of range") from None
     return _in_range(later, field)

@@ -26,7 +26,7 @@ from daily import (
     RoomProperties,
     SipParams,
     make_client,
-    rest_parse,
+    parse,
 )
 from daily.http import Transport, parse_retry_after
 from daily.types import DomainConfig, Meeting, Participant, PresenceParticipant, Room, Webhook
@@ -58,12 +58,12 @@ def _url_for(name: str) -> str:
 
 # name: (parse, the type it returns, near-valid shapes for it)
 PARSERS = {
-    "rest_parse.room": (lambda d: rest_parse.room(d, _url_for), Room, rest_room),
-    "rest_parse.participant": (rest_parse.participant, Participant, rest_participant),
-    "rest_parse.meeting": (rest_parse.meeting, Meeting, rest_meeting),
-    "rest_parse.presence": (rest_parse.presence, list, rest_presence),
-    "rest_parse.webhook": (rest_parse.webhook, Webhook, rest_webhook),
-    "rest_parse.domain": (rest_parse.domain, DomainConfig, rest_domain),
+    "parse.room": (lambda d: parse.room(d, _url_for), Room, rest_room),
+    "parse.participant": (parse.participant, Participant, rest_participant),
+    "parse.meeting": (parse.meeting, Meeting, rest_meeting),
+    "parse.presence": (parse.presence, list, rest_presence),
+    "parse.webhook": (parse.webhook, Webhook, rest_webhook),
+    "parse.domain": (parse.domain, DomainConfig, rest_domain),
     "RoomProperties.from_config": (RoomProperties.from_config, RoomProperties, properties_config),
     "MeetingTokenProperties.from_config": (
         MeetingTokenProperties.from_config,

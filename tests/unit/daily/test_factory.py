@@ -63,6 +63,14 @@ def test_privacy_team_is_org_on_the_wire_and_team_for_people() -> None:
     assert [p.label for p in Privacy] == ["public", "team", "private"]
     assert Privacy.parse("team") is Privacy.TEAM
     assert Privacy.parse(" ORG ") is Privacy.TEAM
+    assert Privacy.parse(" Team ") is Privacy.TEAM
+    for privacy in Privacy:
+        assert Privacy.parse(privacy) is privacy
+    for bad in ("privat", "", "teams"):
+        with pytest.raises(ValueError, match="is not a valid Privacy"):
+            Privacy.parse(bad)
+    with pytest.raises(ValueError, match="not a privacy setting: int"):
+        Privacy.parse(1)
 
 
 @pytest.mark.parametrize(

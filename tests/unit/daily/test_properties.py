@@ -30,6 +30,20 @@ def test_an_empty_config_is_all_defaults() -> None:
     assert props.to_config() == {}
 
 
+@pytest.mark.parametrize(
+    "cls", [RoomProperties, SipParams, RecordingsBucket, MeetingTokenProperties]
+)
+def test_an_empty_or_missing_config_is_the_shared_all_defaults_instance(cls: type) -> None:
+    assert cls.from_config({}) is cls.from_config(None) is cls.all_defaults()
+    assert cls.all_defaults() == cls()
+
+
+def test_a_partial_config_keeps_the_class_defaults_of_the_fields_it_does_not_name() -> None:
+    assert SipParams.from_config({"video": True}) == SipParams(video=True)
+    assert SipParams.from_config({"video": True}).sip_mode == "dial-in"
+    assert RoomProperties.from_config({"sip": {}}).sip is SipParams.all_defaults()
+
+
 def test_a_missing_key_is_none_and_an_explicit_false_stays_false() -> None:
     props = RoomProperties.from_config({"enable_chat": False})
     assert props.enable_chat is False

@@ -11,7 +11,7 @@ import responses
 from responses import matchers
 
 from daily import AuthError, InvalidRequest, NotFound, RestClient
-from daily.domains_parse import pin
+from daily.parse import pin
 from daily.types import Participant
 
 from .conftest import REST_BASE

@@ -7,7 +7,14 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from daily import InvalidInput, ParseError
-from daily.timeutil import parse_optional_time, parse_time, require_aware, to_iso_z, to_unix
+from daily.timeutil import (
+    TimeMemo,
+    parse_optional_time,
+    parse_time,
+    require_aware,
+    to_iso_z,
+    to_unix,
+)
 
 MOMENT = datetime(2018, 7, 21, 22, 7, 11, tzinfo=UTC)
 
@@ -60,3 +67,25 @@ def test_naive_datetimes_are_rejected_as_input() -> None:
     with pytest.raises(InvalidInput) as caught:
         require_aware(datetime(2024, 1, 1), field="start")  # noqa: DTZ001
     assert caught.value.field == "start"
+
+
+def test_a_time_memo_reads_as_parse_time_however_often_a_value_repeats() -> None:
+    memo = TimeMemo()
+    values = ["2018-07-21T22:07:11.000Z", "2018-07-22T00:07:11+02:00", 1532210831, "1"]
+    for value in values + values:
+        moment, iso = memo.read(value, "mtgJoin")
+        assert moment == parse_time(value, field="mtgJoin") and moment.tzinfo is UTC
+        assert iso == moment.isoformat()
+    # As keys 1 == 1.0 == True: only strings are remembered, so True is still refused.
+    with pytest.raises(ParseError, match="boolean"):
+        memo.read(True, "t")
+
+
+def test_a_time_memo_names_the_field_of_each_read_and_reads_optional_values() -> None:
+    memo = TimeMemo()
+    assert memo.read_optional(None, "mtgLeave") is None
+    assert memo.read_optional("", "mtgLeave") is None
+    assert memo.read_optional("2018-07-21T22:07:11Z", "mtgLeave") == MOMENT
+    for field in ("mtgJoin", "mtgLeave"):
+        with pytest.raises(ParseError, match=field):
+            memo.read("soon", field)
