@@ -44,6 +44,8 @@ document.addEventListener("click", (event) => {
   };
   document.addEventListener("input", onEdit);
   document.addEventListener("change", onEdit);
+  // A page restored by Back keeps a choice made before leaving it: its Save shows too.
+  window.addEventListener("pageshow", () => document.querySelectorAll(FORM).forEach(mark));
   document.addEventListener("keydown", (event) => {
     const select = event.target;
     if (!(select instanceof HTMLSelectElement)) return;
