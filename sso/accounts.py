@@ -21,6 +21,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from sso.conf import Config
 from sso.models import Identity
@@ -30,14 +31,26 @@ from teams.models import AuditAction, Membership, Role, Team
 CREATED, BY_EMAIL, BY_USERNAME, LINKED = "created", "email", "username", "linked"
 
 
-class SignInRefused(Exception):
-    """A sign-in the dashboard refuses; `message` is written for the person, `name` is
-    what the provider called them (for the audit log)."""
+# Two sign-ins of one person at once: the second is refused.
+CROSSED = gettext_noop("Your sign-in crossed another one. Sign in again.")
 
-    def __init__(self, message: str, name: str = "") -> None:
-        self.message = message
+
+class SignInRefused(Exception):
+    """A sign-in the dashboard refuses; `message` is written for the person in English (the
+    audit log keeps it so), `shown` is the same in the request's language; `name` is what
+    the provider called them (for the audit log). `text` is marked with gettext_noop, its
+    %(…)s placeholders filled from `params`."""
+
+    def __init__(self, text: str, name: str = "", params: dict[str, Any] | None = None) -> None:
+        self.text, self.params = text, params or {}
+        self.message = text % self.params if self.params else text
         self.name = name
-        super().__init__(message)
+        super().__init__(self.message)
+
+    @property
+    def shown(self) -> str:
+        translated = gettext(self.text)
+        return translated % self.params if self.params else translated
 
 
 def _text(claims: dict[str, Any], name: str) -> str:
@@ -57,7 +70,11 @@ def resolve(cfg: Config, claims: dict[str, Any]) -> tuple[AbstractBaseUser, str]
     subject = _text(claims, "sub")
     name = _text(claims, cfg.username_claim)
     if not subject:
-        raise SignInRefused(f"{provider} did not say who you are (no subject).", name)
+        raise SignInRefused(
+            gettext_noop("%(provider)s did not say who you are (no subject)."),
+            name,
+            {"provider": provider},
+        )
     identity = (
         Identity.objects.select_related("user").filter(issuer=cfg.issuer, subject=subject).first()
     )
@@ -70,15 +87,21 @@ def resolve(cfg: Config, claims: dict[str, Any]) -> tuple[AbstractBaseUser, str]
     if cfg.username_claim == "email" and not verified:
         name = name or _text(claims, "email")
         raise SignInRefused(
-            f"{provider} does not say that your email address is verified, so it cannot "
-            "sign you in here. Verify it there, then sign in again.",
+            gettext_noop(
+                "%(provider)s does not say that your email address is verified, so it cannot "
+                "sign you in here. Verify it there, then sign in again."
+            ),
             name,
+            {"provider": provider},
         )
     if not name:
         raise SignInRefused(
-            f"{provider} did not send your {cfg.username_claim!r}, which this dashboard "
-            "uses as the username. Tell an administrator.",
+            gettext_noop(
+                "%(provider)s did not send your %(claim)s, which this dashboard uses as the "
+                "username. Tell an administrator."
+            ),
             _text(claims, "email"),
+            {"provider": provider, "claim": repr(cfg.username_claim)},
         )
 
     user, how = _find(name, _text(claims, "email") if verified else "")
@@ -87,14 +110,18 @@ def resolve(cfg: Config, claims: dict[str, Any]) -> tuple[AbstractBaseUser, str]
         _link(cfg, user, subject, how, name)
         return user, how
     if not cfg.auto_create:
-        hint = ""
         if _text(claims, "email") and not verified:
-            hint = f" Your email address is not verified at {provider}, so it was not used."
-        raise SignInRefused(
-            f"There is no dashboard account for “{name}”.{hint} Ask an owner of your "
-            "team to add you, then sign in again.",
-            name,
-        )
+            text = gettext_noop(
+                "There is no dashboard account for “%(name)s”. Your email address is not "
+                "verified at %(provider)s, so it was not used. Ask an owner of your team to "
+                "add you, then sign in again."
+            )
+        else:
+            text = gettext_noop(
+                "There is no dashboard account for “%(name)s”. Ask an owner of your team to "
+                "add you, then sign in again."
+            )
+        raise SignInRefused(text, name, {"name": name, "provider": provider})
     return _create(cfg, claims, subject, name, verified), CREATED
 
 
@@ -116,15 +143,18 @@ def _find(name: str, verified_email: str) -> tuple[AbstractBaseUser | None, str]
 
 def _check_active(user: AbstractBaseUser, name: str) -> None:
     if not user.is_active:
-        raise SignInRefused("This dashboard account is disabled.", name)
+        raise SignInRefused(gettext_noop("This dashboard account is disabled."), name)
 
 
 def _link(cfg: Config, user: AbstractBaseUser, subject: str, how: str, name: str) -> None:
     if Identity.objects.filter(issuer=cfg.issuer, user=user).exists():
         raise SignInRefused(
-            f"The dashboard account “{user.get_username()}” is already linked to another "
-            f"{cfg.provider_name} account. Ask an administrator to remove that link.",
+            gettext_noop(
+                "The dashboard account “%(username)s” is already linked to another "
+                "%(provider)s account. Ask an administrator to remove that link."
+            ),
             name,
+            {"username": user.get_username(), "provider": cfg.provider_name},
         )
     try:
         with transaction.atomic():
@@ -136,7 +166,7 @@ def _link(cfg: Config, user: AbstractBaseUser, subject: str, how: str, name: str
                 last_login_at=timezone.now(),
             )
     except IntegrityError:  # a parallel first sign-in linked it a moment ago
-        raise SignInRefused("Your sign-in crossed another one. Sign in again.", name) from None
+        raise SignInRefused(CROSSED, name) from None
 
 
 def _create(
@@ -150,18 +180,24 @@ def _create(
             raise ValidationError("too long")
     except ValidationError:
         raise SignInRefused(
-            f"“{name}” cannot be a dashboard username (letters, digits and @ . + - _ only, "
-            "at most 150). Ask an administrator to create your account.",
+            gettext_noop(
+                "“%(name)s” cannot be a dashboard username (letters, digits and @ . + - _ "
+                "only, at most 150). Ask an administrator to create your account."
+            ),
             name,
+            {"name": name},
         ) from None
     team = None
     if cfg.default_team:
         team = Team.objects.filter(slug=cfg.default_team).first()
         if team is None:
             raise SignInRefused(
-                "New accounts are set to join a team that does not exist "
-                f"(OIDC_DEFAULT_TEAM={cfg.default_team}). Tell an administrator.",
+                gettext_noop(
+                    "New accounts are set to join a team that does not exist "
+                    "(OIDC_DEFAULT_TEAM=%(team)s). Tell an administrator."
+                ),
                 name,
+                {"team": cfg.default_team},
             )
 
     def create() -> AbstractBaseUser:
@@ -200,4 +236,4 @@ def _create(
             message=f"Account created at its first sign-in with {cfg.provider_name}, as {role}.",
         )
     except IntegrityError:  # the same person signing in twice at once
-        raise SignInRefused("Your sign-in crossed another one. Sign in again.", name) from None
+        raise SignInRefused(CROSSED, name) from None

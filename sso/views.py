@@ -162,7 +162,7 @@ class CallbackView(OIDCAuthenticationCallbackView):
                 error_type="Refused",
                 message=f"Sign-in with {name} refused: {exc.message}",
             )
-            return _back_to_login(request, exc.message)
+            return _back_to_login(request, exc.shown)
         except requests.RequestException as exc:
             # Not the exception's text: mozilla-django-oidc puts the provider's answer in it.
             log.warning("OIDC sign-in: the provider's answer failed: %s", type(exc).__name__)
