@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -255,3 +256,13 @@ class C:
     ]
     # Downwards is allowed: the page app may import every app below it.
     assert _layer_offences("dashboard", "dashboard/example.py", source) == []
+
+
+def test_the_module_map_of_daily_names_every_module_it_has():
+    """docs/architecture.md's table of daily/'s modules stays the list of its files."""
+    doc = (ROOT / "docs" / "architecture.md").read_text()
+    rows = [line for line in doc.splitlines() if line.startswith("  | `")]
+    named = {name for row in rows for name in re.findall(r"`([a-z_]+\.py)`", row)}
+    files = {path.name for path in (ROOT / "daily").glob("*.py")}
+    assert len(files) >= 10
+    assert named == files, f"not in the map: {files - named}; not in daily/: {named - files}"
