@@ -252,7 +252,7 @@ def count_matches(team: Team, q: str) -> Matches:
     or more is counted on the rows of its rarest trigram (`rooms.name_grams`) when there
     are fewer of those than rooms."""
     needle = clean_query(q)
-    if name_grams.serves(needle) and name_grams.available(connection):
+    if _grams_serve(team, needle, None):
         gram, rows = name_grams.rarest(connection, team.pk, needle)
         if rows == 0:
             return Matches(0, False)
@@ -262,25 +262,35 @@ def count_matches(team: Team, q: str) -> Matches:
     return Matches(matched, matched > COUNT_CAP)
 
 
-def _walk_grams(team: Team, query: RoomQuery, offset: int, limit: int) -> list | None:
+def _grams_serve(team: Team, needle: str, mirror: RoomMirror | None) -> bool:
+    """Whether the trigrams of `rooms.name_grams` serve a search of `needle`: a term they
+    serve, the table there, and the team's mirror ready (on SQLite they are written in one
+    pass when a first fill ends)."""
+    if not (name_grams.serves(needle) and name_grams.available(connection)):
+        return False
+    if mirror is None:
+        return RoomMirror.objects.filter(team=team, state=MirrorState.READY).exists()
+    return mirror.state == MirrorState.READY
+
+
+def _walk_grams(
+    team: Team, query: RoomQuery, mirror: RoomMirror, offset: int, limit: int
+) -> list | None:
     """The rows of a page of a search sorted by name or privacy (`limit` from `offset`),
     found by walking the rows of the term's rarest trigram in the name sort's order
     (`rooms.name_grams`): a term in many rooms that sort late costs a page of its
     matches, not every room before them (and a term in few rooms, at most every row of
     its rarest trigram). None when this search is not served so (a term shorter than
-    three characters or with other characters, the creation sort, or no trigram table):
-    the sort's index is walked as before."""
+    three characters or with other characters, the creation sort, no trigram table, or a
+    mirror not ready): the sort's index is walked as before."""
     needle = query.q
-    field = query.sort_field
-    if field not in ("name", "privacy") or not name_grams.serves(needle):
-        return None
-    if not name_grams.available(connection):
+    if query.sort_field not in ("name", "privacy") or not _grams_serve(team, needle, mirror):
         return None
     gram, grams = name_grams.rarest(connection, team.pk, needle)
     if grams == 0:
         return []
     keys = name_grams.walk(
-        connection, team.pk, needle, gram, sort=field, descending=query.descending,
+        connection, team.pk, needle, gram, sort=query.sort_field, descending=query.descending,
         offset=offset, limit=limit,
     )  # fmt: skip
     if not keys:
@@ -315,7 +325,7 @@ def search(team: Team, query: RoomQuery, mirror: RoomMirror) -> RoomPage:
         listed = list(rows.values_list(*_COLUMNS)[offset : offset + PER_PAGE]) if total else []
         return _page(_Pager(number, number < num_pages, num_pages), listed, total, total)
     offset = (number - 1) * PER_PAGE
-    walked = _walk_grams(team, query, offset, PER_PAGE + 1)
+    walked = _walk_grams(team, query, mirror, offset, PER_PAGE + 1)
     if walked is not None:
         listed = walked
         found = matching(team, query.q)

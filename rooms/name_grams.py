@@ -23,7 +23,10 @@ trigger); on SQLite by `ensure`, after every `migrate`, like the FTS5 index of
 `rooms.search_index` (Django drops a SQLite table's triggers when it remakes it), and
 rebuilt from the rooms then. Triggers fire on a change of the name, its key, the privacy
 or the team only, so a reconcile that rewrites every room unchanged costs nothing here.
-About 13 rows per room of 15 characters: 1.3 million at 100,000 rooms.
+On SQLite a first fill's rooms are not written here one by one (`_SQLITE_KEPT`) but in one
+sorted pass when the mirror becomes ready; the list reads the table only for a ready
+mirror. About 13 rows per room of 15 characters: 1.5 million at 100,000 simulator rooms,
+~100 MB on SQLite (the rest of the mirror, with its indexes and FTS5: ~50 MB).
 """
 
 from __future__ import annotations
@@ -65,28 +68,52 @@ _SQLITE_DELETE = (
 _SQLITE_INSERT = (
     "INSERT OR REPLACE INTO rooms_mirroredroom_grams " + _SQLITE_GRAMS.format(row="new") + ";"
 )
+# SQLite keeps a team's rows by trigger only while its mirror is ready (or has no state
+# yet): during a first fill, writing each room's trigrams where they sort (some 1,300
+# b-tree pages per 100 rooms) cost 3-7 times the rest of the page's write. The fill's rooms
+# are written in one sorted pass when the mirror becomes ready (`..._ready`, in the same
+# transaction: ~10 s at 100,000 rooms under load), and the list does not read the table of
+# a mirror that is not ready (`rooms.listing`).
+_SQLITE_KEPT = (
+    "NOT EXISTS (SELECT 1 FROM rooms_roommirror m"
+    " WHERE m.team_id = {row}.team_id AND m.state <> 'ready')"
+)
 _SQLITE_TRIGGERS = {
     "rooms_mirroredroom_grams_ai": (
         "CREATE TRIGGER IF NOT EXISTS rooms_mirroredroom_grams_ai"
-        f" AFTER INSERT ON rooms_mirroredroom BEGIN {_SQLITE_INSERT} END"
+        f" AFTER INSERT ON rooms_mirroredroom WHEN {_SQLITE_KEPT.format(row='new')}"
+        f" BEGIN {_SQLITE_INSERT} END"
     ),
     "rooms_mirroredroom_grams_ad": (
         "CREATE TRIGGER IF NOT EXISTS rooms_mirroredroom_grams_ad"
-        f" AFTER DELETE ON rooms_mirroredroom BEGIN {_SQLITE_DELETE} END"
+        f" AFTER DELETE ON rooms_mirroredroom WHEN {_SQLITE_KEPT.format(row='old')}"
+        f" BEGIN {_SQLITE_DELETE} END"
     ),
     "rooms_mirroredroom_grams_au": (
         "CREATE TRIGGER IF NOT EXISTS rooms_mirroredroom_grams_au"
         " AFTER UPDATE OF team_id, name, sort_key, privacy ON rooms_mirroredroom"
-        " WHEN old.team_id IS NOT new.team_id OR old.name IS NOT new.name"
-        " OR old.sort_key IS NOT new.sort_key OR old.privacy IS NOT new.privacy"
+        " WHEN (old.team_id IS NOT new.team_id OR old.name IS NOT new.name"
+        " OR old.sort_key IS NOT new.sort_key OR old.privacy IS NOT new.privacy)"
+        f" AND {_SQLITE_KEPT.format(row='new')}"
         f" BEGIN {_SQLITE_DELETE} {_SQLITE_INSERT} END"
+    ),
+    "rooms_mirroredroom_grams_ready": (
+        "CREATE TRIGGER IF NOT EXISTS rooms_mirroredroom_grams_ready"
+        " AFTER UPDATE OF state ON rooms_roommirror"
+        " WHEN new.state = 'ready' AND old.state IS NOT 'ready' BEGIN"
+        " DELETE FROM rooms_mirroredroom_grams WHERE team_id = new.team_id;"
+        " INSERT OR REPLACE INTO rooms_mirroredroom_grams"
+        " SELECT r.team_id, substr(lower(r.name), p.n, 3), r.privacy_rank, r.sort_key"
+        " FROM rooms_mirroredroom r JOIN rooms_mirroredroom_gram_at p"
+        " ON p.n <= length(r.name) - 2 WHERE r.team_id = new.team_id ORDER BY 1, 2, 3, 4;"
+        " END"
     ),
 }
 _SQLITE_REBUILD = (
     "INSERT OR REPLACE INTO rooms_mirroredroom_grams"
     " SELECT r.team_id, substr(lower(r.name), p.n, 3), r.privacy_rank, r.sort_key"
     " FROM rooms_mirroredroom r JOIN rooms_mirroredroom_gram_at p"
-    " ON p.n <= length(r.name) - 2"
+    " ON p.n <= length(r.name) - 2 ORDER BY 1, 2, 3, 4"
 )
 _SQLITE_TABLE = (
     "CREATE TABLE IF NOT EXISTS rooms_mirroredroom_grams (team_id INTEGER NOT NULL,"
@@ -122,12 +149,7 @@ def ensure(cursor: Any) -> bool:
     cursor.execute(f"PRAGMA table_xinfo({ROOMS})")
     if not {row[1] for row in cursor.fetchall()} >= _NEEDED_COLUMNS:
         return False
-    cursor.execute(
-        "SELECT name FROM sqlite_master WHERE name IN (%s, %s)"
-        " OR (type = 'trigger' AND tbl_name = %s AND name LIKE %s)",
-        [TABLE, POSITIONS, ROOMS, TABLE + "%"],
-    )
-    present = {row[0] for row in cursor.fetchall()}
+    present = _sqlite_present(cursor)
     missing = [name for name in (TABLE, POSITIONS, *_SQLITE_TRIGGERS) if name not in present]
     if not missing:
         return True
@@ -149,6 +171,12 @@ def ensure(cursor: Any) -> bool:
     return True
 
 
+def _sqlite_present(cursor: Any) -> set[str]:
+    names = [TABLE, POSITIONS, *_SQLITE_TRIGGERS]
+    cursor.execute("SELECT name FROM sqlite_master WHERE name LIKE 'rooms_mirroredroom_gram%'")
+    return {row[0] for row in cursor.fetchall()} & set(names)
+
+
 def available(connection: Any) -> bool:
     """Whether the table and its triggers are in place on `connection` (Django's); looked
     at once per CHECK_SECONDS per process (a `migrate` elsewhere may re-create them)."""
@@ -168,12 +196,7 @@ def forget(alias: str) -> None:
 def _present(connection: Any) -> bool:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute(
-                "SELECT count(*) FROM sqlite_master WHERE name = %s"
-                " OR (type = 'trigger' AND tbl_name = %s AND name LIKE %s)",
-                [TABLE, ROOMS, TABLE + "%"],
-            )
-            return cursor.fetchone()[0] == 1 + len(_SQLITE_TRIGGERS)
+            return len(_sqlite_present(cursor)) == 2 + len(_SQLITE_TRIGGERS)
         if connection.vendor == "postgresql":
             cursor.execute(
                 "SELECT count(*) FROM pg_trigger WHERE tgrelid = %s::regclass"

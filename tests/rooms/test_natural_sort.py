@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from daily import Privacy, Room
 from rooms import listing, mirror, name_grams
-from rooms.models import MirroredRoom, name_of, natural_key
+from rooms.models import MirroredRoom, MirrorState, RoomMirror, name_of, natural_key
 from teams.models import Role
 from tests.factories import make_team
 from tests.rooms.helpers import mirror_rooms
@@ -188,3 +188,23 @@ def test_the_key_is_compared_character_by_character_on_postgresql():
             " WHERE table_name = 'rooms_mirroredroom' AND column_name = 'sort_key'"
         )
         assert cursor.fetchone() == ("C",)
+
+
+def test_a_first_fill_writes_the_trigrams_when_the_mirror_becomes_ready(login):
+    team = make_team("gramteam")
+    rooms = _rooms()
+    mirror_rooms(team, rooms[:60], state=MirrorState.FILLING)
+    mirror.upsert(team, rooms[60:])  # the fill's next pages
+    mirror.forget_room(team, rooms[0].name)  # deleted in the dashboard meanwhile
+    client = login(team, Role.MANAGER)
+    url = reverse("rooms:list", args=[team.slug])
+    # While the fill runs the list does not read the trigrams: its search is exact still.
+    assert _shown(client, url, "jolly", "name") == _expected(rooms[1:], "jolly", "name")
+    state = RoomMirror.objects.get(team=team)
+    state.state = MirrorState.READY
+    state.save(update_fields=["state"])
+    assert _table(team) == _grams_of_rooms(team)
+    assert _shown(client, url, "jolly", "-name") == _expected(rooms[1:], "jolly", "-name")
+    assert listing.count_matches(team, "jolly").matched == len(
+        _expected(rooms[1:], "jolly", "name")
+    )
