@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import zoneinfo
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
@@ -19,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from dailyadmin import messages as catalogs
-from teams import dates
+from teams import dates, mail
 
 CATALOGS = catalogs.catalogs()
 PO_FILES = [po for catalog in CATALOGS for po in sorted(catalog.locale.glob("*/LC_MESSAGES/*.po"))]
@@ -206,3 +207,51 @@ def test_dates_and_numbers_follow_the_language():
         assert dates.day_time(moment, berlin) == "5 Dec 2026, 10:56"
         assert dates.ago(moment - dt.timedelta(days=2, hours=1), moment) == "2\xa0days ago"
         assert Template('{{ n|floatformat:"1g" }}').render(Context({"n": 12345.67})) == "12,345.7"
+
+
+# -- mail ---------------------------------------------------------------------------------
+
+
+def _invitation(language: str) -> tuple[str, str]:
+    context = {
+        "team": SimpleNamespace(name="acme"),
+        "inviter": "ann",
+        "role": "Manager",
+        "link": "https://dash.example.com/invitation/t0ken/",
+        "expires_at": dt.datetime(2026, 12, 12, 9, 56, tzinfo=dt.UTC),
+    }
+    with translation.override(language):
+        return mail.render("teams/email/invitation", context)
+
+
+def test_the_invitation_is_written_in_the_senders_language():
+    subject, body = _invitation("de")
+    assert subject == "Einladung zu acme in dailyadmin"
+    assert "ann lädt Sie ein, das Daily-Team acme in dailyadmin zu nutzen" in body
+    assert "bis 12. Dez. 2026, 09:56 (UTC)" in body
+    assert "https://dash.example.com/invitation/t0ken/" in body
+    subject, body = _invitation("en")
+    assert subject == "You are invited to acme on dailyadmin"
+    assert "ann invites you to use the Daily team acme in dailyadmin, as manager." in body
+    assert "until 12 Dec 2026, 09:56 (UTC)" in body
+
+
+def test_the_password_reset_mail_is_written_in_the_requesters_language():
+    context = {
+        "user": SimpleNamespace(get_username=lambda: "ann"),
+        "domain": "dash.example.com",
+        "protocol": "https",
+        "uid": "MQ",
+        "token": "set-password",
+    }
+    with translation.override("de"):
+        subject = Template('{% include "registration/password_reset_subject.txt" %}').render(
+            Context(context)
+        )
+        body = Template('{% include "registration/password_reset_email.txt" %}').render(
+            Context(context)
+        )
+    assert subject.strip() == "Ihr dailyadmin-Passwort zurücksetzen"
+    assert body.startswith("Hallo ann,")
+    assert "https://dash.example.com/account/reset/MQ/set-password/" in body
+    assert "Wenn Sie das nicht angefordert haben" in body
