@@ -161,7 +161,8 @@ def ensure(cursor: Any) -> bool:
         " SELECT n FROM s",
         [MAX_NAME],
     )
-    for sql in _SQLITE_TRIGGERS.values():
+    for name, sql in _SQLITE_TRIGGERS.items():
+        cursor.execute(f"DROP TRIGGER IF EXISTS {name}")  # one of an earlier definition
         cursor.execute(sql)
     cursor.execute("DELETE FROM rooms_mirroredroom_grams")
     cursor.execute(_SQLITE_REBUILD)
