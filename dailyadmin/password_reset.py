@@ -33,6 +33,7 @@ from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 
 from teams.auth import client_address
@@ -118,8 +119,15 @@ class PasswordResetView(auth_views.PasswordResetView):
         wait = refused_for(self.request, form.cleaned_data["email"])
         if wait is not None:
             minutes = max(1, math.ceil(wait / 60))
-            unit = "minute" if minutes == 1 else "minutes"
-            form.add_error(None, f"Too many requests. Try again in {minutes} {unit}.")
+            form.add_error(
+                None,
+                ngettext(
+                    "Too many requests. Try again in %(minutes)d minute.",
+                    "Too many requests. Try again in %(minutes)d minutes.",
+                    minutes,
+                )
+                % {"minutes": minutes},
+            )
             response = self.form_invalid(form)
             response.status_code = 429
             return response
