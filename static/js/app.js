@@ -97,3 +97,12 @@ document.addEventListener("click", (event) => {
     last.set(form, { query, at: now, trigger });
   });
 })();
+
+// The language switcher (base.html's footer) comes back to the page as it is now: htmx may
+// have changed its address (filters, a page of a list) since the page was loaded.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement) || !form.matches(".language-form")) return;
+  const next = form.elements.namedItem("next");
+  if (next instanceof HTMLInputElement) next.value = window.location.pathname + window.location.search;
+});

@@ -35,8 +35,9 @@ class Page:
     # Strings the page shows in English (from its template), none of which may remain.
     english: tuple[str, ...]
     logged_in: bool = True
-    # The part of the page checked: a team's page is checked in `main` until the team's
-    # navigation and top bar (teams, dashboard: PENDING in dailyadmin/messages.py) are.
+    # The part of the page checked (a CSS selector; every element it matches): a part
+    # another app draws and has not translated yet (in PENDING, dailyadmin/messages.py) is
+    # left out until it is.
     scope: str = "body"
 
 
@@ -61,8 +62,9 @@ PAGES = (
 
 
 def _visible_text(page, scope: str = "body") -> str:
-    """The text as shown, in lower case (table headers are styled in capitals)."""
-    return page.locator(scope).inner_text().lower()
+    """The text as shown, in lower case (table headers are styled in capitals), of every
+    element `scope` matches."""
+    return "\n".join(page.locator(scope).all_inner_texts()).lower()
 
 
 def _english_in(text: str, page: Page) -> list[str]:
@@ -128,9 +130,7 @@ def test_a_translated_page_shows_no_english(live_server, page, person, target):
     missing = [s for s in target.english if s.lower() not in text]
     assert not missing, f"{target.path} does not show {missing} in English: fix PAGES"
     _switch_to_german(page)
-    assert page.url.endswith(target.path) or target.path == "/no-such-page/"
-    if target.path == "/no-such-page/":
-        page.goto(f"{base}{target.path}")
+    assert page.url == f"{base}{target.path}"
     assert _english_in(_visible_text(page), target) == [], target.path
     if target.path == "/no-such-page/":  # the browser reports the page's own 404, rightly
         page.problems[:] = [p for p in page.problems if "status of 404" not in p]
@@ -150,18 +150,49 @@ def test_the_switcher_fits_a_phone_and_works_from_the_keyboard(live_server, phon
     assert phone.problems == [] and phone.outside == []
 
 
-# A demo team's pages (the simulator's REST team), as its owner.
+# The overview's sync freshness line (partials/_freshness.html) is attendance's, and the
+# team settings' panels beside the form (the webhook) too: not translated yet (PENDING).
+OVERVIEW = "header, .page-head h1, .page-head .lede, #overview-body, footer"
+SETTINGS = (
+    "header, .page-head, .subtabs, form.form-card, aside.side-card > h2, "
+    "aside.side-card > p, aside.side-card > form, footer"
+)
+# The demo teams' pages (the simulator's REST team and its domains team), as their owner:
+# the top bar, the team's navigation and the footer included.
 TEAM_PAGES = (
     Page(
         "/t/demo-rest/recordings/",
         ("Recordings", "Retention policy", "Every room", "Started", "Duration", "Updated"),
-        scope="main",
     ),
     Page(
         "/t/demo-rest/recordings/retention/?days=30",
         ("Recording retention", "would be deleted now", "Preview", "Enable: delete these"),
-        scope="main",
     ),
+    Page(
+        "/t/demo-rest/",
+        ("Overview", "Rooms", "Live now", "What this team's API can do", "Here you can"),
+        scope=OVERVIEW,
+    ),
+    Page(
+        "/t/demo-team/",
+        ("Invite link", "Users", "in the Daily team", "Not with this API", "Audit log"),
+        scope=OVERVIEW,
+    ),
+    Page("/t/demo-team/users/", ("Users", "Search", "Email", "Daily role", "Owner")),
+    Page(
+        "/t/demo-rest/users/",
+        ("The people this dashboard knows", "has no team members", "Identity", "Last seen"),
+    ),
+    Page(
+        "/t/demo-rest/settings/",
+        ("Settings", "Team and API", "API token", "Save settings", "Test the connection"),
+        scope=SETTINGS,
+    ),
+    Page(
+        "/t/demo-rest/settings/members/",
+        ("Dashboard members", "Invite someone", "Member since", "What each role can do"),
+    ),
+    Page("/t/demo-rest/audit/", ("Audit log", "Every change made", "Outcome", "Export CSV")),
 )
 
 
@@ -174,5 +205,17 @@ def test_a_translated_team_page_shows_no_english(demo, page, target):
     missing = [s for s in target.english if s.lower() not in text]
     assert not missing, f"{target.path} does not show {missing} in English: fix TEAM_PAGES"
     _switch_to_german(page)
-    assert page.url == f"{demo}{target.path}"
-    assert _english_in(_visible_text(page, target.scope), target) == [], target.path
+    assert page.url == f"{demo}{target.path}"  # the address as it is, its query included
+    assert _english_in(_visible_text(page, target.scope), target) == [], _visible_text(page, target.scope)
+
+
+def test_the_switcher_comes_back_to_the_address_htmx_moved_to(demo, page):
+    assert mirror.refresh(Team.objects.get(slug="demo-rest"))
+    log_in(page, demo, "owner")
+    page.goto(f"{demo}/t/demo-rest/recordings/")
+    page.locator("#f-status").select_option("finished")
+    page.get_by_role("button", name="Filter").click()
+    page.wait_for_url(re.compile(r"status=finished"))  # pushed by htmx, no page load
+    _switch_to_german(page)
+    assert page.url.startswith(f"{demo}/t/demo-rest/recordings/?") and "status=finished" in page.url
+    expect(page.locator("#recordings-count")).to_contain_text("Aufnahme")
