@@ -45,9 +45,10 @@ from teams.models import Team
 
 NAME = "ingest"
 # The report summaries' columns but their keys to other rows (meeting, team).
-FIGURES = ("room", "start", "end", "seconds", "peak", "sessions", "guests", "people")
+FIGURES = ("room", "start", "end", "seconds", "peak", "sessions", "guests", "people",
+           "participant_seconds", "longest_guest")  # fmt: skip
 PERIODS = ("room", "grain", "start", "meetings", "seconds", "peak", "sessions", "guests",
-           "last_end")  # fmt: skip
+           "last_end", "participant_seconds", "longest_guest")  # fmt: skip
 PEOPLE = ("room", "grain", "start", "identity")
 
 # The baseline COPYs the same columns the sync writes, plus the keys it fills in.
