@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -245,6 +246,20 @@ def makemessages(catalog: Catalog, where: Path | None = None) -> None:
         subprocess.run(command, cwd=where, env=env, check=True, capture_output=True, text=True)  # noqa: S603
 
 
+def tidy_header(po: Path, language: str) -> None:
+    """A new catalog's header, as makemessages writes it, is marked fuzzy and names no
+    language: this one is the catalog of `language`, and its header is no guess."""
+    text = po.read_text(encoding="utf-8")
+    head, marker, rest = text.partition('msgid ""\n')
+    if not marker:
+        return
+    head = head.replace("#, fuzzy\n", "")
+    rest = re.sub(
+        r'^"Language: \\n"$', lambda _: f'"Language: {language}\\n"', rest, count=1, flags=re.M
+    )
+    po.write_text(head + marker + rest, encoding="utf-8")
+
+
 def compile_all() -> list[Path]:
     """Every catalog's .po compiled to the .mo beside it."""
     written = []
@@ -265,6 +280,10 @@ def main() -> None:
         sys.exit("makemessages needs GNU gettext (Debian: apt-get install gettext)")
     for catalog in catalogs():
         makemessages(catalog)
+        for language in languages():
+            for domain in catalog.domains:
+                if catalog.po(language, domain).exists():
+                    tidy_header(catalog.po(language, domain), language)
         print(f"{catalog.name}: {catalog.locale.relative_to(ROOT.parent)}")
     for mo in compile_all():
         print(f"compiled {mo.relative_to(ROOT)}")
