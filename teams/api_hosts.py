@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 from daily import HostPolicy
 
@@ -30,10 +31,10 @@ def refusal(url: str) -> str | None:
     current = policy()
     if current.url_allowed(url):
         return None
-    return (
-        "This host is not one of the allowed API hosts: "
-        f"{current.describe()}. The dashboard's operator can allow others (DAILY_API_HOSTS)."
-    )
+    return gettext(
+        "This host is not one of the allowed API hosts: %(hosts)s. The dashboard's operator "
+        "can allow others (DAILY_API_HOSTS)."
+    ) % {"hosts": current.describe()}
 
 
 def validate_base_url(url: str) -> None:

@@ -12,6 +12,8 @@ from typing import TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext
 
 from daily import DailyClient, DailyError
 from teams.daily_client import client_for
@@ -27,6 +29,13 @@ User = AbstractBaseUser | AnonymousUser | None
 def _text(value: str, limit: int) -> str:
     """What a column can hold: PostgreSQL refuses NUL in text, so it is shown as U+FFFD."""
     return value.replace("\x00", "\ufffd")[:limit]
+
+
+def english(text: object) -> str:
+    """A label (a role, an API's name) as the audit log stores it: in English, whatever the
+    language of the person whose action is recorded."""
+    with translation.override("en"):
+        return str(text)
 
 
 def record(
@@ -61,11 +70,22 @@ def record(
 
 class Refused(Exception):
     """A mutation the dashboard itself refuses, such as one that would leave a team without
-    an owner. Audited as failed (error type "Refused"); `message` is written for people."""
+    an owner. Audited as failed (error type "Refused"); `message` is written for people.
 
-    def __init__(self, message: str) -> None:
-        self.message = message
-        super().__init__(message)
+    `message` stays in English (the audit log stores it); `shown` is the same sentence in
+    the reader's language. A message marked with `gettext_noop` and named placeholders
+    (`%(user)s`), with their values in `params`, is translated where it is shown."""
+
+    def __init__(self, message: str, params: dict[str, object] | None = None) -> None:
+        self.template = message
+        self.params = params or {}
+        self.message = message % self.params if self.params else message
+        super().__init__(self.message)
+
+    @property
+    def shown(self) -> str:
+        text = gettext(self.template)
+        return text % self.params if self.params else text
 
 
 def error_type_of(exc: DailyError | Refused) -> str:

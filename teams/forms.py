@@ -9,7 +9,9 @@ from urllib.parse import urlsplit
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.utils.text import slugify
+from django.utils.text import format_lazy, slugify
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from daily import DEFAULT_BASE_URLS
 from daily import Dialect as DailyDialect
@@ -25,15 +27,17 @@ from teams.models import (
 )
 from teams.time_zones import TimeZoneField
 
-TOKEN_HELP = "Leave empty to keep the current token. It is stored encrypted and never shown."  # noqa: S105
-TOKEN_AGAIN = (
-    "Enter the API token again: the stored token is never sent to a new API host or API "  # noqa: S105
+TOKEN_HELP = _("Leave empty to keep the current token. It is stored encrypted and never shown.")
+TOKEN_AGAIN = _(
+    "Enter the API token again: the stored token is never sent to a new API host or API "
     "version on its own."
 )
 
 
 def _allowed_hosts() -> str:
-    return f"This dashboard allows API hosts: {api_hosts.policy().describe()}."
+    return gettext("This dashboard allows API hosts: %(hosts)s.") % {
+        "hosts": api_hosts.policy().describe()
+    }
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:
@@ -57,28 +61,34 @@ class TokenInput(forms.PasswordInput):
 
 class TeamSettingsForm(forms.Form):
     name = forms.CharField(
+        label=_("Name"),
         max_length=63,
         validators=[daily_name_validator],
-        help_text="The Daily team or domain name, as in https://<name>.daily.co/.",
+        help_text=_("The Daily team or domain name, as in https://<name>.daily.co/."),
     )
-    dialect = forms.ChoiceField(label="API", choices=Dialect.choices, widget=forms.RadioSelect)
+    dialect = forms.ChoiceField(label=_("API"), choices=Dialect.choices, widget=forms.RadioSelect)
     base_url = forms.URLField(
-        label="API base URL",
+        label=_("API base URL"),
         max_length=255,
         assume_scheme="https",
-        help_text="Daily: https://api.daily.co/v1 (REST) or https://prod-ks.pluot.blue/ (domains).",
+        help_text=_(
+            "Daily: https://api.daily.co/v1 (REST) or https://prod-ks.pluot.blue/ (domains)."
+        ),
     )
     token = forms.CharField(
-        label="New token", required=False, strip=True, widget=TokenInput(), help_text=TOKEN_HELP
+        label=_("New token"), required=False, strip=True, widget=TokenInput(), help_text=TOKEN_HELP
     )
     time_zone = TimeZoneField(
-        help_text=(
+        label=_("Time zone"),
+        help_text=_(
             "Attendance reports count days in this time zone, and the team's pages show "
             "times in it. Type to search the list, e.g. Paris or New_York."
         ),
     )
-    sync_enabled = forms.BooleanField(label="Sync attendance automatically", required=False)
-    sync_interval = forms.IntegerField(label="Sync every (seconds)", min_value=30, max_value=86400)
+    sync_enabled = forms.BooleanField(label=_("Sync attendance automatically"), required=False)
+    sync_interval = forms.IntegerField(
+        label=_("Sync every (seconds)"), min_value=30, max_value=86400
+    )
 
     @staticmethod
     def initial_for(team: Team) -> dict[str, Any]:
@@ -102,10 +112,10 @@ class TeamSettingsForm(forms.Form):
             return url
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https"):
-            raise forms.ValidationError("Use an http or https URL.")
+            raise forms.ValidationError(_("Use an http or https URL."))
         if parts.username or parts.password or parts.query or parts.fragment:
             raise forms.ValidationError(
-                "Use a plain URL: no user name, password, query or fragment."
+                _("Use a plain URL: no user name, password, query or fragment.")
             )
         validate_base_url(url)
         return url
@@ -126,28 +136,28 @@ class TeamSettingsForm(forms.Form):
         # What can travel in an HTTP header. The message never repeats the value.
         if token and any(not 33 <= ord(c) <= 126 for c in token):
             raise forms.ValidationError(
-                "This token contains spaces or characters an API token cannot have."
+                _("This token contains spaces or characters an API token cannot have.")
             )
         return token
 
 
 class TeamCreateForm(TeamSettingsForm):
     slug = forms.SlugField(
-        label="Address in the dashboard",
+        label=_("Address in the dashboard"),
         required=False,
         max_length=63,
-        help_text="The team's pages live at /t/<address>/. Defaults to the name.",
+        help_text=_("The team's pages live at /t/<address>/. Defaults to the name."),
     )
     field_order = ["name", "slug", "dialect", "base_url", "token", "time_zone"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["base_url"].required = False
-        default = "Leave empty for Daily's own API of this kind."
+        default = gettext("Leave empty for Daily's own API of this kind.")
         self.fields["base_url"].help_text = f"{default} {_allowed_hosts()}"
         self.fields["token"].required = True
-        self.fields["token"].label = "API token"
-        self.fields["token"].help_text = "Stored encrypted, never shown again."
+        self.fields["token"].label = _("API token")
+        self.fields["token"].help_text = _("Stored encrypted, never shown again.")
         del self.fields["sync_enabled"]
         del self.fields["sync_interval"]
 
@@ -162,14 +172,16 @@ class TeamCreateForm(TeamSettingsForm):
         if "name" in data:
             slug = data.get("slug") or slugify(data["name"])
             if Team.objects.filter(slug=slug).exists():
-                self.add_error("slug", f"A team already uses the address {slug}.")
+                self.add_error(
+                    "slug", gettext("A team already uses the address %(slug)s.") % {"slug": slug}
+                )
             data["slug"] = slug
         return data
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(label="Email address", max_length=254)
-    role = forms.ChoiceField(choices=Role.choices, initial=Role.MANAGER)
+    email = forms.EmailField(label=_("Email address"), max_length=254)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MANAGER)
 
 
 class InviteeSignUpForm(UserCreationForm):
@@ -205,7 +217,9 @@ class DateInput(forms.DateInput):
 # The days the audit filter accepts: a day outside can hold no event, and the calendar's
 # own ends (years 1 and 9999) cannot be turned into instants in every time zone.
 FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2999, 12, 31)
-DAY_RANGE_MESSAGE = f"Choose a day between {FIRST_DAY} and {LAST_DAY}."
+DAY_RANGE_MESSAGE = format_lazy(
+    _("Choose a day between {first} and {last}."), first=FIRST_DAY, last=LAST_DAY
+)
 DAY_RANGE = [
     MinValueValidator(FIRST_DAY, DAY_RANGE_MESSAGE),
     MaxValueValidator(LAST_DAY, DAY_RANGE_MESSAGE),
@@ -217,17 +231,21 @@ class AuditFilterForm(forms.Form):
     field_class = "filter"
     optional_marks = False
 
-    actor = forms.ChoiceField(required=False)
-    action = forms.ChoiceField(required=False, choices=[("", "Any action"), *AuditAction.choices])
-    outcome = forms.ChoiceField(required=False, choices=[("", "Any outcome"), *Outcome.choices])
+    actor = forms.ChoiceField(label=_("Actor"), required=False)
+    action = forms.ChoiceField(
+        label=_("Action"), required=False, choices=[("", _("Any action")), *AuditAction.choices]
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), required=False, choices=[("", _("Any outcome")), *Outcome.choices]
+    )
     since = forms.DateField(
-        label="From",
+        label=_("From"),
         required=False,
         widget=DateInput(),
         validators=DAY_RANGE,
     )
     until = forms.DateField(
-        label="To",
+        label=_("To"),
         required=False,
         widget=DateInput(),
         validators=DAY_RANGE,
@@ -235,11 +253,11 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args: Any, actors: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["actor"].choices = [("", "Anyone"), *((a, a) for a in actors)]
+        self.fields["actor"].choices = [("", _("Anyone")), *((a, a) for a in actors)]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         since, until = data.get("since"), data.get("until")
         if since and until and since > until:
-            self.add_error("until", "The end date is before the start date.")
+            self.add_error("until", _("The end date is before the start date."))
         return data

@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.debug import sensitive_variables
 
 from teams import crypto
@@ -16,19 +18,35 @@ from teams.api_hosts import refusal
 
 
 class Dialect(models.TextChoices):
-    DOMAINS = "domains", "Original team API (domains)"
-    REST = "rest", "REST API (v1)"
+    DOMAINS = "domains", _("Original team API (domains)")
+    REST = "rest", _("REST API (v1)")
 
 
 class Role(models.TextChoices):
-    OWNER = "owner", "Owner"
-    ADMIN = "admin", "Admin"
-    MANAGER = "manager", "Manager"
+    OWNER = "owner", _("Owner")
+    ADMIN = "admin", _("Admin")
+    MANAGER = "manager", _("Manager")
+
+    @property
+    def in_sentence(self) -> str:
+        """The role's name inside a sentence ("you are manager"): lower case in English,
+        as each language writes it in others."""
+        return str(_ROLE_IN_SENTENCE[self.value])
+
+
+_ROLE_IN_SENTENCE = {
+    "owner": pgettext_lazy("a role, inside a sentence", "owner"),
+    "admin": pgettext_lazy("a role, inside a sentence", "admin"),
+    "manager": pgettext_lazy("a role, inside a sentence", "manager"),
+}
 
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
-        raise ValidationError(f"{value!r} is not a known time zone (for example Europe/Paris).")
+        raise ValidationError(
+            _("%(value)r is not a known time zone (for example Europe/Paris)."),
+            params={"value": value},
+        )
 
 
 def default_sync_interval() -> int:
@@ -37,7 +55,7 @@ def default_sync_interval() -> int:
 
 daily_name_validator = RegexValidator(
     r"^[A-Za-z0-9][A-Za-z0-9-]{0,62}$",
-    "Use the Daily team or domain name: letters, digits and dashes.",
+    _("Use the Daily team or domain name: letters, digits and dashes."),
 )
 
 
@@ -122,48 +140,48 @@ class Membership(models.Model):
 
 
 class AuditAction(models.TextChoices):
-    TEAM_CREATE = "team.create", "Team added"
-    TEAM_UPDATE = "team.update", "Team settings changed"
-    CREDENTIALS_CHANGE = "team.credentials", "API token changed"
-    MEMBERSHIP_ADD = "membership.add", "Dashboard member added"
-    MEMBERSHIP_CHANGE = "membership.change", "Dashboard role changed"
-    MEMBERSHIP_REMOVE = "membership.remove", "Dashboard member removed"
-    MEMBERSHIP_ALERTS = "membership.alerts", "Alert emails turned on or off"
-    INVITATION_SEND = "invitation.send", "Invitation sent"
-    INVITATION_REVOKE = "invitation.revoke", "Invitation revoked"
-    INVITATION_ACCEPT = "invitation.accept", "Invitation accepted"
-    ALERT_SEND = "alert.send", "Alert emailed to the owners"
-    ROOM_CREATE = "room.create", "Room created"
-    ROOM_PRIVACY = "room.privacy", "Room privacy changed"
-    ROOM_UPDATE = "room.update", "Room properties changed"
-    ROOM_DELETE = "room.delete", "Room deleted"
-    PARTICIPANT_EJECT = "room.eject", "Participant ejected"
-    TOKEN_ISSUE = "token.issue", "Meeting token issued"
-    USER_REMOVE = "user.remove", "User removed from the team"
-    WEBHOOK_CHANGE = "webhook.change", "Webhook changed"
-    DOMAIN_UPDATE = "domain.update", "Domain settings changed"
-    SYNC_TRIGGER = "sync.trigger", "Sync started"
-    BULK_START = "bulk.start", "Bulk action started"
-    BULK_CANCEL = "bulk.cancel", "Bulk action cancelled"
-    KEY_ROTATE = "key.rotate", "Encryption key rotated"
-    SECOND_FACTOR_POLICY = "team.second_factor", "Second-factor requirement changed"
-    SECOND_FACTOR_ENABLE = "2fa.enable", "Second factor turned on"
-    SECOND_FACTOR_DISABLE = "2fa.disable", "Second factor turned off"
-    SECOND_FACTOR_RESET = "2fa.reset", "Second factor reset by an operator"
-    RECOVERY_CODES = "2fa.recovery_codes", "Recovery codes generated"
-    RECOVERY_CODE_USE = "2fa.recovery_use", "Recovery code used to log in"
-    SSO_LOGIN = "sso.login", "Signed in with single sign-on"
-    RECORDING_LINK = "recording.link", "Recording download link made"
-    RECORDING_DELETE = "recording.delete", "Recording deleted"
-    RECORDING_RETENTION = "recording.retention", "Recording retention policy changed"
-    USAGE_PRICE = "usage.price", "Usage price changed"
-    DIGEST_SUBSCRIBE = "digest.subscribe", "Attendance digest subscribed"
-    DIGEST_UNSUBSCRIBE = "digest.unsubscribe", "Attendance digest unsubscribed"
+    TEAM_CREATE = "team.create", _("Team added")
+    TEAM_UPDATE = "team.update", _("Team settings changed")
+    CREDENTIALS_CHANGE = "team.credentials", _("API token changed")
+    MEMBERSHIP_ADD = "membership.add", _("Dashboard member added")
+    MEMBERSHIP_CHANGE = "membership.change", _("Dashboard role changed")
+    MEMBERSHIP_REMOVE = "membership.remove", _("Dashboard member removed")
+    MEMBERSHIP_ALERTS = "membership.alerts", _("Alert emails turned on or off")
+    INVITATION_SEND = "invitation.send", _("Invitation sent")
+    INVITATION_REVOKE = "invitation.revoke", _("Invitation revoked")
+    INVITATION_ACCEPT = "invitation.accept", _("Invitation accepted")
+    ALERT_SEND = "alert.send", _("Alert emailed to the owners")
+    ROOM_CREATE = "room.create", _("Room created")
+    ROOM_PRIVACY = "room.privacy", _("Room privacy changed")
+    ROOM_UPDATE = "room.update", _("Room properties changed")
+    ROOM_DELETE = "room.delete", _("Room deleted")
+    PARTICIPANT_EJECT = "room.eject", _("Participant ejected")
+    TOKEN_ISSUE = "token.issue", _("Meeting token issued")
+    USER_REMOVE = "user.remove", _("User removed from the team")
+    WEBHOOK_CHANGE = "webhook.change", _("Webhook changed")
+    DOMAIN_UPDATE = "domain.update", _("Domain settings changed")
+    SYNC_TRIGGER = "sync.trigger", _("Sync started")
+    BULK_START = "bulk.start", _("Bulk action started")
+    BULK_CANCEL = "bulk.cancel", _("Bulk action cancelled")
+    KEY_ROTATE = "key.rotate", _("Encryption key rotated")
+    SECOND_FACTOR_POLICY = "team.second_factor", _("Second-factor requirement changed")
+    SECOND_FACTOR_ENABLE = "2fa.enable", _("Second factor turned on")
+    SECOND_FACTOR_DISABLE = "2fa.disable", _("Second factor turned off")
+    SECOND_FACTOR_RESET = "2fa.reset", _("Second factor reset by an operator")
+    RECOVERY_CODES = "2fa.recovery_codes", _("Recovery codes generated")
+    RECOVERY_CODE_USE = "2fa.recovery_use", _("Recovery code used to log in")
+    SSO_LOGIN = "sso.login", _("Signed in with single sign-on")
+    RECORDING_LINK = "recording.link", _("Recording download link made")
+    RECORDING_DELETE = "recording.delete", _("Recording deleted")
+    RECORDING_RETENTION = "recording.retention", _("Recording retention policy changed")
+    USAGE_PRICE = "usage.price", _("Usage price changed")
+    DIGEST_SUBSCRIBE = "digest.subscribe", _("Attendance digest subscribed")
+    DIGEST_UNSUBSCRIBE = "digest.unsubscribe", _("Attendance digest unsubscribed")
 
 
 class Outcome(models.TextChoices):
-    OK = "ok", "OK"
-    FAILED = "failed", "Failed"
+    OK = "ok", _("OK")
+    FAILED = "failed", _("Failed")
 
 
 class AuditEvent(models.Model):

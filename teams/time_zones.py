@@ -12,6 +12,8 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 # Offered first: where most teams are (and the dashboard's own zone, and the team's).
 COMMON = (
@@ -90,10 +92,13 @@ def normalize(value: str) -> str:
     close = difflib.get_close_matches(value.lower(), list(_by_lower()), n=3, cutoff=0.6)
     hint = ""
     if close:
-        hint = " Did you mean " + " or ".join(_by_lower()[c] for c in close) + "?"
+        names = [_by_lower()[c] for c in close]
+        hint = " " + gettext("Did you mean %(names)s?") % {"names": gettext(" or ").join(names)}
     raise forms.ValidationError(
-        "“%(value)s” is not a time zone.%(hint)s Choose one from the list: "
-        "a region and a city, such as Europe/Paris.",
+        _(
+            "“%(value)s” is not a time zone.%(hint)s Choose one from the list: "
+            "a region and a city, such as Europe/Paris."
+        ),
         code="unknown_time_zone",
         params={"value": value[:64], "hint": hint},
     )

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 
+from teams.audit import english
 from teams.models import AuditAction, AuditEvent, Team
 
 PER_PAGE = 50
@@ -74,7 +75,9 @@ def page(team: Team, filters: Filters, number: int | str = 1) -> Page:
 
 def csv_rows(team: Team, filters: Filters) -> Iterator[list[str]]:
     """The rows of the export, in the order of CSV_HEADER."""
-    labels = dict(AuditAction.choices)
+    # In English, as the rest of the row (stored messages, machine column names), whatever
+    # the language of the person exporting: the file is the log's record, not a page.
+    labels = {value: english(label) for value, label in AuditAction.choices}
     for event in events(team, filters).iterator(chunk_size=2000):
         yield [
             event.created_at.astimezone(team.tz).isoformat(),

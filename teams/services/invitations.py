@@ -23,16 +23,22 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from teams import mail
-from teams.audit import Refused, User, perform_local
+from teams.audit import Refused, User, english, perform_local
 from teams.models import AuditAction, Invitation, Membership, Role, Team
 from teams.permissions import Permission
 
 # Builds the absolute accept link from a token (the view knows the site's address).
 LinkFor = Callable[[str], str]
 
-NOT_SENT = "The invitation to {email} could not be sent. {reason} Nothing was saved; try again."
+# Refusals are translated where shown (`Refused.shown`); the audit log keeps them in English.
+NOT_SENT = gettext_noop(
+    "The invitation to %(email)s could not be sent. %(reason)s Nothing was saved; try again."
+)
+MEANWHILE = gettext_noop("The invitation to %(email)s was accepted or revoked meanwhile.")
+NOT_VALID = gettext_noop("This invitation link is not valid any more.")
 
 
 def new_token() -> str:
@@ -68,7 +74,7 @@ def _send_mail(invitation: Invitation, token: str, link_for: LinkFor, actor: Use
     try:
         mail.send("teams/email/invitation", [invitation.email], context)
     except mail.MailError as exc:
-        raise Refused(NOT_SENT.format(email=invitation.email, reason=exc.message)) from None
+        raise Refused(NOT_SENT, {"email": invitation.email, "reason": exc.message}) from None
 
 
 def invite(
@@ -98,7 +104,10 @@ def invite(
             with transaction.atomic():
                 invitation.save()
         except IntegrityError:  # the same address invited at the same instant elsewhere
-            raise Refused(f"{address} was invited a moment ago; see the list below.") from None
+            raise Refused(
+                gettext_noop("%(email)s was invited a moment ago; see the list below."),
+                {"email": address},
+            ) from None
         _send_mail(invitation, token, link_for, actor)
         return invitation
 
@@ -107,7 +116,7 @@ def invite(
         team=team,
         permission=Permission.MANAGE_TEAM,
         action=AuditAction.INVITATION_SEND,
-        target=f"{address} ({Role(role).label})",
+        target=f"{address} ({english(Role(role).label)})",
         operation=operation,
         request_id=request_id,
     )
@@ -134,9 +143,7 @@ def resend(
             .first()
         )
         if current is None:
-            raise Refused(
-                f"The invitation to {invitation.email} was accepted or revoked meanwhile."
-            )
+            raise Refused(MEANWHILE, {"email": invitation.email})
         token = new_token()
         current.token_hash = digest(token)
         current.sent_at = now
@@ -150,7 +157,7 @@ def resend(
         team=team,
         permission=Permission.MANAGE_TEAM,
         action=AuditAction.INVITATION_SEND,
-        target=f"{invitation.email} ({Role(invitation.role).label})",
+        target=f"{invitation.email} ({english(Role(invitation.role).label)})",
         operation=operation,
         message="sent again with a new link",
         request_id=request_id,
@@ -166,9 +173,7 @@ def revoke(*, actor: User, team: Team, invitation_id: int, request_id: str = "")
             pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True
         ).update(revoked_at=timezone.now())
         if not changed:
-            raise Refused(
-                f"The invitation to {invitation.email} was accepted or revoked meanwhile."
-            )
+            raise Refused(MEANWHILE, {"email": invitation.email})
         return invitation
 
     return perform_local(
@@ -176,7 +181,7 @@ def revoke(*, actor: User, team: Team, invitation_id: int, request_id: str = "")
         team=team,
         permission=Permission.MANAGE_TEAM,
         action=AuditAction.INVITATION_REVOKE,
-        target=f"{invitation.email} ({Role(invitation.role).label})",
+        target=f"{invitation.email} ({english(Role(invitation.role).label)})",
         operation=operation,
         request_id=request_id,
     )
@@ -220,7 +225,7 @@ def accept(*, token: str, user: AbstractBaseUser, request_id: str = "") -> Membe
     """
     found = find(token)
     if found is None:
-        raise Refused("This invitation link is not valid any more.")
+        raise Refused(NOT_VALID)
     invitation = found.invitation
 
     def operation() -> Membership:
@@ -232,14 +237,17 @@ def accept(*, token: str, user: AbstractBaseUser, request_id: str = "") -> Membe
             expires_at__gt=timezone.now(),
         ).update(accepted_at=timezone.now(), accepted_by=user)
         if not used:
-            raise Refused("This invitation link is not valid any more.")
+            raise Refused(NOT_VALID)
         try:
             with transaction.atomic():
                 return Membership.objects.create(team=found.team, user=user, role=found.role)
         except IntegrityError:
             raise Refused(
-                f"{user.get_username()} is already a member of {found.team.name}. "
-                "Log in with another account to accept this invitation."
+                gettext_noop(
+                    "%(user)s is already a member of %(team)s. "
+                    "Log in with another account to accept this invitation."
+                ),
+                {"user": user.get_username(), "team": found.team.name},
             ) from None
 
     return perform_local(
@@ -247,7 +255,7 @@ def accept(*, token: str, user: AbstractBaseUser, request_id: str = "") -> Membe
         team=found.team,
         permission=None,  # the link is the permission
         action=AuditAction.INVITATION_ACCEPT,
-        target=f"{user.get_username()} ({found.role.label})",
+        target=f"{user.get_username()} ({english(found.role.label)})",
         operation=operation,
         message=f"invitation sent to {invitation.email}",
         request_id=request_id,
@@ -261,7 +269,7 @@ def sign_up_and_accept(
     in one transaction: no login is left behind if the invitation is no longer valid."""
     found = find(token)
     if found is None:
-        raise Refused("This invitation link is not valid any more.")
+        raise Refused(NOT_VALID)
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -269,5 +277,8 @@ def sign_up_and_accept(
                     username=username, email=found.invitation.email, password=password
                 )
         except IntegrityError:
-            raise Refused(f"The username {username} was just taken; choose another.") from None
+            raise Refused(
+                gettext_noop("The username %(username)s was just taken; choose another."),
+                {"username": username},
+            ) from None
         return accept(token=token, user=user, request_id=request_id)

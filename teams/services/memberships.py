@@ -11,27 +11,31 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
-from teams.audit import Refused, User, perform_local
+from teams.audit import Refused, User, english, perform_local
 from teams.models import AuditAction, Membership, Role, Team
 from teams.permissions import Permission, has_permission
 
-LAST_OWNER = (
-    "{user} is the last owner of {team}. Make someone else an owner first: "
+# Translated where shown (`Refused.shown`); the audit log keeps them in English.
+LAST_OWNER = gettext_noop(
+    "%(user)s is the last owner of %(team)s. Make someone else an owner first: "
     "a team always keeps at least one owner."
 )
-
-GONE = "{user} is no longer a member of {team}."
+GONE = gettext_noop("%(user)s is no longer a member of %(team)s.")
 
 
 # The role matrix in words, for the members page (the matrix itself is ROLE_PERMISSIONS).
 PERMISSION_LABELS = {
-    Permission.VIEW_TEAM: "View the team, rooms, users and invite link",
-    Permission.MANAGE_ROOMS: "Create and delete rooms, change privacy and properties, issue tokens",
-    Permission.REMOVE_USERS: "Remove a user from the Daily team",
-    Permission.VIEW_ATTENDANCE: "View and export attendance, start a sync",
-    Permission.MANAGE_TEAM: "Edit the API settings and token, manage dashboard members",
-    Permission.VIEW_AUDIT: "View the audit log",
+    Permission.VIEW_TEAM: _("View the team, rooms, users and invite link"),
+    Permission.MANAGE_ROOMS: _(
+        "Create and delete rooms, change privacy and properties, issue tokens"
+    ),
+    Permission.REMOVE_USERS: _("Remove a user from the Daily team"),
+    Permission.VIEW_ATTENDANCE: _("View and export attendance, start a sync"),
+    Permission.MANAGE_TEAM: _("Edit the API settings and token, manage dashboard members"),
+    Permission.VIEW_AUDIT: _("View the audit log"),
 }
 
 
@@ -61,8 +65,12 @@ def members_page(team: Team) -> MembersPage:
     )
 
 
+def _params(membership: Membership, team: Team) -> dict[str, object]:
+    return {"user": membership.user.get_username(), "team": team.name}
+
+
 def _describe(user: AbstractBaseUser, role: Role | str) -> str:
-    return f"{user.get_username()} ({Role(role).label})"
+    return f"{user.get_username()} ({english(Role(role).label)})"
 
 
 def _lock_owners(team: Team) -> list[int]:
@@ -86,9 +94,9 @@ def change_role(
             owners = _lock_owners(team)
             current = Membership.objects.select_for_update().filter(pk=membership.pk).first()
             if current is None:
-                raise Refused(GONE.format(user=membership.user.get_username(), team=team))
+                raise Refused(GONE, _params(membership, team))
             if current.role == Role.OWNER and role != Role.OWNER and owners == [current.pk]:
-                raise Refused(LAST_OWNER.format(user=membership.user.get_username(), team=team))
+                raise Refused(LAST_OWNER, _params(membership, team))
             current.role = role
             current.save(update_fields=["role"])
             current.user = membership.user
@@ -101,7 +109,7 @@ def change_role(
         action=AuditAction.MEMBERSHIP_CHANGE,
         target=_describe(membership.user, role),
         operation=operation,
-        message=f"was {Role(membership.role).label}",
+        message=f"was {english(Role(membership.role).label)}",
         request_id=request_id,
     )
 
@@ -116,10 +124,10 @@ def remove_member(
         with transaction.atomic():
             owners = _lock_owners(team)
             if owners == [membership.pk]:
-                raise Refused(LAST_OWNER.format(user=membership.user.get_username(), team=team))
+                raise Refused(LAST_OWNER, _params(membership, team))
             deleted, _ = Membership.objects.filter(pk=membership.pk).delete()
             if not deleted:
-                raise Refused(GONE.format(user=membership.user.get_username(), team=team))
+                raise Refused(GONE, _params(membership, team))
 
     perform_local(
         actor=actor,

@@ -6,15 +6,18 @@ written to the audit log (whose messages name what changed, never a token).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext, gettext_noop, ngettext
 from django.views.decorators.debug import sensitive_variables
 
 from daily import DEFAULT_BASE_URLS, AuthError, DailyError, Dialect, HostNotAllowed, NotFound
-from teams.audit import User, perform_local, record
+from teams.audit import User, english, perform_local, record
 from teams.daily_client import client_for
 from teams.models import AuditAction, Membership, Outcome, Role, Team
 from teams.permissions import Permission, may_connect_team
@@ -31,19 +34,38 @@ def default_base_url(dialect: str) -> str:
 
 class ConnectRefused(Exception):
     """Daily did not accept a new team's settings (or could not be asked): nothing was
-    saved. `field`: the form field the message belongs to (None: the whole form)."""
+    saved. `field`: the form field the message belongs to (None: the whole form).
+    `say` writes the message in the active language (the form shows it in the reader's,
+    the audit log keeps it in English)."""
 
-    def __init__(self, message: str, *, field: str | None = None, error_type: str = "") -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(
+        self, say: Callable[[], str], *, field: str | None = None, error_type: str = ""
+    ) -> None:
+        super().__init__(error_type)
+        self.say = say
         self.field = field
         self.error_type = error_type
 
+    @property
+    def message(self) -> str:
+        return self.say()
 
-REFUSED_BY_DAILY = (
+
+REFUSED_BY_DAILY = gettext_noop(
     "Daily refused this API token. Copy it again from the Developers page of Daily's dashboard."
 )
-ENTER_AGAIN = "Nothing was saved: enter the token again to retry."
+ENTER_AGAIN = gettext_noop("Nothing was saved: enter the token again to retry.")
+# What `update_team` says changed (the fields' names, in English: the apps' signal reads
+# them), marked here for the settings page, which says them in the reader's language.
+CHANGED_WORDS = (
+    gettext_noop("name"),
+    gettext_noop("dialect"),
+    gettext_noop("base url"),
+    gettext_noop("time zone"),
+    gettext_noop("sync enabled"),
+    gettext_noop("sync interval"),
+    gettext_noop("API token"),
+)
 
 
 @sensitive_variables("data")
@@ -62,10 +84,13 @@ def create_team(*, actor: Any, data: dict[str, Any], request_id: str = "") -> Te
         time_zone=data["time_zone"],
     )
     team.set_token(data["token"])
-    where = f"{team.get_dialect_display()} at {team.base_url}"
+    where = f"{english(team.get_dialect_display())} at {team.base_url}"
     try:
         _try_token(team)
     except ConnectRefused as refusal:
+        # The audit log keeps the refusal in English; the form shows it in the reader's.
+        with translation.override("en"):
+            said = refusal.message
         record(
             team=None,
             actor=actor,
@@ -73,7 +98,7 @@ def create_team(*, actor: Any, data: dict[str, Any], request_id: str = "") -> Te
             target=team.slug,
             outcome=Outcome.FAILED,
             error_type=refusal.error_type,
-            message=f"{team.name}, {where}: {refusal.message}",
+            message=f"{team.name}, {where}: {said}",
             request_id=request_id,
         )
         raise
@@ -103,24 +128,34 @@ def _try_token(team: Team) -> None:
                 return
             config = client.domain_config()
     except AuthError:
-        raise ConnectRefused(REFUSED_BY_DAILY, field="token", error_type="AuthError") from None
+        raise ConnectRefused(
+            lambda: gettext(REFUSED_BY_DAILY), field="token", error_type="AuthError"
+        ) from None
     except HostNotAllowed as exc:
         raise ConnectRefused(
-            describe(exc), field="base_url", error_type=type(exc).__name__
+            lambda exc=exc: describe(exc), field="base_url", error_type=type(exc).__name__
         ) from None
     except NotFound:
         raise ConnectRefused(
-            f"Daily knows no team named “{team.name}” with this token.",
+            lambda: (
+                gettext("Daily knows no team named “%(name)s” with this token.")
+                % {"name": team.name}
+            ),
             field="name",
             error_type="NotFound",
         ) from None
     except DailyError as exc:
         raise ConnectRefused(
-            f"{describe(exc, team)} {ENTER_AGAIN}", error_type=type(exc).__name__
+            lambda exc=exc: f"{describe(exc, team)} {gettext(ENTER_AGAIN)}",
+            error_type=type(exc).__name__,
         ) from None
-    if config.domain_name and config.domain_name.lower() != team.name.lower():
+    domain = config.domain_name
+    if domain and domain.lower() != team.name.lower():
         raise ConnectRefused(
-            f"This token belongs to the Daily domain “{config.domain_name}”: enter that name.",
+            lambda: (
+                gettext("This token belongs to the Daily domain “%(domain)s”: enter that name.")
+                % {"domain": domain}
+            ),
             field="name",
             error_type="NameMismatch",
         )
@@ -214,19 +249,27 @@ def test_connection(team: Team) -> ConnectionResult:
         with client_for(team) as client:
             if team.dialect == Dialect.DOMAINS:
                 info = client.team_info()
-                invite = " and an invite link" if info.invite_link else ""
-                return ConnectionResult(
-                    True,
-                    f"Connected. Daily answered for team {info.name}: "
-                    f"{_count(len(info.rooms), 'room')}, "
-                    f"{_count(len(info.users), 'user')}{invite}.",
-                )
+                counts = {
+                    "team": info.name,
+                    "rooms": _count(len(info.rooms), "rooms"),
+                    "users": _count(len(info.users), "users"),
+                }
+                if info.invite_link:
+                    said = gettext(
+                        "Connected. Daily answered for team %(team)s: %(rooms)s, %(users)s "
+                        "and an invite link."
+                    )
+                else:
+                    said = gettext(
+                        "Connected. Daily answered for team %(team)s: %(rooms)s, %(users)s."
+                    )
+                return ConnectionResult(True, said % counts)
             config = client.domain_config()
             rooms = client.list_rooms()
             return ConnectionResult(
                 True,
-                f"Connected. Daily answered for domain {config.domain_name}: "
-                f"{_count(len(rooms), 'room')}.",
+                gettext("Connected. Daily answered for domain %(domain)s: %(rooms)s.")
+                % {"domain": config.domain_name, "rooms": _count(len(rooms), "rooms")},
             )
     except DailyError as exc:
         return ConnectionResult(False, describe(exc, team))
@@ -236,5 +279,7 @@ def test_connection(team: Team) -> ConnectionResult:
 test_connection.__test__ = False  # type: ignore[attr-defined]
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+def _count(n: int, what: str) -> str:
+    if what == "rooms":
+        return ngettext("%(count)d room", "%(count)d rooms", n) % {"count": n}
+    return ngettext("%(count)d user", "%(count)d users", n) % {"count": n}

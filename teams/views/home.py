@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -41,7 +42,10 @@ def team_create(request: HttpRequest) -> HttpResponse:
         except team_settings.ConnectRefused as refusal:
             form.add_error(refusal.field, refusal.message)
         else:
-            messages.success(request, f"Team {team.name} connected: Daily accepted its token.")
+            messages.success(
+                request,
+                gettext("Team %(team)s connected: Daily accepted its token.") % {"team": team.name},
+            )
             return redirect("teams:settings", team_slug=team.slug)
     return render(request, "teams/team_create.html", {"form": form})
 

@@ -9,11 +9,13 @@ from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from teams.audit import Refused
 from teams.forms import InviteeSignUpForm
+from teams.models import Role
 from teams.services import invitations
 from teams.views.common import request_id
 
@@ -50,7 +52,7 @@ def invitation_accept(request: HttpRequest) -> HttpResponse:
                     token=token, user=request.user, request_id=request_id(request)
                 )
             except Refused as exc:
-                messages.error(request, exc.message)
+                messages.error(request, exc.shown)
                 return redirect("invitation_accept")
             return _welcome(request, membership)
         signup_form = InviteeSignUpForm(request.POST, email=found.invitation.email)
@@ -63,7 +65,7 @@ def invitation_accept(request: HttpRequest) -> HttpResponse:
                     request_id=request_id(request),
                 )
             except Refused as exc:
-                signup_form.add_error(None, exc.message)
+                signup_form.add_error(None, exc.shown)
             else:
                 login(request, membership.user, backend=MODEL_BACKEND)
                 return _welcome(request, membership)
@@ -79,6 +81,7 @@ def _welcome(request: HttpRequest, membership) -> HttpResponse:
     request.session.pop(SESSION_KEY, None)
     messages.success(
         request,
-        f"Welcome to {membership.team.name}: you are {membership.get_role_display().lower()}.",
+        gettext("Welcome to %(team)s: you are %(role)s.")
+        % {"team": membership.team.name, "role": Role(membership.role).in_sentence},
     )
     return redirect("dashboard:overview", team_slug=membership.team.slug)

@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from teams.audit import Refused
@@ -77,9 +78,11 @@ def invite(request: HttpRequest, *, team: Team, role: Role) -> HttpResponse:
             request_id=request_id(request),
         )
     except Refused as exc:
-        messages.error(request, exc.message)
+        messages.error(request, exc.shown)
         return redirect("teams:members", team_slug=team.slug)
-    messages.success(request, f"Invitation sent to {invitation.email}.")
+    messages.success(
+        request, gettext("Invitation sent to %(email)s.") % {"email": invitation.email}
+    )
     return redirect("teams:members", team_slug=team.slug)
 
 
@@ -99,11 +102,12 @@ def invitation_resend(
     except Invitation.DoesNotExist:
         raise Http404("No such invitation") from None
     except Refused as exc:
-        messages.error(request, exc.message)
+        messages.error(request, exc.shown)
     else:
         messages.success(
             request,
-            f"Invitation sent again to {invitation.email}; the earlier link no longer works.",
+            gettext("Invitation sent again to %(email)s; the earlier link no longer works.")
+            % {"email": invitation.email},
         )
     return redirect("teams:members", team_slug=team.slug)
 
@@ -123,9 +127,12 @@ def invitation_revoke(
     except Invitation.DoesNotExist:
         raise Http404("No such invitation") from None
     except Refused as exc:
-        messages.error(request, exc.message)
+        messages.error(request, exc.shown)
     else:
-        messages.success(request, f"The invitation to {invitation.email} is revoked.")
+        messages.success(
+            request,
+            gettext("The invitation to %(email)s is revoked.") % {"email": invitation.email},
+        )
     return redirect("teams:members", team_slug=team.slug)
 
 
@@ -141,12 +148,13 @@ def alert_preference(request: HttpRequest, *, team: Team, role: Role) -> HttpRes
         )
     except Membership.DoesNotExist:
         # A superuser acting as owner has no membership: there is nothing to opt out of.
-        messages.error(request, "Alerts go to the team's owners; you are not one of them.")
+        messages.error(request, gettext("Alerts go to the team's owners; you are not one of them."))
         return redirect("teams:members", team_slug=team.slug)
     if enabled:
-        messages.success(request, f"You will get {team.name}'s alerts by email.")
+        said = gettext("You will get %(team)s's alerts by email.")
     else:
-        messages.success(request, f"You will no longer get {team.name}'s alerts by email.")
+        said = gettext("You will no longer get %(team)s's alerts by email.")
+    messages.success(request, said % {"team": team.name})
     return redirect("teams:members", team_slug=team.slug)
 
 
@@ -157,7 +165,7 @@ def _change(request: HttpRequest, team: Team, change: Callable[[], str]) -> Http
     except Membership.DoesNotExist:
         raise Http404("No such member") from None
     except Refused as exc:
-        messages.error(request, exc.message)
+        messages.error(request, exc.shown)
     else:
         messages.success(request, message)
     return _done(request, team)
@@ -170,7 +178,7 @@ def member_role(
 ) -> HttpResponse:
     form = MemberRoleForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose owner, admin or manager.")
+        messages.error(request, gettext("Choose owner, admin or manager."))
         return redirect("teams:members", team_slug=team.slug)
     new_role = Role(form.cleaned_data["role"])
 
@@ -182,7 +190,11 @@ def member_role(
             role=new_role,
             request_id=request_id(request),
         )
-        return f"{m.user.get_username()} is now {new_role.label.lower()} of {team.name}."
+        return gettext("%(user)s is now %(role)s of %(team)s.") % {
+            "user": m.user.get_username(),
+            "role": new_role.in_sentence,
+            "team": team.name,
+        }
 
     return _change(request, team, change)
 
@@ -199,6 +211,9 @@ def member_remove(
             membership_id=membership_id,
             request_id=request_id(request),
         )
-        return f"{m.user.get_username()} can no longer use {team.name}."
+        return gettext("%(user)s can no longer use %(team)s.") % {
+            "user": m.user.get_username(),
+            "team": team.name,
+        }
 
     return _change(request, team, change)

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -37,9 +38,11 @@ def settings(request: HttpRequest, *, team: Team, role: Role) -> HttpResponse:
         actor=request.user, team=team, data=form.cleaned_data, request_id=request_id(request)
     )
     if changed:
-        messages.success(request, f"Saved: {', '.join(changed)}.")
+        # `changed` is in English (the apps' signal reads it); the message in the reader's.
+        words = [gettext(word) for word in changed]
+        messages.success(request, gettext("Saved: %(changed)s.") % {"changed": ", ".join(words)})
     else:
-        messages.info(request, "Nothing changed.")
+        messages.info(request, gettext("Nothing changed."))
     return redirect("teams:settings", team_slug=team.slug)
 
 
