@@ -8,27 +8,28 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext_lazy as _
 
 from teams.permissions import Permission, has_permission
 
 # Each item: key, label, URL name, the permission it needs. The key is the section a page
 # belongs to (`_section`), so the current one is marked.
 ITEMS = (
-    ("overview", "Overview", "dashboard:overview", Permission.VIEW_TEAM),
-    ("rooms", "Rooms", "rooms:list", Permission.VIEW_TEAM),
-    ("users", "Users", "dashboard:users", Permission.VIEW_TEAM),
-    ("recordings", "Recordings", "recordings:list", Permission.VIEW_TEAM),
-    ("attendance", "Attendance", "attendance:meetings", Permission.VIEW_ATTENDANCE),
-    ("usage", "Usage", "usage:page", Permission.VIEW_ATTENDANCE),
-    ("audit", "Audit log", "teams:audit", Permission.VIEW_AUDIT),
-    ("settings", "Settings", "teams:settings", Permission.MANAGE_TEAM),
+    ("overview", _("Overview"), "dashboard:overview", Permission.VIEW_TEAM),
+    ("rooms", _("Rooms"), "rooms:list", Permission.VIEW_TEAM),
+    ("users", _("Users"), "dashboard:users", Permission.VIEW_TEAM),
+    ("recordings", _("Recordings"), "recordings:list", Permission.VIEW_TEAM),
+    ("attendance", _("Attendance"), "attendance:meetings", Permission.VIEW_ATTENDANCE),
+    ("usage", _("Usage"), "usage:page", Permission.VIEW_ATTENDANCE),
+    ("audit", _("Audit log"), "teams:audit", Permission.VIEW_AUDIT),
+    ("settings", _("Settings"), "teams:settings", Permission.MANAGE_TEAM),
 )
 
 
 @dataclass(frozen=True)
 class NavItem:
     key: str
-    label: str
+    label: str  # lazy: in the page's language
     url: str
     active: bool
 

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.utils.formats import number_format
+from django.utils.translation import gettext, gettext_noop, ngettext
 from kombu.exceptions import KombuError
 
 from rooms import mirror as rooms_mirror
@@ -27,8 +29,9 @@ logger = logging.getLogger(__name__)
 # worker that is down never answers.
 RETRY_WAIT_SECONDS = 120
 POLL_SECONDS = 3
-QUEUE_FAILED = "The background worker could not be reached. Try again in a moment."
-AUTH_REFUSED = (
+# Marked here, translated where used (in the language of the page that shows them).
+QUEUE_FAILED = gettext_noop("The background worker could not be reached. Try again in a moment.")
+AUTH_REFUSED = gettext_noop(
     "Daily refused the team's API token. An owner can change it in the team settings; "
     "loading starts again then."
 )
@@ -62,10 +65,17 @@ class MirrorStatus:
         """ "1,200 of 20,000 rooms loaded so far", once the fill has stored a page."""
         if self.state != MirrorState.FILLING or not (self.loaded or self.at_daily):
             return ""
-        noun = "room" if (self.at_daily or self.loaded) == 1 else "rooms"
+        count = self.at_daily or self.loaded
+        loaded = number_format(self.loaded, force_grouping=True)
         if self.at_daily is None:
-            return f"{self.loaded:,} {noun} loaded so far"
-        return f"{self.loaded:,} of {self.at_daily:,} {noun} loaded so far"
+            return ngettext(
+                "%(loaded)s room loaded so far", "%(loaded)s rooms loaded so far", count
+            ) % {"loaded": loaded}
+        return ngettext(
+            "%(loaded)s of %(total)s room loaded so far",
+            "%(loaded)s of %(total)s rooms loaded so far",
+            count,
+        ) % {"loaded": loaded, "total": number_format(self.at_daily, force_grouping=True)}
 
     @property
     def poll_seconds(self) -> int | None:
@@ -94,7 +104,7 @@ def status(team: Team, mirror: RoomMirror, *, asked_at: float | None = None) -> 
         state=mirror.state,
         loaded=loaded,
         at_daily=at_daily,
-        error=AUTH_REFUSED if blocked else mirror.current_error,
+        error=gettext(AUTH_REFUSED) if blocked else mirror.current_error,
         blocked=blocked,
         waiting=waiting and not blocked,
         has_token=team.has_token,
@@ -134,5 +144,5 @@ def _queue(ask: Callable[[], None]) -> str:
         ask()
     except (OSError, KombuError):
         logger.warning("rooms mirror: the broker refused a message", exc_info=True)
-        return QUEUE_FAILED
+        return gettext(QUEUE_FAILED)
     return ""

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from attendance.models import Attendance, Meeting, SyncState
 from attendance.reports import known
@@ -21,23 +22,28 @@ from teams.services.errors import describe
 
 # What each capability lets a person do, in the words of the overview page.
 CAN = {
-    Capability.TEAM_USERS: "see the Daily team's users",
-    Capability.INVITE_LINK: "share the team's invite link",
-    Capability.REMOVE_USER: "remove users from the Daily team",
-    Capability.DIAL_IN_PIN: "show dial-in PINs of rooms",
+    Capability.TEAM_USERS: _("see the Daily team's users"),
+    Capability.INVITE_LINK: _("share the team's invite link"),
+    Capability.REMOVE_USER: _("remove users from the Daily team"),
+    Capability.DIAL_IN_PIN: _("show dial-in PINs of rooms"),
     # Many rooms at once (the rooms list's bulk actions) works on every API: the worker
     # goes through them one by one (rooms.bulk), so it is no capability of the API.
-    Capability.ROOMS: "create, list and delete rooms, and delete many at once",
-    Capability.PRIVACY: "change a room's privacy, or many rooms' at once",
-    Capability.MEETINGS: "sync meeting attendance",
-    Capability.ROOM_PROPERTIES: "edit room properties (expiry, recording, chat, …)",
-    Capability.MEETING_TOKENS: "issue meeting tokens",
-    Capability.PRESENCE: "see who is in a room right now",
-    Capability.EJECT: "eject participants from a meeting",
-    Capability.WEBHOOKS: "receive meeting events by webhook",
-    Capability.DOMAIN_CONFIG: "read the domain's configuration",
+    Capability.ROOMS: _("create, list and delete rooms, and delete many at once"),
+    Capability.PRIVACY: _("change a room's privacy, or many rooms' at once"),
+    Capability.MEETINGS: _("sync meeting attendance"),
+    Capability.ROOM_PROPERTIES: _("edit room properties (expiry, recording, chat, …)"),
+    Capability.MEETING_TOKENS: _("issue meeting tokens"),
+    Capability.PRESENCE: _("see who is in a room right now"),
+    Capability.EJECT: _("eject participants from a meeting"),
+    Capability.WEBHOOKS: _("receive meeting events by webhook"),
+    Capability.DOMAIN_CONFIG: _("read the domain's configuration"),
 }
 ORDER = list(CAN)
+# The team's API in the words of the page (daily.Dialect.label's, translated).
+DIALECT_WORDS = {
+    Dialect.DOMAINS: _("the original team API (domains)"),
+    Dialect.REST: _("the current REST API"),
+}
 # The meetings card: today and the six days before it, in the team's time zone, as the
 # meetings report counts a range of days (the card links to that report).
 MEETINGS_DAYS = 7
@@ -67,7 +73,7 @@ class Overview:
 
     @property
     def dialect_label(self) -> str:
-        return Dialect(self.team.dialect).label
+        return DIALECT_WORDS[Dialect(self.team.dialect)]
 
 
 @dataclass(frozen=True)

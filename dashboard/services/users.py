@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Max
+from django.utils.translation import gettext, gettext_noop
 
 from attendance.models import Attendance
 from daily import (
@@ -24,6 +25,7 @@ from daily import (
 from daily.enums import CAPABILITIES
 from dashboard.services import mirror_status
 from dashboard.services.mirror_status import MirrorStatus
+from dashboard.services.overview import DIALECT_WORDS
 from rooms import mirror as rooms_mirror
 from rooms import services as rooms_services
 from rooms.models import MirrorState
@@ -33,12 +35,13 @@ from teams.permissions import Permission
 from teams.services.errors import describe
 
 PER_PAGE = 50
-NOT_LOADED = (
+# Marked here, translated where shown; a refusal's audit event keeps it in English.
+NOT_LOADED = gettext_noop(
     "The team's users have not been loaded from Daily yet: the background worker is "
     "loading them. Try again in a minute."
 )
-LAST_DAILY_OWNER = (
-    "{who} is the last owner of the Daily team {team}. Daily needs at least one owner: "
+LAST_DAILY_OWNER = gettext_noop(
+    "%(who)s is the last owner of the Daily team %(team)s. Daily needs at least one owner: "
     "make someone else an owner in Daily first."
 )
 
@@ -186,10 +189,10 @@ def _cannot_remove(team: Team) -> str | None:
     """Why this team's API cannot remove users, or None when it can."""
     if Capability.REMOVE_USER in CAPABILITIES[Dialect(team.dialect)]:
         return None
-    return (
-        f"This team uses {Dialect(team.dialect).label}, which cannot remove users: "
+    return gettext(
+        "This team uses %(api)s, which cannot remove users: "
         "team membership is managed in Daily's own dashboard."
-    )
+    ) % {"api": DIALECT_WORDS[Dialect(team.dialect)]}
 
 
 def removal(team: Team, email: str) -> Removal:
@@ -199,7 +202,7 @@ def removal(team: Team, email: str) -> Removal:
         return Removal(email=email, error=reason, refused=True)
     info = _mirrored_info(team)
     if info is None:
-        return Removal(email=email, error=NOT_LOADED)
+        return Removal(email=email, error=gettext(NOT_LOADED))
     user = _find(info, email)
     return Removal(email=email, user=to_row(user) if user else None, owner_count=_owners(info))
 
@@ -219,10 +222,13 @@ def remove_user(*, actor: User, team: Team, email: str, request_id: str = "") ->
         info = client.team_info()
         user = _find(info, email)
         if user is None:
-            raise Refused(f"{email} is not a member of the Daily team {team.name}.")
+            raise Refused(
+                gettext_noop("%(email)s is not a member of the Daily team %(team)s."),
+                {"email": email, "team": team.name},
+            )
         seen["user"] = row = to_row(user)
         if row.is_owner and _owners(info) <= 1:
-            raise Refused(LAST_DAILY_OWNER.format(who=row.label, team=team.name))
+            raise Refused(LAST_DAILY_OWNER, {"who": row.label, "team": team.name})
         client.remove_user(user.email)
 
     try:
@@ -236,7 +242,7 @@ def remove_user(*, actor: User, team: Team, email: str, request_id: str = "") ->
             request_id=request_id,
         )
     except Refused as exc:
-        return Removal(email=email, user=seen.get("user"), error=exc.message, refused=True)
+        return Removal(email=email, user=seen.get("user"), error=exc.shown, refused=True)
     except Unsupported as exc:
         return Removal(email=email, error=exc.message, refused=True)
     except DailyError as exc:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import trigger_client_event
 
@@ -63,7 +64,11 @@ def user_remove(request: HttpRequest, *, team: Team, role: Role) -> HttpResponse
     )
     in_dialog = wants_partial(request)
     if removal.removed and not in_dialog:
-        messages.success(request, f"{removal.user.label} was removed from {team.name}.")
+        messages.success(
+            request,
+            gettext("%(user)s was removed from %(team)s.")
+            % {"user": removal.user.label, "team": team.name},
+        )
         return redirect("dashboard:users", team_slug=team.slug)
     status = 200
     if not in_dialog and not removal.removed:
