@@ -76,16 +76,30 @@ class Refused(Exception):
     the reader's language. A message marked with `gettext_noop` and named placeholders
     (`%(user)s`), with their values in `params`, is translated where it is shown."""
 
-    def __init__(self, message: str, params: dict[str, object] | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        params: dict[str, object] | None = None,
+        *,
+        translated: tuple[str, ...] = (),
+    ) -> None:
         self.template = message
         self.params = params or {}
+        # The params that are themselves marked messages (a reason), translated when shown.
+        self.translated = translated
         self.message = message % self.params if self.params else message
         super().__init__(self.message)
 
     @property
     def shown(self) -> str:
         text = gettext(self.template)
-        return text % self.params if self.params else text
+        if not self.params:
+            return text
+        params = {
+            key: gettext(value) if key in self.translated and isinstance(value, str) else value
+            for key, value in self.params.items()
+        }
+        return text % params
 
 
 def error_type_of(exc: DailyError | Refused) -> str:

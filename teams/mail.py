@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core import checks
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
+from django.utils.translation import gettext_noop
 
 from teams.models import Membership, Role, Team
 
@@ -26,7 +27,10 @@ log = logging.getLogger(__name__)
 class MailError(Exception):
     """The mail server could not take the message."""
 
-    def __init__(self, message: str = "The mail server could not be reached.") -> None:
+    # Marked for translation: a refusal that quotes it translates it where it is shown.
+    UNREACHABLE = gettext_noop("The mail server could not be reached.")
+
+    def __init__(self, message: str = UNREACHABLE) -> None:
         self.message = message
         super().__init__(message)
 

@@ -17,6 +17,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from teams.models import Membership, Role, Team
 from teams.signals import team_page_opening
@@ -107,7 +108,9 @@ def get_team_for(
     if team is None or role is None:
         raise Http404("No such team")
     if not has_permission(role, permission):
-        raise PermissionDenied(f"Your role ({role.label}) cannot do this.")
+        raise PermissionDenied(
+            gettext("Your role (%(role)s) cannot do this.") % {"role": role.label}
+        )
     return team, role
 
 
@@ -116,7 +119,7 @@ def ensure_permission(
 ) -> Role:
     role = role_of(user, team)
     if not has_permission(role, permission):
-        raise PermissionDenied("Your role cannot do this.")
+        raise PermissionDenied(gettext("Your role cannot do this."))
     assert role is not None
     return role
 

@@ -74,7 +74,9 @@ def _send_mail(invitation: Invitation, token: str, link_for: LinkFor, actor: Use
     try:
         mail.send("teams/email/invitation", [invitation.email], context)
     except mail.MailError as exc:
-        raise Refused(NOT_SENT, {"email": invitation.email, "reason": exc.message}) from None
+        raise Refused(
+            NOT_SENT, {"email": invitation.email, "reason": exc.message}, translated=("reason",)
+        ) from None
 
 
 def invite(

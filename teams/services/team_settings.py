@@ -75,7 +75,7 @@ def create_team(*, actor: Any, data: dict[str, Any], request_id: str = "") -> Te
     person who connected it as its first owner. Success and refusal are both audited
     (`ConnectRefused` tells the form which field was wrong; nothing is saved then)."""
     if not may_connect_team(actor):
-        raise PermissionDenied("You may not connect a Daily team to this dashboard.")
+        raise PermissionDenied(gettext("You may not connect a Daily team to this dashboard."))
     team = Team(
         name=data["name"],
         slug=data["slug"],

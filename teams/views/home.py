@@ -32,7 +32,7 @@ def team_create(request: HttpRequest) -> HttpResponse:
     """Connect a Daily team: the token is tried against Daily before anything is saved, and
     the person who connects it becomes its first owner. Who may: TEAM_CONNECT_ALLOWED."""
     if not may_connect_team(request.user):
-        raise PermissionDenied("You may not connect a Daily team to this dashboard.")
+        raise PermissionDenied(gettext("You may not connect a Daily team to this dashboard."))
     form = TeamCreateForm(request.POST or None, initial={"dialect": "rest", "time_zone": "UTC"})
     if request.method == "POST" and form.is_valid():
         try:
