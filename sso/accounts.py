@@ -25,7 +25,7 @@ from django.utils.translation import gettext, gettext_noop
 
 from sso.conf import Config
 from sso.models import Identity
-from teams.audit import perform_local
+from teams.audit import english, perform_local
 from teams.models import AuditAction, Membership, Role, Team
 
 CREATED, BY_EMAIL, BY_USERNAME, LINKED = "created", "email", "username", "linked"
@@ -220,7 +220,8 @@ def _create(
             Membership.objects.create(user=user, team=team, role=cfg.default_role)
         return user
 
-    role = Role(cfg.default_role).label
+    # The audit log keeps English, whatever the language of the browser signing in.
+    role = english(Role(cfg.default_role).label)
     try:
         if team is None:
             with transaction.atomic():
