@@ -36,10 +36,12 @@ from django.db import transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from daily import AuthError, Capability, DailyClient, DailyError, NotFound, Privacy, RateLimited
 from rooms import mirror, services
 from rooms.models import BulkAction, BulkItem, BulkItemState, BulkJob, BulkJobState
+from rooms.words import number
 from teams.audit import Refused, error_type_of, perform
 from teams.models import AuditAction, AuditEvent, Outcome, Team
 from teams.permissions import Permission
@@ -66,7 +68,14 @@ class Run(enum.Enum):
 
 
 def confirmation_phrase(count: int) -> str:
-    """What a person types to confirm a large delete."""
+    """What a person types to confirm a large delete, in the reader's language ("delete
+    12,345 rooms", "12.345 Räume löschen"): the sentence they read is the one they type."""
+    return ngettext("delete %(count)s room", "delete %(count)s rooms", count) % {
+        "count": number(count)
+    }
+
+
+def _english_phrase(count: int) -> str:
     return f"delete {count:,} room{'s' if count != 1 else ''}"
 
 
@@ -84,8 +93,10 @@ def needs_typed_confirmation(action: str, count: int) -> bool:
 
 
 def typed_confirmation_matches(typed: str, count: int) -> bool:
-    # Spaces and case are forgiven; the number is not.
-    return " ".join(typed.split()).lower() == confirmation_phrase(count)
+    # Spaces and case are forgiven; the number is not. The English phrase is taken in every
+    # language (a person who switches language, or follows an English runbook).
+    said = " ".join(typed.split()).lower()
+    return said in (confirmation_phrase(count).lower(), _english_phrase(count))
 
 
 def create_job(

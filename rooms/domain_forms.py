@@ -12,15 +12,23 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from daily import DomainBucket, DomainProperties, InvalidInput, RecordingsBucket, Region
 from daily import domain_config as dc
 from rooms.forms import LANGUAGE_LABELS, REGION_LABELS
+from rooms.words import refusal
 
 RTMP_LABELS = {
-    "us-west-2": "US West (Oregon)",
-    "eu-central-1": "Europe (Frankfurt)",
-    "ap-south-1": "Asia Pacific (Mumbai)",
+    "us-west-2": _("US West (Oregon)"),
+    "eu-central-1": _("Europe (Frankfurt)"),
+    "ap-south-1": _("Asia Pacific (Mumbai)"),
+}
+
+NOT_REMOVABLE = {
+    "recordings bucket": _("The recordings bucket cannot be removed through Daily's API."),
+    "transcriptions bucket": _("The transcriptions bucket cannot be removed through Daily's API."),
 }
 
 # (group title, [(property, label, help)]) for the booleans, in the page's order.
@@ -30,45 +38,53 @@ BOOLEAN_GROUPS: tuple[tuple[str, tuple[tuple[str, str, str], ...]], ...] = (
         (
             (
                 "hide_daily_branding",
-                "Hide \u201cPowered by Daily\u201d",
-                "A pay-as-you-go feature of Daily.",
+                _("Hide “Powered by Daily”"),
+                _("A pay-as-you-go feature of Daily."),
             ),
         ),
     ),
     (
         "In the call (Daily Prebuilt)",
         (
-            ("enable_prejoin_ui", "Pre-join screen", "Camera, mic and browser check first."),
-            ("enable_people_ui", "People panel", ""),
-            ("enable_advanced_chat", "Rich chat", "Reactions, emoji picker and Giphy in chat."),
-            ("enable_emoji_reactions", "Emoji reactions", ""),
-            ("enable_hand_raising", "Hand raising", ""),
-            ("enable_pip_ui", "Picture in picture", ""),
-            ("enable_breakout_rooms", "Breakout rooms", "A beta feature of Daily."),
-            ("enable_live_captions_ui", "Closed captions button", ""),
-            ("enable_network_ui", "Network panel", ""),
-            ("enable_noise_cancellation_ui", "Noise cancellation controls", ""),
-            ("enable_video_processing_ui", "Background blur controls", ""),
+            ("enable_prejoin_ui", _("Pre-join screen"), _("Camera, mic and browser check first.")),
+            ("enable_people_ui", _("People panel"), ""),
+            (
+                "enable_advanced_chat",
+                _("Rich chat"),
+                _("Reactions, emoji picker and Giphy in chat."),
+            ),
+            ("enable_emoji_reactions", _("Emoji reactions"), ""),
+            ("enable_hand_raising", _("Hand raising"), ""),
+            ("enable_pip_ui", _("Picture in picture"), ""),
+            ("enable_breakout_rooms", _("Breakout rooms"), _("A beta feature of Daily.")),
+            ("enable_live_captions_ui", _("Closed captions button"), ""),
+            ("enable_network_ui", _("Network panel"), ""),
+            ("enable_noise_cancellation_ui", _("Noise cancellation controls"), ""),
+            ("enable_video_processing_ui", _("Background blur controls"), ""),
         ),
     ),
     (
         "Network and scale",
         (
-            ("enable_adaptive_simulcast", "Adaptive bitrate", ""),
-            ("enable_opus_fec", "Opus forward error correction", "Audio more resilient to loss."),
-            ("enable_mesh_sfu", "Several SFUs per call", "For interactive live streaming."),
-            ("enable_terse_logging", "Terse logging", "Advised above 200 participants."),
-            ("disable_rtmp_geo_fallback", "No fallback from the streaming region", ""),
+            ("enable_adaptive_simulcast", _("Adaptive bitrate"), ""),
+            (
+                "enable_opus_fec",
+                _("Opus forward error correction"),
+                _("Audio more resilient to loss."),
+            ),
+            ("enable_mesh_sfu", _("Several SFUs per call"), _("For interactive live streaming.")),
+            ("enable_terse_logging", _("Terse logging"), _("Advised above 200 participants.")),
+            ("disable_rtmp_geo_fallback", _("No fallback from the streaming region"), ""),
             (
                 "enforce_unique_user_ids",
-                "One participant per user id",
-                "A second join with the same user id ejects the first.",
+                _("One participant per user id"),
+                _("A second join with the same user id ejects the first."),
             ),
         ),
     ),
     (
         "Transcription",
-        (("enable_transcription_storage", "Store transcriptions (WebVTT)", ""),),
+        (("enable_transcription_storage", _("Store transcriptions (WebVTT)"), ""),),
     ),
 )
 BOOLEANS = tuple(item for _title, items in BOOLEAN_GROUPS for item in items)
@@ -81,16 +97,16 @@ FIELD_MAP = {
 
 LABELS: dict[str, str] = {
     **{name: label for name, label, _help in BOOLEANS},
-    "redirect_on_meeting_exit": "Page after leaving a call",
-    "lang": "Default language",
-    "meeting_join_hook": "Join hook URL",
-    "geo": "Call server region",
-    "rtmp_geo": "Streaming region",
-    "sfu_switchover": "Switch to SFU above",
-    "recordings_template": "Recording file names",
-    "transcription_template": "Transcription file names",
-    "recordings_bucket": "Recordings bucket",
-    "transcription_bucket": "Transcriptions bucket",
+    "redirect_on_meeting_exit": _("Page after leaving a call"),
+    "lang": _("Default language"),
+    "meeting_join_hook": _("Join hook URL"),
+    "geo": _("Call server region"),
+    "rtmp_geo": _("Streaming region"),
+    "sfu_switchover": _("Switch to SFU above"),
+    "recordings_template": _("Recording file names"),
+    "transcription_template": _("Transcription file names"),
+    "recordings_bucket": _("Recordings bucket"),
+    "transcription_bucket": _("Transcriptions bucket"),
 }
 
 
@@ -101,60 +117,66 @@ class DomainSettingsForm(forms.Form):
         required=False,
         max_length=2048,
         label=LABELS["redirect_on_meeting_exit"],
-        help_text="An http(s) address. Empty: no redirect.",
+        help_text=_("An http(s) address. Empty: no redirect."),
         widget=forms.URLInput(attrs={"placeholder": "https://example.com/thanks"}),
     )
-    lang = forms.ChoiceField(label=LABELS["lang"], help_text="Rooms and tokens may override it.")
+    lang = forms.ChoiceField(label=LABELS["lang"], help_text=_("Rooms and tokens may override it."))
     geo = forms.ChoiceField(required=False, label=LABELS["geo"])
     rtmp_geo = forms.ChoiceField(required=False, label=LABELS["rtmp_geo"])
     sfu_switchover = forms.FloatField(
         min_value=0.5,
         label=LABELS["sfu_switchover"],
         help_text=(
-            "Participants; the call moves from peer-to-peer to a server above this count. "
-            "0.5: always a server."
+            _(
+                "Participants; the call moves from peer-to-peer to a server above this count. "
+                "0.5: always a server."
+            )
         ),
     )
     meeting_join_hook = forms.CharField(
         required=False,
         max_length=2048,
         label=LABELS["meeting_join_hook"],
-        help_text="Daily advises webhooks (participant.joined) instead.",
+        help_text=_("Daily advises webhooks (participant.joined) instead."),
     )
     recordings_template = forms.CharField(
         max_length=dc.MAX_TEMPLATE_LENGTH,
         label=LABELS["recordings_template"],
         help_text=(
-            "Must contain {epoch_time}; may use {domain_name}, {room_name}, {mtg_session_id}, "
-            "{instance_id}, {recording_id}. Only .mp4 as an extension."
+            _(
+                "Must contain {epoch_time}; may use {domain_name}, {room_name}, {mtg_session_id}, "
+                "{instance_id}, {recording_id}. Only .mp4 as an extension."
+            )
         ),
     )
     transcription_template = forms.CharField(
         max_length=dc.MAX_TEMPLATE_LENGTH,
         label=LABELS["transcription_template"],
         help_text=(
-            "Must contain {epoch_time}; may use {domain_name}, {room_name}, {mtg_session_id}, "
-            "{instance_id}, {transcript_id}."
+            _(
+                "Must contain {epoch_time}; may use {domain_name}, {room_name}, {mtg_session_id}, "
+                "{instance_id}, {transcript_id}."
+            )
         ),
     )
-    rec_bucket_name = forms.CharField(required=False, max_length=255, label="Bucket name")
-    rec_bucket_region = forms.CharField(required=False, max_length=64, label="Bucket region")
+    rec_bucket_name = forms.CharField(required=False, max_length=255, label=_("Bucket name"))
+    rec_bucket_region = forms.CharField(required=False, max_length=64, label=_("Bucket region"))
     rec_role_arn = forms.CharField(
-        required=False, max_length=2048, label="IAM role ARN Daily assumes"
+        required=False, max_length=2048, label=_("IAM role ARN Daily assumes")
     )
     rec_allow_api_access = forms.BooleanField(
-        required=False, label="Allow downloads of recordings through Daily's API"
+        required=False, label=_("Allow downloads of recordings through Daily's API")
     )
     rec_allow_streaming = forms.BooleanField(
-        required=False, label="Play recordings in the browser (inline links)"
+        required=False, label=_("Play recordings in the browser (inline links)")
     )
-    tr_bucket_name = forms.CharField(required=False, max_length=255, label="Bucket name")
-    tr_bucket_region = forms.CharField(required=False, max_length=64, label="Bucket region")
+    tr_bucket_name = forms.CharField(required=False, max_length=255, label=_("Bucket name"))
+    tr_bucket_region = forms.CharField(required=False, max_length=64, label=_("Bucket region"))
     tr_role_arn = forms.CharField(
-        required=False, max_length=2048, label="IAM role ARN Daily assumes"
+        required=False, max_length=2048, label=_("IAM role ARN Daily assumes")
     )
     tr_allow_api_access = forms.BooleanField(
-        required=False, label="Allow access to transcriptions through Daily's API"
+        required=False, label=_("Allow access to transcriptions through Daily's API")
     )
 
     def __init__(self, *args: Any, baseline: DomainProperties, **kwargs: Any) -> None:
@@ -169,11 +191,11 @@ class DomainSettingsForm(forms.Form):
         self.fields["lang"].choices = languages
         regions = [(r.value, f"{REGION_LABELS[r]}, {r.value}") for r in Region]
         if b.geo is None:
-            regions.insert(0, ("", "Automatic: nearest to the first participant (default)"))
+            regions.insert(0, ("", _("Automatic: nearest to the first participant (default)")))
         self.fields["geo"].choices = regions
         rtmp = list(RTMP_LABELS.items())
         if b.rtmp_geo is None:
-            rtmp.insert(0, ("", "Closest to the call's server (default)"))
+            rtmp.insert(0, ("", _("Closest to the call's server (default)")))
         elif b.rtmp_geo not in RTMP_LABELS:
             rtmp.append((b.rtmp_geo, b.rtmp_geo))
         self.fields["rtmp_geo"].choices = rtmp
@@ -220,11 +242,11 @@ class DomainSettingsForm(forms.Form):
         data = self.cleaned_data
         parts = [data.get(f"{prefix}_{k}") for k in ("bucket_name", "bucket_region", "role_arn")]
         if any(parts) and not all(parts):
-            self.add_error(f"{prefix}_bucket_name", "A bucket needs its name, region and role ARN.")
-        if current is not None and not any(parts):
             self.add_error(
-                f"{prefix}_bucket_name", f"The {name} cannot be removed through Daily's API."
+                f"{prefix}_bucket_name", gettext("A bucket needs its name, region and role ARN.")
             )
+        if current is not None and not any(parts):
+            self.add_error(f"{prefix}_bucket_name", str(NOT_REMOVABLE[name]))
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
@@ -236,7 +258,7 @@ class DomainSettingsForm(forms.Form):
                 dc.domain_properties(self.changes())
             except InvalidInput as exc:
                 field = FIELD_MAP.get(exc.field or "", exc.field)
-                self.add_error(field if field in self.fields else None, exc.message)
+                self.add_error(field if field in self.fields else None, refusal(exc))
         return data
 
     def changes(self) -> DomainProperties:
@@ -306,25 +328,33 @@ def _number(value: object) -> float | int:
 
 def _shown(name: str, value: object) -> str:
     if value is None:
-        return "Daily's default"
+        return gettext("Daily's default")
     if value == "":
-        return "none"
+        return gettext("none")
     if isinstance(value, bool):
-        return "on" if value else "off"
+        return gettext("on") if value else gettext("off")
     if isinstance(value, Region):
         return f"{REGION_LABELS[value]} ({value.value})"
     if name == "lang":
-        return LANGUAGE_LABELS.get(str(value), str(value))
+        return str(LANGUAGE_LABELS.get(str(value), str(value)))
     if name == "rtmp_geo":
         return f"{RTMP_LABELS.get(str(value), value)} ({value})"
     if isinstance(value, RecordingsBucket):
         flags = []
         if value.allow_api_access:
-            flags.append("API access")
+            flags.append(gettext("API access"))
         if getattr(value, "allow_streaming_from_bucket", None):
-            flags.append("streaming")
+            flags.append(gettext("streaming"))
         extra = f", {', '.join(flags)}" if flags else ""
-        return f"{value.bucket_name} in {value.bucket_region}, role {value.assume_role_arn}{extra}"
+        return (
+            gettext("%(bucket)s in %(region)s, role %(role)s")
+            % {
+                "bucket": value.bucket_name,
+                "region": value.bucket_region,
+                "role": value.assume_role_arn,
+            }
+            + extra
+        )
     if isinstance(value, float):
         return str(_number(value))
     return str(value)
@@ -340,5 +370,6 @@ def diff(before: DomainProperties, changes: DomainProperties) -> list[tuple[str,
         old = before.effective(name)
         if name == "redirect_on_meeting_exit":
             old = before.redirect_on_meeting_exit or ""
-        rows.append((name, LABELS.get(name, name), _shown(name, old), _shown(name, new)))
+        label = str(LABELS[name]) if name in LABELS else name
+        rows.append((name, label, _shown(name, old), _shown(name, new)))
     return rows

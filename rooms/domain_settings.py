@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 
+from django.utils import translation
+
 from daily import DomainConfig, DomainProperties
 from rooms.domain_forms import diff
 from teams.audit import User, perform
@@ -30,8 +32,11 @@ def fingerprint(props: DomainProperties) -> str:
 
 
 def describe(before: DomainProperties, changes: DomainProperties) -> str:
-    """The audit message: each property with its old and new value."""
-    return "; ".join(f"{name}: {old} -> {new}" for name, _label, old, new in diff(before, changes))
+    """The audit message: each property with its old and new value, in English (the audit
+    log's language, whatever the language of the page that saved)."""
+    with translation.override("en"):
+        rows = diff(before, changes)
+    return "; ".join(f"{name}: {old} -> {new}" for name, _label, old, new in rows)
 
 
 def save(

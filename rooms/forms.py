@@ -14,6 +14,9 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from daily import (
     DEFAULTS,
@@ -27,49 +30,50 @@ from daily import (
 )
 from daily import validation as daily_validation
 from rooms import services
+from rooms.words import PRIVACY_WORDS, refusal
 from teams.models import Team
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 RECORDING_LABELS = {
-    RecordingMode.CLOUD: "In the cloud (Daily stores the recording)",
-    RecordingMode.CLOUD_AUDIO_ONLY: "In the cloud, audio only",
-    RecordingMode.LOCAL: "On the recording participant's computer",
-    RecordingMode.RAW_TRACKS: "Raw tracks, one file per participant (cloud)",
+    RecordingMode.CLOUD: gettext_lazy("In the cloud (Daily stores the recording)"),
+    RecordingMode.CLOUD_AUDIO_ONLY: gettext_lazy("In the cloud, audio only"),
+    RecordingMode.LOCAL: gettext_lazy("On the recording participant's computer"),
+    RecordingMode.RAW_TRACKS: gettext_lazy("Raw tracks, one file per participant (cloud)"),
 }
 REGION_LABELS = {
-    Region.AF_SOUTH_1: "Africa (Cape Town)",
-    Region.AP_NORTHEAST_2: "Asia Pacific (Seoul)",
-    Region.AP_SOUTHEAST_1: "Asia Pacific (Singapore)",
-    Region.AP_SOUTHEAST_2: "Asia Pacific (Sydney)",
-    Region.AP_SOUTH_1: "Asia Pacific (Mumbai)",
-    Region.EU_CENTRAL_1: "Europe (Frankfurt)",
-    Region.EU_WEST_2: "Europe (London)",
-    Region.SA_EAST_1: "South America (São Paulo)",
-    Region.US_EAST_1: "US East (N. Virginia)",
-    Region.US_WEST_2: "US West (Oregon)",
+    Region.AF_SOUTH_1: gettext_lazy("Africa (Cape Town)"),
+    Region.AP_NORTHEAST_2: gettext_lazy("Asia Pacific (Seoul)"),
+    Region.AP_SOUTHEAST_1: gettext_lazy("Asia Pacific (Singapore)"),
+    Region.AP_SOUTHEAST_2: gettext_lazy("Asia Pacific (Sydney)"),
+    Region.AP_SOUTH_1: gettext_lazy("Asia Pacific (Mumbai)"),
+    Region.EU_CENTRAL_1: gettext_lazy("Europe (Frankfurt)"),
+    Region.EU_WEST_2: gettext_lazy("Europe (London)"),
+    Region.SA_EAST_1: gettext_lazy("South America (São Paulo)"),
+    Region.US_EAST_1: gettext_lazy("US East (N. Virginia)"),
+    Region.US_WEST_2: gettext_lazy("US West (Oregon)"),
 }
 
 # The interface languages Daily offers for `lang` ("user": each person's browser language).
 LANGUAGE_LABELS = {
-    "user": "Each person's browser language",
-    "da": "Danish",
-    "nl": "Dutch",
-    "en": "English",
-    "fi": "Finnish",
-    "fr": "French",
-    "ka": "Georgian",
-    "de": "German",
-    "it": "Italian",
-    "jp": "Japanese",
-    "no": "Norwegian",
-    "pl": "Polish",
-    "pt": "Portuguese",
-    "pt-BR": "Portuguese (Brazil)",
-    "ru": "Russian",
-    "es": "Spanish",
-    "sv": "Swedish",
-    "tr": "Turkish",
+    "user": gettext_lazy("Each person's browser language"),
+    "da": gettext_lazy("Danish"),
+    "nl": gettext_lazy("Dutch"),
+    "en": gettext_lazy("English"),
+    "fi": gettext_lazy("Finnish"),
+    "fr": gettext_lazy("French"),
+    "ka": gettext_lazy("Georgian"),
+    "de": gettext_lazy("German"),
+    "it": gettext_lazy("Italian"),
+    "jp": gettext_lazy("Japanese"),
+    "no": gettext_lazy("Norwegian"),
+    "pl": gettext_lazy("Polish"),
+    "pt": gettext_lazy("Portuguese"),
+    "pt-BR": gettext_lazy("Portuguese (Brazil)"),
+    "ru": gettext_lazy("Russian"),
+    "es": gettext_lazy("Spanish"),
+    "sv": gettext_lazy("Swedish"),
+    "tr": gettext_lazy("Turkish"),
 }
 # The longest time limit per person the form offers: a week, in minutes.
 MAX_TIME_LIMIT_MINUTES = 7 * 24 * 60
@@ -102,7 +106,13 @@ def to_local_naive(value: datetime | None, tz: zoneinfo.ZoneInfo) -> datetime | 
 def add_daily_error(form: forms.Form, exc: InvalidInput, field_map: dict[str, str]) -> None:
     """Show Daily's local validation next to the field it names (or above the form)."""
     field = field_map.get(exc.field or "", exc.field)
-    form.add_error(field if field in form.fields else None, exc.message)
+    form.add_error(field if field in form.fields else None, refusal(exc))
+
+
+PAST = {
+    "opening time": gettext_lazy("The opening time is in the past."),
+    "expiry time": gettext_lazy("The expiry time is in the past."),
+}
 
 
 class TeamTimeZoneForm(forms.Form):
@@ -120,8 +130,9 @@ class TeamTimeZoneForm(forms.Form):
             super().full_clean()
 
     def _future(self, value: datetime | None, what: str) -> datetime | None:
+        """`what` is "opening time" or "expiry time"."""
         if value is not None and value <= timezone.now():
-            raise forms.ValidationError(f"The {what} is in the past.")
+            raise forms.ValidationError(str(PAST[what]))
         return value
 
 
@@ -130,14 +141,16 @@ class RoomCreateForm(forms.Form):
     optional_marks = False
     # No max_length: check_room_name says the limit of the team's dialect (35 with the team
     # name on domains, 128 on rest), the one the hint gives.
-    name = forms.CharField(required=False, strip=True)
-    privacy = forms.ChoiceField()
+    name = forms.CharField(required=False, strip=True, label=gettext_lazy("Name"))
+    privacy = forms.ChoiceField(label=gettext_lazy("Privacy"))
 
     def __init__(self, *args: Any, team: Team, **kwargs: Any) -> None:
         self.team = team
         super().__init__(*args, **kwargs)
         choices = services.privacy_choices(team)
-        self.fields["privacy"].choices = [(p.value, p.label.capitalize()) for p in choices]
+        self.fields["privacy"].choices = [
+            (p.value, str(PRIVACY_WORDS[p]).capitalize()) for p in choices
+        ]
         default = Privacy.TEAM if Privacy.TEAM in choices else Privacy.PUBLIC
         self.fields["privacy"].initial = default.value
         rest = services.supports(team, services.Capability.ROOM_PROPERTIES)
@@ -149,26 +162,26 @@ class RoomCreateForm(forms.Form):
             {"maxlength": str(max(limit, 1)), "autocomplete": "off", "spellcheck": "false"}
         )
         if rest:
-            self.fields["name"].help_text = (
-                f"Letters, digits, '-' and '_', up to {limit} characters. "
+            self.fields["name"].help_text = gettext(
+                "Letters, digits, '-' and '_', up to %(limit)s characters. "
                 "Leave empty and Daily chooses a name."
-            )
+            ) % {"limit": limit}
         else:
-            self.fields["name"].help_text = (
-                f"Letters, digits, '-' and '_'. Team name and room name together may have "
-                f"at most {whole} characters: up to {max(limit, 0)} for this team."
-            )
+            self.fields["name"].help_text = gettext(
+                "Letters, digits, '-' and '_'. Team name and room name together may have "
+                "at most %(whole)s characters: up to %(limit)s for this team."
+            ) % {"whole": whole, "limit": max(limit, 0)}
 
     def clean_name(self) -> str | None:
         value = self.cleaned_data["name"]
         if not value:
             if self.fields["name"].required:
-                raise forms.ValidationError("Enter a room name.")
+                raise forms.ValidationError(gettext("Enter a room name."))
             return None
         try:
             return services.check_room_name(self.team, value)
         except InvalidInput as exc:
-            raise forms.ValidationError(exc.message) from None
+            raise forms.ValidationError(refusal(exc)) from None
 
     def clean_privacy(self) -> Privacy:
         return Privacy(self.cleaned_data["privacy"])
@@ -182,30 +195,38 @@ class RoomPropertiesForm(TeamTimeZoneForm):
     """
 
     BOOLEANS = (
-        ("enable_chat", "Text chat", "People can send chat messages."),
-        ("enable_prejoin_ui", "Pre-join screen", "People check camera and mic before joining."),
-        ("enable_emoji_reactions", "Emoji reactions", ""),
-        ("enable_screenshare", "Screen sharing", ""),
+        ("enable_chat", _("Text chat"), _("People can send chat messages.")),
+        (
+            "enable_prejoin_ui",
+            _("Pre-join screen"),
+            _("People check camera and mic before joining."),
+        ),
+        ("enable_emoji_reactions", _("Emoji reactions"), ""),
+        ("enable_screenshare", _("Screen sharing"), ""),
         (
             "enable_knocking",
-            "Knocking",
-            "People without access to a private room can ask to be let in.",
+            _("Knocking"),
+            _("People without access to a private room can ask to be let in."),
         ),
-        ("start_video_off", "Join with camera off", ""),
-        ("start_audio_off", "Join with microphone off", ""),
-        ("eject_at_room_exp", "Remove everyone when the room expires", ""),
-        ("enable_dialout", "Dial-out", "Participants can call phone numbers from the room."),
+        ("start_video_off", _("Join with camera off"), ""),
+        ("start_audio_off", _("Join with microphone off"), ""),
+        ("eject_at_room_exp", _("Remove everyone when the room expires"), ""),
+        (
+            "enable_dialout",
+            _("Dial-out"),
+            _("Participants can call phone numbers from the room."),
+        ),
     )
 
     nbf = forms.DateTimeField(
         required=False,
-        label="Opens at",
+        label=_("Opens at"),
         widget=local_datetime_widget(),
         input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
     )
     exp = forms.DateTimeField(
         required=False,
-        label="Expires at",
+        label=_("Expires at"),
         widget=local_datetime_widget(),
         input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
     )
@@ -213,34 +234,36 @@ class RoomPropertiesForm(TeamTimeZoneForm):
         required=False,
         min_value=1,
         max_value=MAX_TIME_LIMIT_MINUTES,
-        label="Time limit per person, in minutes",
-        help_text="Each person is removed this long after joining. Empty: no limit.",
+        label=_("Time limit per person, in minutes"),
+        help_text=_("Each person is removed this long after joining. Empty: no limit."),
     )
-    lang = forms.ChoiceField(required=False, label="Language of the call's interface")
+    lang = forms.ChoiceField(required=False, label=_("Language of the call's interface"))
     max_participants = forms.IntegerField(
         required=False,
         min_value=1,
         max_value=daily_validation.MAX_PARTICIPANTS_LIMIT,
-        label="Maximum participants",
-        help_text=f"Empty: Daily's default ({DEFAULTS['max_participants']}).",
+        label=_("Maximum participants"),
+        help_text=format_lazy(
+            _("Empty: Daily's default ({default})."), default=DEFAULTS["max_participants"]
+        ),
     )
-    enable_recording = forms.ChoiceField(required=False, label="Recording")
-    geo = forms.ChoiceField(required=False, label="Region")
-    sip_enabled = forms.BooleanField(required=False, label="SIP dial-in")
+    enable_recording = forms.ChoiceField(required=False, label=_("Recording"))
+    geo = forms.ChoiceField(required=False, label=_("Region"))
+    sip_enabled = forms.BooleanField(required=False, label=_("SIP dial-in"))
     sip_display_name = forms.CharField(
-        required=False, max_length=128, label="SIP display name", strip=True
+        required=False, max_length=128, label=_("SIP display name"), strip=True
     )
-    sip_video = forms.BooleanField(required=False, label="SIP callers send video")
+    sip_video = forms.BooleanField(required=False, label=_("SIP callers send video"))
     sip_num_endpoints = forms.IntegerField(
-        required=False, min_value=1, max_value=5, label="SIP endpoints"
+        required=False, min_value=1, max_value=5, label=_("SIP endpoints")
     )
-    bucket_name = forms.CharField(required=False, max_length=255, label="Bucket name")
-    bucket_region = forms.CharField(required=False, max_length=64, label="Bucket region")
+    bucket_name = forms.CharField(required=False, max_length=255, label=_("Bucket name"))
+    bucket_region = forms.CharField(required=False, max_length=64, label=_("Bucket region"))
     bucket_role_arn = forms.CharField(
-        required=False, max_length=2048, label="IAM role ARN Daily assumes"
+        required=False, max_length=2048, label=_("IAM role ARN Daily assumes")
     )
     bucket_allow_api_access = forms.BooleanField(
-        required=False, label="Allow downloads of recordings through Daily's API"
+        required=False, label=_("Allow downloads of recordings through Daily's API")
     )
 
     def __init__(
@@ -257,35 +280,39 @@ class RoomPropertiesForm(TeamTimeZoneForm):
         # Daily's API cannot remove a property once set (an update sends only values), so
         # an edit offers "default" only where the room still has the default.
         if not (self.editing and b.enable_recording is not None):
-            recording.insert(0, ("", "Off (Daily's default)"))
+            recording.insert(0, ("", gettext("Off (Daily's default)")))
         if not (self.editing and b.geo is not None):
-            regions.insert(0, ("", "Automatic: nearest to the participants (Daily's default)"))
+            regions.insert(
+                0, ("", gettext("Automatic: nearest to the participants (Daily's default)"))
+            )
         self.fields["enable_recording"].choices = recording
         self.fields["geo"].choices = regions
         languages = list(LANGUAGE_LABELS.items())
         if b.lang is not None and b.lang not in LANGUAGE_LABELS:
             languages.append((b.lang, b.lang))  # one Daily added since: kept as it is
         self.fields["lang"].choices = languages
-        tz_name = team.time_zone
-        self.fields[
-            "nbf"
-        ].help_text = f"Date and time in {tz_name}. Nobody can join before it. Empty: open at once."
-        self.fields["exp"].help_text = f"Date and time in {tz_name}. Empty: the room never expires."
+        zone = {"zone": team.time_zone}
+        self.fields["nbf"].help_text = (
+            gettext("Date and time in %(zone)s. Nobody can join before it. Empty: open at once.")
+            % zone
+        )
+        self.fields["exp"].help_text = (
+            gettext("Date and time in %(zone)s. Empty: the room never expires.") % zone
+        )
         if self.editing and b.nbf is not None:
             self.fields["nbf"].required = True
-            self.fields[
-                "nbf"
-            ].help_text = (
-                f"Date and time in {tz_name}. An opening time can be moved but not removed."
+            self.fields["nbf"].help_text = (
+                gettext("Date and time in %(zone)s. An opening time can be moved but not removed.")
+                % zone
             )
         if self.editing and b.exp is not None:
             self.fields["exp"].required = True
-            self.fields[
-                "exp"
-            ].help_text = f"Date and time in {tz_name}. An expiry can be moved but not removed."
+            self.fields["exp"].help_text = (
+                gettext("Date and time in %(zone)s. An expiry can be moved but not removed.") % zone
+            )
         if self.editing and b.eject_after_elapsed is not None:
             self.fields["eject_after_elapsed"].required = True
-            self.fields["eject_after_elapsed"].help_text = (
+            self.fields["eject_after_elapsed"].help_text = gettext(
                 "Each person is removed this long after joining. "
                 "A time limit can be changed but not removed."
             )
@@ -359,20 +386,23 @@ class RoomPropertiesForm(TeamTimeZoneForm):
         nbf = data.get("nbf") or (None if "nbf" in self.errors else self.baseline.nbf)
         exp = data.get("exp") or (None if "exp" in self.errors else self.baseline.exp)
         if nbf is not None and exp is not None and nbf >= exp:
-            self.add_error("nbf", "The room must open before it expires.")
+            self.add_error("nbf", gettext("The room must open before it expires."))
         if data.get("sip_enabled") and not data.get("sip_display_name"):
-            self.add_error("sip_display_name", "Give SIP dial-in a display name.")
+            self.add_error("sip_display_name", gettext("Give SIP dial-in a display name."))
         if self.editing and self.baseline.sip is not None and not data.get("sip_enabled"):
-            self.add_error("sip_enabled", "SIP dial-in cannot be turned off through Daily's API.")
+            self.add_error(
+                "sip_enabled", gettext("SIP dial-in cannot be turned off through Daily's API.")
+            )
         bucket = [data.get(k) for k in ("bucket_name", "bucket_region", "bucket_role_arn")]
         if any(bucket) and not all(bucket):
             self.add_error(
                 "bucket_name",
-                "A recordings bucket needs its name, its region and the role ARN.",
+                gettext("A recordings bucket needs its name, its region and the role ARN."),
             )
         if self.editing and self.baseline.recordings_bucket is not None and not any(bucket):
             self.add_error(
-                "bucket_name", "A recordings bucket cannot be removed through Daily's API."
+                "bucket_name",
+                gettext("A recordings bucket cannot be removed through Daily's API."),
             )
         return data
 
@@ -427,4 +457,4 @@ def _minutes(seconds: int | None) -> int | None:
 
 
 class EmbedForm(forms.Form):
-    name = forms.CharField(required=False, max_length=100, strip=True, label="Visible name")
+    name = forms.CharField(required=False, max_length=100, strip=True, label=_("Visible name"))

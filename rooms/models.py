@@ -15,6 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, Value, When
+from django.utils.translation import gettext_lazy as _
 
 from teams.models import Team
 
@@ -206,16 +207,16 @@ class RoomMirror(models.Model):
 
 
 class BulkAction(models.TextChoices):
-    DELETE = "delete", "Delete"
-    PRIVACY = "privacy", "Set privacy"
+    DELETE = "delete", _("Delete")
+    PRIVACY = "privacy", _("Set privacy")
 
 
 class BulkJobState(models.TextChoices):
-    QUEUED = "queued", "waiting for the worker"
-    RUNNING = "running", "running"
-    DONE = "done", "finished"
-    CANCELLED = "cancelled", "cancelled"
-    FAILED = "failed", "stopped by an error"
+    QUEUED = "queued", _("waiting for the worker")
+    RUNNING = "running", _("running")
+    DONE = "done", _("finished")
+    CANCELLED = "cancelled", _("cancelled")
+    FAILED = "failed", _("stopped by an error")
 
 
 class BulkJob(models.Model):

@@ -7,11 +7,14 @@ from datetime import datetime
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from daily import InvalidInput, MeetingTokenProperties
 from daily import validation as daily_validation
 from rooms import services
 from rooms.forms import DATETIME_FORMAT, TeamTimeZoneForm, local_datetime_widget
+from rooms.words import refusal
 from teams.models import Team
 
 TOKEN_FIELD_MAP = {
@@ -24,42 +27,43 @@ TOKEN_FIELD_MAP = {
 
 
 SCREENSHARE_CHOICES = [
-    ("", "As the room allows"),
-    ("yes", "Allowed"),
-    ("no", "Not allowed"),
+    ("", _("As the room allows")),
+    ("yes", _("Allowed")),
+    ("no", _("Not allowed")),
 ]
 
 
 class MeetingTokenForm(TeamTimeZoneForm):
-    room = forms.CharField(max_length=128, strip=True)
+    room = forms.CharField(max_length=128, strip=True, label=_("Room"))
     user_name = forms.CharField(
-        required=False, max_length=200, strip=True, label="User name",
-        help_text="Shown to the others in the call.",
+        required=False, max_length=200, strip=True, label=_("User name"),
+        help_text=_("Shown to the others in the call."),
     )  # fmt: skip
     user_id = forms.CharField(
         required=False,
         max_length=daily_validation.MAX_USER_ID_LENGTH,
         strip=True,
-        label="User id",
-        help_text="Your own id for this person (at most 36 characters); it appears in "
-        "attendance reports.",
+        label=_("User id"),
+        help_text=_(
+            "Your own id for this person (at most 36 characters); it appears in attendance reports."
+        ),
     )
     is_owner = forms.BooleanField(
-        required=False, label="Owner", help_text="Owners can remove people and end the call."
+        required=False, label=_("Owner"), help_text=_("Owners can remove people and end the call.")
     )
     exp = forms.DateTimeField(
         required=False,
-        label="Expires at",
+        label=_("Expires at"),
         widget=local_datetime_widget(),
         input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
     )
     eject_at_token_exp = forms.BooleanField(
-        required=False, label="Remove the person from the call when the token expires"
+        required=False, label=_("Remove the person from the call when the token expires")
     )
-    start_video_off = forms.BooleanField(required=False, label="Join with camera off")
-    start_audio_off = forms.BooleanField(required=False, label="Join with microphone off")
+    start_video_off = forms.BooleanField(required=False, label=_("Join with camera off"))
+    start_audio_off = forms.BooleanField(required=False, label=_("Join with microphone off"))
     enable_screenshare = forms.ChoiceField(
-        required=False, choices=SCREENSHARE_CHOICES, label="Screen sharing"
+        required=False, choices=SCREENSHARE_CHOICES, label=_("Screen sharing")
     )
 
     def __init__(
@@ -67,9 +71,9 @@ class MeetingTokenForm(TeamTimeZoneForm):
     ) -> None:
         self.room_names = room_names
         super().__init__(*args, team=team, **kwargs)
-        self.fields[
-            "exp"
-        ].help_text = f"Date and time in {team.time_zone}. Empty: the token never expires."
+        self.fields["exp"].help_text = gettext(
+            "Date and time in %(zone)s. Empty: the token never expires."
+        ) % {"zone": team.time_zone}
         self.fields["room"].widget.attrs.update({"list": "room-names", "autocomplete": "off"})
 
     def clean_room(self) -> str:
@@ -77,9 +81,9 @@ class MeetingTokenForm(TeamTimeZoneForm):
         try:
             services.check_room_name(self.team, value)
         except InvalidInput as exc:
-            raise forms.ValidationError(exc.message) from None
+            raise forms.ValidationError(refusal(exc)) from None
         if value not in self.room_names:
-            raise forms.ValidationError("This team has no room of that name.")
+            raise forms.ValidationError(gettext("This team has no room of that name."))
         return value
 
     def clean_user_id(self) -> str:
@@ -88,7 +92,7 @@ class MeetingTokenForm(TeamTimeZoneForm):
             try:
                 daily_validation.user_id(value)
             except InvalidInput as exc:
-                raise forms.ValidationError(exc.message) from None
+                raise forms.ValidationError(refusal(exc)) from None
         return value
 
     def clean_exp(self) -> datetime | None:
@@ -97,7 +101,9 @@ class MeetingTokenForm(TeamTimeZoneForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("eject_at_token_exp") and not data.get("exp"):
-            self.add_error("exp", "Set an expiry time to remove the person when it passes.")
+            self.add_error(
+                "exp", gettext("Set an expiry time to remove the person when it passes.")
+            )
         return data
 
     def properties(self) -> MeetingTokenProperties:

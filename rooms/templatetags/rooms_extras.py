@@ -6,6 +6,7 @@ from django import template
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 
+from rooms import words
 from rooms.views.table import RoomRow, RowHtml
 
 register = template.Library()
@@ -35,10 +36,24 @@ def http_url(value: object) -> str:
 
 @register.filter
 def count(value: object) -> str:
-    """A count with thousands separators: "12,300" (the rooms of a large team)."""
+    """A count with the language's thousands separators: "12,300", "12.300" (the rooms of a
+    large team)."""
     if isinstance(value, bool) or not isinstance(value, int):
         return ""
-    return f"{value:,}"
+    return words.number(value)
+
+
+@register.filter
+def privacy_word(value: object) -> str:
+    """Daily's privacy (or a bulk job's stored English word for it) in the reader's
+    language."""
+    return words.privacy_word(value)
+
+
+@register.filter
+def outcome(value: object) -> str:
+    """A bulk job's stored English sentence in the reader's language."""
+    return words.outcome(str(value or ""))
 
 
 def _row_html(context: template.Context) -> RowHtml:

@@ -20,7 +20,8 @@ from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.translation import ngettext
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from daily import InvalidInput, Privacy
@@ -29,6 +30,7 @@ from rooms import bulk, listing, mirror, services
 from rooms.bulk_tasks import run_bulk_job
 from rooms.models import BulkAction, BulkJob, MirroredRoom, MirrorState
 from rooms.views.common import team_context
+from rooms.words import number, privacy_word, refusal
 from teams.audit import perform_local
 from teams.models import AuditAction, Role, Team
 from teams.permissions import Permission, team_view
@@ -49,7 +51,7 @@ def _action(request: HttpRequest, team: Team) -> tuple[str, Privacy | None]:
     """The action and the target privacy of a POST; InvalidInput with a sentence."""
     action = request.POST.get("action", "")
     if action not in BulkAction.values:
-        raise InvalidInput("Choose what to do with the selected rooms.", field="action")
+        raise InvalidInput(gettext("Choose what to do with the selected rooms."), field="action")
     privacy = None
     if action == BulkAction.PRIVACY:
         privacy = daily_validation.privacy(
@@ -71,9 +73,11 @@ def _valid_names(team: Team, values: Iterable[object]) -> list[str]:
             seen.add(checked)
             names.append(checked)
     if not names:
-        raise InvalidInput("Select at least one room first.", field="rooms")
+        raise InvalidInput(gettext("Select at least one room first."), field="rooms")
     if len(names) > MAX_TICKED:
-        raise InvalidInput(f"Select at most {MAX_TICKED} rooms at a time.", field="rooms")
+        raise InvalidInput(
+            gettext("Select at most %(n)s rooms at a time.") % {"n": MAX_TICKED}, field="rooms"
+        )
     return names
 
 
@@ -96,11 +100,14 @@ def _ticked_plan(
     for name in names:
         line: dict[str, Any] = {"room": name, "before": "", "after": "", "change": False}
         if name not in known:
-            line["note"] = "No longer exists: skipped."
+            line["note"] = gettext("No longer exists: skipped.")
         elif action == BulkAction.DELETE:
             line.update(before=_label(known[name]), after="deleted", change=True)
         elif privacy is not None and known[name] == privacy.value:
-            line.update(before=_label(known[name]), note=f"Already {privacy.label}: skipped.")
+            line.update(
+                before=_label(known[name]),
+                note=gettext("Already %(privacy)s: skipped.") % {"privacy": privacy_word(privacy)},
+            )
         else:
             line.update(before=_label(known[name]), after=_label(privacy.value), change=True)
         plan.append(line)
@@ -166,10 +173,12 @@ def _duration(count: int) -> str:
     seconds = count / bulk.DELETES_PER_SECOND
     if seconds < 90:
         n = max(round(seconds), 1)
-        return f"about {n} {ngettext('second', 'seconds', n)}"
+        return ngettext("about %(n)s second", "about %(n)s seconds", n) % {"n": n}
     if seconds < 90 * 60:
-        return f"about {round(seconds / 60)} minutes"  # 2 or more
-    return f"about {seconds / 3600:.1f} hours"  # 1.5 or more
+        minutes = round(seconds / 60)  # 2 or more
+        return ngettext("about %(n)s minute", "about %(n)s minutes", minutes) % {"n": minutes}
+    # 1.5 or more, with the language's decimal mark.
+    return gettext("about %(n)s hours") % {"n": number_format(seconds / 3600, 1)}
 
 
 def _confirmation(context: dict[str, Any]) -> None:
@@ -190,7 +199,7 @@ def preview(request: HttpRequest, team: Team, role: Role) -> HttpResponse:
         action, privacy = _action(request, team)
         names = [] if matching else _valid_names(team, request.POST.getlist("rooms"))
     except InvalidInput as exc:
-        messages.error(request, exc.message)
+        messages.error(request, refusal(exc))
         return _back_to_list(team, q)
     context = _preview_context(request, team, role, action, privacy)
     context.update(matching=matching, q=q)
@@ -198,7 +207,10 @@ def preview(request: HttpRequest, team: Team, role: Role) -> HttpResponse:
         context.update(_matching_context(team, action, privacy, q))
         if not context["matched_count"]:
             messages.error(
-                request, f"No room name contains “{q}”." if q else "This team has no rooms."
+                request,
+                gettext("No room name contains “%(q)s”.") % {"q": q}
+                if q
+                else gettext("This team has no rooms."),
             )
             return _back_to_list(team, q)
     else:
@@ -219,7 +231,7 @@ def _upto(request: HttpRequest) -> int:
         # Within a database integer: a larger one would be an error, not a number.
         return min(max(int(request.POST.get("upto", "")[:20]), 0), 2**62)
     except ValueError:
-        raise InvalidInput("This confirmation is incomplete; preview again.") from None
+        raise InvalidInput(gettext("This confirmation is incomplete; preview again.")) from None
 
 
 @require_POST
@@ -244,10 +256,10 @@ def start(request: HttpRequest, team: Team, role: Role) -> HttpResponse:
             befores = request.POST.getlist("before")
             pairs = [(n, befores[i] if i < len(befores) else "") for i, n in enumerate(names)]
     except InvalidInput as exc:
-        messages.error(request, exc.message)
+        messages.error(request, refusal(exc))
         return _back_to_list(team, q)
     if not pairs:
-        messages.error(request, "Nothing to change: every room is already as asked.")
+        messages.error(request, gettext("Nothing to change: every room is already as asked."))
         return _back_to_list(team, q)
     if bulk.needs_typed_confirmation(action, len(pairs)):
         typed = request.POST.get("confirm", "")[:200]
@@ -303,7 +315,13 @@ def _refused(
     phrase = bulk.confirmation_phrase(count)
     context.update(
         phrase=phrase,
-        confirm_error=f"Nothing was deleted. To delete these {count:,} rooms, type “{phrase}” "
-        "exactly as shown.",
+        confirm_error=ngettext(
+            "Nothing was deleted. To delete this %(count)s room, type “%(phrase)s” exactly as "
+            "shown.",
+            "Nothing was deleted. To delete these %(count)s rooms, type “%(phrase)s” exactly as "
+            "shown.",
+            count,
+        )
+        % {"count": number(count), "phrase": phrase},
     )
     return respond(request, PREVIEW, None, context)

@@ -16,6 +16,7 @@ from daily import Privacy
 from rooms import bulk
 from rooms.models import BulkItemState, BulkJob
 from rooms.views.common import team_context
+from rooms.words import privacy_word
 from teams.audit import perform_local
 from teams.models import AuditAction, Role, Team
 from teams.permissions import Permission, team_view
@@ -37,7 +38,7 @@ def _job_or_404(team: Team, job_id: int) -> BulkJob:
 
 
 def _target(job: BulkJob) -> str:
-    return Privacy(job.privacy).label if job.privacy else ""
+    return privacy_word(Privacy(job.privacy)) if job.privacy else ""
 
 
 def _job_response(request: HttpRequest, team: Team, role: Role, job: BulkJob) -> HttpResponse:

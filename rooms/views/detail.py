@@ -11,6 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import escape
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from daily import DEFAULTS, DailyError, Room, RoomProperties
@@ -58,45 +60,55 @@ def describe_properties(props: RoomProperties, team: Team) -> list[dict[str, Any
     """Each property a person cares about: its value in words, and whether it is Daily's."""
 
     def yes_no(name: str) -> str:
-        return "on" if props.effective(name) else "off"
+        return gettext("on") if props.effective(name) else gettext("off")
 
+    zone = f" ({team.time_zone})"
+    sip = props.sip
+    bucket = props.recordings_bucket
     rows = [
-        ("Expires", _when(props.exp, team) + f" ({team.time_zone})" if props.exp else "never"),
-        ("Opens", _when(props.nbf, team) + f" ({team.time_zone})" if props.nbf else ""),
+        (_("Expires"), _when(props.exp, team) + zone if props.exp else gettext("never")),
+        (_("Opens"), _when(props.nbf, team) + zone if props.nbf else ""),
         (
-            "Time limit per person",
+            _("Time limit per person"),
             duration(props.eject_after_elapsed) if props.eject_after_elapsed else "",
         ),
-        ("Maximum participants", str(props.effective("max_participants"))),
-        ("Text chat", yes_no("enable_chat")),
-        ("Pre-join screen", yes_no("enable_prejoin_ui")),
-        ("Emoji reactions", yes_no("enable_emoji_reactions")),
-        ("Screen sharing", yes_no("enable_screenshare")),
-        ("Knocking", yes_no("enable_knocking")),
-        ("Join with camera off", yes_no("start_video_off")),
-        ("Join with microphone off", yes_no("start_audio_off")),
-        ("Remove everyone at expiry", yes_no("eject_at_room_exp")),
-        ("Dial-out", yes_no("enable_dialout")),
+        (_("Maximum participants"), str(props.effective("max_participants"))),
+        (_("Text chat"), yes_no("enable_chat")),
+        (_("Pre-join screen"), yes_no("enable_prejoin_ui")),
+        (_("Emoji reactions"), yes_no("enable_emoji_reactions")),
+        (_("Screen sharing"), yes_no("enable_screenshare")),
+        (_("Knocking"), yes_no("enable_knocking")),
+        (_("Join with camera off"), yes_no("start_video_off")),
+        (_("Join with microphone off"), yes_no("start_audio_off")),
+        (_("Remove everyone at expiry"), yes_no("eject_at_room_exp")),
+        (_("Dial-out"), yes_no("enable_dialout")),
         (
-            "Recording",
-            RECORDING_LABELS[props.enable_recording] if props.enable_recording else "off",
+            _("Recording"),
+            str(RECORDING_LABELS[props.enable_recording])
+            if props.enable_recording
+            else gettext("off"),
         ),
         (
-            "Region",
-            f"{REGION_LABELS[props.geo]} ({props.geo.value})" if props.geo else "automatic",
-        ),
-        ("Language", LANGUAGE_LABELS.get(lang, lang) if (lang := props.effective("lang")) else ""),
-        (
-            "SIP dial-in",
-            f"on, shown as {props.sip.display_name}"
-            if props.sip and props.sip.display_name
-            else ("on" if props.sip else "off"),
+            _("Region"),
+            f"{REGION_LABELS[props.geo]} ({props.geo.value})"
+            if props.geo
+            else gettext("automatic"),
         ),
         (
-            "Recordings bucket",
-            f"{props.recordings_bucket.bucket_name} ({props.recordings_bucket.bucket_region})"
-            if props.recordings_bucket
-            else "Daily's storage",
+            _("Language"),
+            str(LANGUAGE_LABELS.get(lang, lang)) if (lang := props.effective("lang")) else "",
+        ),
+        (
+            _("SIP dial-in"),
+            gettext("on, shown as %(name)s") % {"name": sip.display_name}
+            if sip and sip.display_name
+            else (gettext("on") if sip else gettext("off")),
+        ),
+        (
+            _("Recordings bucket"),
+            f"{bucket.bucket_name} ({bucket.bucket_region})"
+            if bucket
+            else gettext("Daily's storage"),
         ),
     ]
     keys = [
@@ -186,12 +198,31 @@ def presence(request: HttpRequest, team: Team, role: Role, room: str) -> HttpRes
     return respond(request, DETAIL, "presence", context)
 
 
+def _ejected_text(named: str, outcome: str, reason: str = "") -> str:
+    """What became of the person asked to leave, named or "a guest"."""
+    texts = {
+        "failed": (
+            _("%(who)s was not ejected: %(reason)s"),
+            _("a guest was not ejected: %(reason)s"),
+        ),
+        "not ejected": (
+            _("%(who)s was not ejected. %(reason)s"),
+            _("a guest was not ejected. %(reason)s"),
+        ),
+        "ejected": (_("%(who)s was ejected."), _("a guest was ejected.")),
+        "left": (_("%(who)s had already left."), _("a guest had already left.")),
+    }
+    text = texts[outcome][0 if named else 1]
+    return str(text) % {"who": named, "reason": reason}
+
+
 @require_POST
 @team_view(Permission.MANAGE_ROOMS)
 def eject(request: HttpRequest, team: Team, role: Role, room: str) -> HttpResponse:
     name = room_name_or_404(team, room)
     session_id = request.POST.get("session_id", "")
-    who = (request.POST.get("user_name") or "").strip()[:80] or "a guest"
+    named = (request.POST.get("user_name") or "").strip()[:80]
+    who = named or "a guest"  # the audit log's words (English)
     context = team_context(team, role)
     context.update(room_name=name, who=who, session_id=session_id, user_name=who)
     try:
@@ -206,15 +237,15 @@ def eject(request: HttpRequest, team: Team, role: Role, room: str) -> HttpRespon
     except DailyError as exc:
         message = describe(exc)
         if not wants_partial(request):
-            messages.error(request, f"{who} was not ejected: {message}")
+            messages.error(request, _ejected_text(named, "failed", message))
             return redirect("rooms:detail", team.slug, name)
         context.update(
-            error_message=f"{who} was not ejected. {message}",
+            error_message=_ejected_text(named, "not ejected", message),
             retry_url=reverse("rooms:eject", args=[team.slug, name]),
         )
         return respond(request, DETAIL, "ejected-row", context)
     gone = session_id in ejected
-    text = f"{who} was ejected." if gone else f"{who} had already left."
+    text = _ejected_text(named, "ejected" if gone else "left")
     if not wants_partial(request):
         messages.success(request, text)
         return redirect("rooms:detail", team.slug, name)

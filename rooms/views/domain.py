@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -20,6 +21,7 @@ from daily import Capability, DailyError, InvalidInput, InvalidRequest
 from rooms import domain_settings, services
 from rooms.domain_forms import FIELD_MAP, DomainSettingsForm, diff
 from rooms.views.common import error_context
+from rooms.words import refusal
 from teams.models import Role, Team
 from teams.permissions import Permission, team_view
 from teams.views.common import request_id, respond
@@ -62,7 +64,7 @@ def settings(request: HttpRequest, team: Team, role: Role) -> HttpResponse:
         return respond(request, TEMPLATE, "domain-form", context)
     changes = form.changes()
     if not changes.set_fields():
-        messages.info(request, "Nothing changed.")
+        messages.info(request, gettext("Nothing changed."))
         return _go(request, team)
     if request.POST.get("version") != version:
         # The preview was of another configuration: show the differences from this one.
@@ -82,15 +84,17 @@ def settings(request: HttpRequest, team: Team, role: Role) -> HttpResponse:
     except DailyError as exc:
         if isinstance(exc, InvalidInput):
             field = FIELD_MAP.get(exc.field or "", exc.field)
-            form.add_error(field if field in form.fields else None, exc.message)
+            form.add_error(field if field in form.fields else None, refusal(exc))
         elif isinstance(exc, InvalidRequest):
-            form.add_error(None, f"Daily refused this: {exc.message}")
+            form.add_error(
+                None, gettext("Daily refused this: %(reason)s") % {"reason": exc.message}
+            )
         else:
             context.update(error_context(exc))
         context["diff"] = diff(baseline, changes)
         return respond(request, TEMPLATE, "domain-form", context)
     labels = ", ".join(label for _n, label, _o, _new in diff(baseline, changes))
-    messages.success(request, f"Domain settings saved: {labels}.")
+    messages.success(request, gettext("Domain settings saved: %(changes)s.") % {"changes": labels})
     return _go(request, team)
 
 

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -33,7 +34,7 @@ def _upstream(form: Any, exc: DailyError, retry_url: str, *, retry_safe: bool) -
         add_daily_error(form, exc, {**PROPERTY_FIELD_MAP, "name": "name", "privacy": "privacy"})
         return {}
     if isinstance(exc, InvalidRequest):
-        form.add_error(None, f"Daily refused this: {exc.message}")
+        form.add_error(None, gettext("Daily refused this: %(reason)s") % {"reason": exc.message})
         return {}
     context = error_context(
         exc,
@@ -43,8 +44,8 @@ def _upstream(form: Any, exc: DailyError, retry_url: str, *, retry_safe: bool) -
         retry_swap="outerHTML",
     )
     if isinstance(exc, Unavailable):
-        context["error_message"] += (
-            " Daily may or may not have done it: check the room list before trying again."
+        context["error_message"] += " " + gettext(
+            "Daily may or may not have done it: check the room list before trying again."
         )
     return context
 
@@ -87,7 +88,7 @@ def create(request: HttpRequest, team: Team, role: Role) -> HttpResponse:
                 )
             )
             return respond(request, template, "form", context)
-        messages.success(request, f"Room {room.name} created.")
+        messages.success(request, gettext("Room %(room)s created.") % {"room": room.name})
         return _go(request, reverse("rooms:detail", args=[team.slug, room.name]))
     return respond(request, template, "form", context)
 
@@ -111,7 +112,7 @@ def properties(request: HttpRequest, team: Team, role: Role, room: str) -> HttpR
         return respond(request, template, "form", context)
     changes = form.properties()
     if not changes.set_fields():
-        messages.info(request, "Nothing changed.")
+        messages.info(request, gettext("Nothing changed."))
         return _go(request, reverse("rooms:detail", args=[team.slug, current.name]))
     try:
         services.update_properties(
@@ -124,5 +125,5 @@ def properties(request: HttpRequest, team: Team, role: Role, room: str) -> HttpR
     except DailyError as exc:
         context.update(_upstream(form, exc, request.get_full_path(), retry_safe=True))
         return respond(request, template, "form", context)
-    messages.success(request, f"Properties of {current.name} saved.")
+    messages.success(request, gettext("Properties of %(room)s saved.") % {"room": current.name})
     return _go(request, reverse("rooms:detail", args=[team.slug, current.name]))

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from kombu.exceptions import KombuError
 
@@ -22,6 +23,7 @@ from rooms import listing, mirror, services
 from rooms.models import MirrorState
 from rooms.views.common import error_context, room_or_404, team_context
 from rooms.views.table import RoomRows
+from rooms.words import privacy_word, refusal
 from teams.models import Role, Team
 from teams.permissions import Permission, team_view
 from teams.services.errors import describe
@@ -33,7 +35,7 @@ MESSAGES = "partials/_messages.html"
 ROOMS_CHANGED = "rooms-changed"
 logger = logging.getLogger(__name__)
 
-QUEUE_FAILED = "The background worker could not be reached. Try again in a moment."
+QUEUE_FAILED = gettext_lazy("The background worker could not be reached. Try again in a moment.")
 # How long a page polls for the refresh it asked for (a worker that is down never answers).
 REFRESH_WAIT_SECONDS = 120
 POLL_SECONDS = 3
@@ -74,7 +76,9 @@ def refresh(request: HttpRequest, team: Team, role: Role) -> HttpResponse:
     queued = _queue(lambda: mirror.request_refresh(team))
     if not wants_partial(request):
         if queued:
-            messages.success(request, "Refresh asked for: the list updates within a minute.")
+            messages.success(
+                request, gettext("Refresh asked for: the list updates within a minute.")
+            )
         else:
             messages.error(request, QUEUE_FAILED)
         params = listing.RoomQuery.from_get(request.POST).params
@@ -220,7 +224,7 @@ def privacy(request: HttpRequest, team: Team, role: Role, room: str) -> HttpResp
             request.POST.get("privacy"), dialect=services.dialect_of(team)
         )
     except InvalidInput as exc:
-        return _row_failure(request, team, role, current, exc.message, None)
+        return _row_failure(request, team, role, current, refusal(exc), None)
     try:
         updated = services.set_privacy(
             actor=request.user,
@@ -233,7 +237,11 @@ def privacy(request: HttpRequest, team: Team, role: Role, room: str) -> HttpResp
         return _row_failure(request, team, role, current, describe(exc), chosen)
     now = updated or replace(current, privacy=chosen)
     if not wants_partial(request):
-        messages.success(request, f"Room {now.name} is now {chosen.label}.")
+        messages.success(
+            request,
+            gettext("Room %(room)s is now %(privacy)s.")
+            % {"room": now.name, "privacy": privacy_word(chosen)},
+        )
         return redirect("rooms:list", team.slug)
     return respond(request, LIST, "row", _row_context(team, role, now, saved=True))
 
@@ -247,13 +255,17 @@ def _row_failure(
     attempted: Privacy | None,
 ) -> HttpResponse:
     if not wants_partial(request):
-        messages.error(request, f"Privacy of {room.name} not changed: {message}")
+        messages.error(
+            request,
+            gettext("Privacy of %(room)s not changed: %(reason)s")
+            % {"room": room.name, "reason": message},
+        )
         return redirect("rooms:list", team.slug)
     context = _row_context(
         team,
         role,
         room,
-        error_message=f"Privacy not changed. {message}",
+        error_message=gettext("Privacy not changed. %(reason)s") % {"reason": message},
         retry_url=reverse("rooms:privacy", args=[team.slug, room.name]) if attempted else None,
         retry_method="post",
         retry_target="closest tr",
@@ -282,17 +294,19 @@ def delete(request: HttpRequest, team: Team, role: Role, room: str) -> HttpRespo
     except DailyError as exc:
         message = describe(exc)
         if not wants_partial(request):
-            context.update(error_message=f"Room not deleted. {message}")
+            context.update(
+                error_message=gettext("Room not deleted. %(reason)s") % {"reason": message}
+            )
             return respond(request, "rooms/confirm_delete.html", None, context)
         context.update(
-            error_message=f"Room not deleted. {message}",
+            error_message=gettext("Room not deleted. %(reason)s") % {"reason": message},
             retry_url=reverse("rooms:delete", args=[team.slug, found.name]),
             retry_method="post",
             retry_target="closest tr",
             retry_swap="outerHTML",
         )
         return respond(request, LIST, "row", context)
-    messages.success(request, f"Room {found.name} deleted.")
+    messages.success(request, gettext("Room %(room)s deleted.") % {"room": found.name})
     if wants_partial(request):
         # The row goes (nothing is left to swap into it), the message shows in the page's
         # messages out of band, and the event asks the count to load again (`count`).

@@ -23,9 +23,12 @@ from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, gettext, pgettext
 
 from daily import Privacy, Room
 from rooms import listing
+from rooms.words import NOT_REPORTED, privacy_word
+from teams import dates
 
 # Stands for the room in a URL reversed once for every row; the last occurrence is the room.
 _ROOM = "@room@"
@@ -110,29 +113,46 @@ class RowHtml:
             if token and token != "NOTPROVIDED"  # noqa: S105 - Django's "no token" marker
             else ""
         )
-        # `date:"M"` is the month's short name, translated, title-cased.
+        # `date:"M"` is the month's short name, translated, title-cased (English's pattern,
+        # written here without the template engine; another language's by teams.dates).
         self._months = ["", *(str(MONTHS_3[m]).title() for m in range(1, 13))]
+        self._english_dates = (get_language() or "en").split("-")[0] == "en"
         self._options: dict[Privacy | None, str] = {}
+        # The row's words, translated once per page ("%(room)s": the escaped name).
+        self._not_reported = escape(str(NOT_REPORTED))
+        self._select = escape(gettext("Select %(room)s"))
+        self._privacy_of = escape(gettext("Privacy of %(room)s"))
+        self._save_for = escape(gettext("Save privacy for %(room)s"))
+        self._save = escape(gettext("Save"))
+        self._saved = escape(gettext("Saved"))
+        self._delete = escape(pgettext("room", "Delete"))
 
     def _privacy_options(self, privacy: Privacy | None) -> str:
         options = self._options.get(privacy)
         if options is None:
-            parts = [] if privacy else ['<option value="" selected disabled>not reported</option>']
+            parts = (
+                []
+                if privacy
+                else [f'<option value="" selected disabled>{self._not_reported}</option>']
+            )
             for choice in self._choices:
                 selected = " selected" if choice == privacy else ""
-                value, label = escape(str(choice.value)), escape(str(choice.label))
+                value, label = escape(str(choice.value)), escape(privacy_word(choice))
                 parts.append(f'<option value="{value}"{selected}>{label}</option>')
             options = self._options[privacy] = "".join(parts)
         return options
 
     def _created_cell(self, created: datetime | None) -> str:
         if created is None:
-            return '<td><span class="muted">not reported</span></td>'
+            return f'<td><span class="muted">{self._not_reported}</span></td>'
         local = created.astimezone(self._zone) if timezone.is_aware(created) else created
-        label = (
-            f"{local.day} {self._months[local.month]} {local.year:04d}, "
-            f"{local.hour:02d}:{local.minute:02d}"
-        )
+        if self._english_dates:
+            label = (
+                f"{local.day} {self._months[local.month]} {local.year:04d}, "
+                f"{local.hour:02d}:{local.minute:02d}"
+            )
+        else:
+            label = dates.day_time(local, self._zone)
         return f'<td><time datetime="{escape(local.isoformat())}">{escape(label)}</time></td>'
 
     def row(
@@ -140,6 +160,7 @@ class RowHtml:
     ) -> str:
         """One row; `retry` is the (already rendered) retry form of a failed change."""
         name = escape(row.name)
+        named = {"room": name}
         state = " row-failed" if failed else " row-saved" if saved else ""
         parts = [f'<tr class="room-row{state}">']
         if self._manage:
@@ -150,26 +171,27 @@ class RowHtml:
             # is letters, digits, '-' and '_') gets focus back after the row is swapped.
             parts.append(
                 f'<td class="select-col"><input type="checkbox" name="rooms" value="{name}"'
-                f' form="bulk-form" aria-label="Select {name}"></td>'
+                f' form="bulk-form" aria-label="{self._select % named}"></td>'
                 f'<td><a href="{escape(row.url)}">{name}</a></td>'
                 f'<td><form class="privacy-form" method="post" action="{url}" hx-post="{url}"'
                 ' hx-target="closest tr" hx-swap="outerHTML" data-save-when-asked>'
                 f'{self._csrf}<select id="privacy-{name}" name="privacy" class="auto-width"'
-                f' aria-label="Privacy of {name}">{self._privacy_options(row.privacy)}</select>'
+                f' aria-label="{self._privacy_of % named}">'
+                f"{self._privacy_options(row.privacy)}</select>"
                 ' <button type="submit" class="small" data-save'
-                f' aria-label="Save privacy for {name}">Save</button>'
-                + (' <span class="saved" role="status">Saved</span>' if saved else "")
+                f' aria-label="{self._save_for % named}">{self._save}</button>'
+                + (f' <span class="saved" role="status">{self._saved}</span>' if saved else "")
                 + "</form></td>"
             )
         else:
-            label = escape(row.privacy.label) if row.privacy else "not reported"
+            label = escape(privacy_word(row.privacy)) if row.privacy else self._not_reported
             parts.append(f'<td><a href="{escape(row.url)}">{name}</a></td><td>{label}</td>')
         if self._created:
             parts.append(self._created_cell(row.created_at))
         if self._manage:
             parts.append(
                 f'<td class="actions"><a class="button small danger-outline" href="{delete}"'
-                f' hx-get="{delete}" hx-target="closest tr" hx-swap="outerHTML">Delete</a>'
+                f' hx-get="{delete}" hx-target="closest tr" hx-swap="outerHTML">{self._delete}</a>'
                 f"{retry}</td>"
             )
         parts.append("</tr>")

@@ -8,6 +8,7 @@ from urllib.parse import quote
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext
 from django.views.decorators.http import require_http_methods
 
 from daily import DailyError, InvalidInput, InvalidRequest
@@ -69,7 +70,7 @@ def token(request: HttpRequest, team: Team, role: Role) -> HttpResponse:
         add_daily_error(form, exc, TOKEN_FIELD_MAP)
         return respond(request, TEMPLATE, "token-area", context)
     except InvalidRequest as exc:
-        form.add_error(None, f"Daily refused this: {exc.message}")
+        form.add_error(None, gettext("Daily refused this: %(reason)s") % {"reason": exc.message})
         return respond(request, TEMPLATE, "token-area", context)
     except DailyError as exc:
         # Issuing twice is harmless (two valid tokens), so the retry resubmits the form.

@@ -193,6 +193,31 @@ TEAM_PAGES = (
         ("Dashboard members", "Invite someone", "Member since", "What each role can do"),
     ),
     Page("/t/demo-rest/audit/", ("Audit log", "Every change made", "Outcome", "Export CSV")),
+    Page(
+        "/t/demo-rest/rooms/",
+        ("Rooms", "New room", "Search", "With the selected rooms", "set privacy to", "Updated"),
+    ),
+    Page(
+        "/t/demo-rest/rooms/r/lobby/",
+        ("Edit properties", "Join", "Embed in a web page", "In the room now", "Copy snippet"),
+    ),
+    Page(
+        "/t/demo-rest/rooms/new/",
+        ("New room", "Privacy", "Access and expiry", "Time limit per person", "Create room"),
+    ),
+    Page(
+        "/t/demo-rest/rooms/r/lobby/properties/",
+        ("Properties of lobby", "Only what you change", "Save properties", "Cancel"),
+    ),
+    Page(
+        "/t/demo-rest/rooms/tokens/new/",
+        ("Meeting token", "Who", "When", "Join with camera off", "Issue token"),
+    ),
+    Page("/t/demo-rest/rooms/bulk/", ("Bulk actions", "No bulk action yet")),
+    Page(
+        "/t/demo-rest/settings/domain/",
+        ("The defaults Daily applies", "Branding and leaving a call", "Network and regions"),
+    ),
 )
 
 
