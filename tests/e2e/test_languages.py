@@ -234,6 +234,20 @@ def test_a_translated_team_page_shows_no_english(demo, page, target):
     assert _english_in(_visible_text(page, target.scope), target) == [], target.path
 
 
+def test_the_bulk_preview_of_ticked_rooms_in_german(demo, page):
+    """The preview a bulk action starts from (a POST, so not in TEAM_PAGES)."""
+    log_in(page, demo, "owner")
+    page.goto(f"{demo}/t/demo-rest/rooms/")
+    _switch_to_german(page)
+    page.get_by_label("lobby auswählen").check()
+    page.locator("#bulk-form").get_by_role("button", name="Löschen …").click()
+    page.wait_for_url("**/rooms/bulk/preview/")
+    english = ("Delete 1 room", "This is exactly what will happen", "Now", "After", "Cancel")
+    text = _visible_text(page)
+    assert "1 raum löschen?" in text and "genau das wird geschehen" in text
+    assert _english_in(text, Page("/t/demo-rest/rooms/bulk/preview/", english)) == []
+
+
 def test_the_switcher_comes_back_to_the_address_htmx_moved_to(demo, page):
     assert mirror.refresh(Team.objects.get(slug="demo-rest"))
     log_in(page, demo, "owner")
