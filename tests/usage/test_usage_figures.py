@@ -188,6 +188,9 @@ def test_the_summaries_give_the_people_reports_figures_pages_and_rooms_guests_in
     assert figures.per_room(f) == figures.per_room_raw(f)
     assert [r.room for r in figures.per_room(f)] == ["a", "b", "c"]
     assert figures.top_rooms(f, 2) == (figures.per_room(f)[:2], 3)
+    monkeypatch.setattr(figures, "PROBED_ROOMS", 1)  # people per room by one read, not probes
+    assert figures.per_room(f) == figures.per_room_raw(f)
+    assert figures.top_rooms(f, 2) == (figures.per_room(f)[:2], 3)
     # A range the summaries cannot tile (ends off the quarter hours): the same figures.
     stored = (figures.month_totals(f), figures.per_room(f), list(figures.person_rows(f)))
     monkeypatch.setattr(figures.periods, "pieces", lambda *a, **k: None)
