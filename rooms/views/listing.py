@@ -140,7 +140,9 @@ def _table_context(
         mirror=state,
         filling=filling,
         refreshing=refreshing,
-        mirror_error=state.current_error,
+        # Written by the worker in English: in the reader's language where the sentence has a
+        # translation (a fixed one, such as the refused token's), else as written.
+        mirror_error=gettext(state.current_error) if state.current_error else "",
         updated_just_now=state.refreshed_at is not None
         and (timezone.now() - state.refreshed_at).total_seconds() < 60,
         poll_seconds=POLL_SECONDS if (filling or refreshing) and team.has_token else None,

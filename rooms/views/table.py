@@ -123,8 +123,8 @@ class RowHtml:
         self._select = escape(gettext("Select %(room)s"))
         self._privacy_of = escape(gettext("Privacy of %(room)s"))
         self._save_for = escape(gettext("Save privacy for %(room)s"))
-        self._save = escape(gettext("Save"))
-        self._saved = escape(gettext("Saved"))
+        self._save = escape(pgettext("room privacy", "Save"))
+        self._saved = escape(pgettext("room privacy", "Saved"))
         self._delete = escape(pgettext("room", "Delete"))
 
     def _privacy_options(self, privacy: Privacy | None) -> str:

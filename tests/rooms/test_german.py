@@ -3,12 +3,18 @@ and privacy words as the rooms pages show them (rooms.words), stored outcomes of
 
 from __future__ import annotations
 
-import pytest
-from django.utils import translation
+from datetime import UTC, datetime, timedelta
 
-from daily import Dialect, InvalidInput, Privacy
+import pytest
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from daily import Dialect, InvalidInput, Privacy, Room
 from daily import validation as daily_validation
 from rooms import bulk, words
+from teams.models import Role
+from tests.factories import make_team
+from tests.rooms.helpers import mirror_rooms
 
 
 def test_the_typed_phrase_is_the_readers_and_english_is_always_taken():
@@ -85,3 +91,37 @@ def test_privacy_words_and_stored_outcomes():
     with translation.override("en"):
         assert words.outcome("Now private.") == "Now private."
         assert words.number(12_300) == "12,300"
+
+
+@pytest.mark.django_db
+def test_the_rooms_list_in_german(login):
+    team = make_team("deutsch", time_zone="Europe/Berlin")
+    created = datetime(2026, 12, 5, 13, 5, tzinfo=UTC)
+    rooms = [
+        Room(
+            name=f"raum-{i}", privacy=Privacy.PRIVATE, url=f"https://x/raum-{i}", created_at=created
+        )
+        for i in range(2)
+    ]
+    mirror_rooms(
+        team,
+        rooms,
+        refreshed_at=timezone.now() - timedelta(hours=1),
+        # As the worker stores a refused token (teams.services.errors.for_background).
+        last_error="Authentication failed: Daily refused the API token. "
+        "Check the token in the team settings.",
+        last_error_at=timezone.now(),
+    )
+    client = login(team, Role.ADMIN)  # one who may change rooms: the bulk bar, the selects
+    url = reverse("rooms:list", args=[team.slug])
+    body = client.get(url, HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "2 Räume." in body and "Mit den ausgewählten Räumen:" in body
+    assert '<option value="private" selected>privat</option>' in body
+    assert ">5. Dez. 2026, 14:05</time>" in body  # teams.dates' German pattern
+    assert (
+        'aria-label="Sichtbarkeit von raum-0 speichern"' in body and ">Speichern</button>" in body
+    )
+    assert "Daily hat das API-Token abgelehnt" in body  # the worker's English, translated
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "2 rooms." in english and ">5 Dec 2026, 14:05</time>" in english
+    assert "Authentication failed: Daily refused the API token." in english
