@@ -8,6 +8,7 @@ syncing a window twice, or two syncs at once, can never duplicate a row.
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from teams import crypto
 from teams.models import Team
@@ -267,17 +268,17 @@ class SyncState(models.Model):
 
 
 class SyncOutcome(models.TextChoices):
-    RUNNING = "running", "Running"
-    OK = "ok", "OK"
-    FAILED = "failed", "Failed"
-    SKIPPED = "skipped", "Skipped (another run held the lock)"
+    RUNNING = "running", _("Running")
+    OK = "ok", _("OK")
+    FAILED = "failed", _("Failed")
+    SKIPPED = "skipped", _("Skipped (another run held the lock)")
 
 
 class SyncTrigger(models.TextChoices):
-    SCHEDULE = "schedule", "Schedule"
-    MANUAL = "manual", "Sync now"
-    COMMAND = "command", "Command line"
-    WEBHOOK = "webhook", "Webhook"
+    SCHEDULE = "schedule", _("Schedule")
+    MANUAL = "manual", _("Sync now")
+    COMMAND = "command", _("Command line")
+    WEBHOOK = "webhook", _("Webhook")
 
 
 class SyncRun(models.Model):

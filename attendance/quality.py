@@ -24,6 +24,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from django.core.cache import cache
+from django.utils.formats import get_format
+from django.utils.translation import gettext, gettext_noop
 
 from attendance.models import Attendance, Meeting
 from daily import Capability, MetricSample
@@ -76,6 +78,11 @@ class ParticipantQuality:
     def poor(self) -> bool:
         return bool(self.reasons)
 
+    @property
+    def reasons_said(self) -> tuple[str, ...]:
+        """The reasons in the reader's language (`reasons`, cached, are the English)."""
+        return _reasons(self.loss, self.rtt, translate=True)
+
 
 @dataclass(frozen=True)
 class QualityReport:
@@ -88,12 +95,30 @@ class QualityReport:
     poor_count: int = field(default=0)
 
 
-def _reasons(loss: Stat, rtt: Stat) -> tuple[str, ...]:
+def _number(value: float, spec: str, translate: bool) -> str:
+    text = f"{value:{spec}}"
+    return text.replace(".", get_format("DECIMAL_SEPARATOR")) if translate else text
+
+
+def _reasons(loss: Stat, rtt: Stat, *, translate: bool = False) -> tuple[str, ...]:
+    say = gettext if translate else (lambda text: text)
     out = []
     if loss.median is not None and loss.median > LOSS_POOR_PCT:
-        out.append(f"packet loss {loss.median:.1f} % (over {LOSS_POOR_PCT:g} %)")
+        out.append(
+            say(gettext_noop("packet loss %(median)s %% (over %(limit)s %%)"))
+            % {
+                "median": _number(loss.median, ".1f", translate),
+                "limit": _number(LOSS_POOR_PCT, "g", translate),
+            }
+        )
     if rtt.median is not None and rtt.median > RTT_POOR_MS:
-        out.append(f"round trip {rtt.median:.0f} ms (over {RTT_POOR_MS:g} ms)")
+        out.append(
+            say(gettext_noop("round trip %(median)s ms (over %(limit)s ms)"))
+            % {
+                "median": _number(rtt.median, ".0f", translate),
+                "limit": _number(RTT_POOR_MS, "g", translate),
+            }
+        )
     return tuple(out)
 
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from itertools import count
 
+from django.utils.formats import get_format, number_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, ngettext
 
 _ids = count(1)
 WIDTH, HEIGHT = 200, 40
@@ -30,7 +32,7 @@ def sparkline(
     values = [(t, v) for t, v in points if v is not None]
     uid = f"quality-{next(_ids)}"
     if not values:
-        return format_html('<span class="muted">{}</span>', "no samples")
+        return format_html('<span class="muted">{}</span>', gettext("no samples"))
     top = max(max(v for _t, v in values), threshold * 1.5)
     width = span or 1.0
 
@@ -40,10 +42,17 @@ def sparkline(
     coords = " ".join(f"{WIDTH * t / width:.1f},{y(v):.1f}" for t, v in values)
     over = sum(1 for _t, v in values if v > threshold)
     peak = max(v for _t, v in values)
-    desc = (
-        f"{len(values)} samples; highest {peak:,.1f} {unit}; "
-        f"{over} above the {threshold:g} {unit} line."
-    )
+    desc = ngettext(
+        "%(count)s sample; highest %(peak)s %(unit)s; %(over)s above the %(limit)s %(unit)s line.",
+        "%(count)s samples; highest %(peak)s %(unit)s; %(over)s above the %(limit)s %(unit)s line.",
+        len(values),
+    ) % {
+        "count": len(values),
+        "peak": number_format(round(peak, 1), 1, force_grouping=True),
+        "unit": unit,
+        "over": over,
+        "limit": f"{threshold:g}".replace(".", get_format("DECIMAL_SEPARATOR")),
+    }
     line = format_html(
         '<line class="quality-threshold" x1="0" x2="{w}" y1="{ty}" y2="{ty}" stroke="#d1242f"'
         ' stroke-dasharray="4 3" vector-effect="non-scaling-stroke"/>',

@@ -10,16 +10,22 @@ from itertools import count
 
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, ngettext
 
-from attendance.reports.svg import axis_steps, grid_levels, number, plural, with_y_axis
+from attendance.reports.svg import Unit, amount, axis_steps, grid_levels, number, with_y_axis
 
 _ids = count(1)
 
 
 def month_chart(
-    bars: Sequence[tuple[str, str, float]], *, title: str, unit: str, height: int = 200
+    bars: Sequence[tuple[str, str, float]],
+    *,
+    title: str,
+    unit: Unit,
+    height: int = 200,
 ) -> SafeString:
-    """One bar per (short label, long label, value)."""
+    """One bar per (short label, long label, value); `unit` says what a bar counts
+    (`attendance.reports.svg.amount`)."""
     uid = f"usage-chart-{next(_ids)}"
     top, bottom = 14, 22
     plot = height - top - bottom
@@ -30,10 +36,22 @@ def month_chart(
     slot = 100.0 / n
     gap = min(slot * 0.25, 2.0)
     desc = (
-        f"{len(bars)} {plural(len(bars), 'month')} from {bars[0][1]} to {bars[-1][1]}; "
-        f"{number(sum(values))} {unit} in all, at most {number(max(values))} in a month."
+        ngettext(
+            "%(count)s month from %(first)s to %(last)s; %(total)s in all, "
+            "at most %(most)s in a month.",
+            "%(count)s months from %(first)s to %(last)s; %(total)s in all, "
+            "at most %(most)s in a month.",
+            len(bars),
+        )
+        % {
+            "count": len(bars),
+            "first": bars[0][1],
+            "last": bars[-1][1],
+            "total": amount(unit, sum(values)),
+            "most": number(max(values)),
+        }
         if bars
-        else "No month."
+        else gettext("No month.")
     )
     axis = grid_levels(step, levels, top, plot)
     grid = [
@@ -55,7 +73,7 @@ def month_chart(
                 y=f"{top + plot - h:.1f}",
                 w=f"{slot - gap:.3f}",
                 h=f"{h:.1f}",
-                tip=f"{long}: {number(v)} {unit}",
+                tip=f"{long}: {amount(unit, v)}",
                 cx=f"{i * slot + slot / 2:.3f}",
                 ly=height - 6,
                 t=short,

@@ -16,14 +16,16 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from attendance.reports.filters import DEFAULT_DAYS, MAX_DAYS, ReportFilters, local_today
 from teams.models import Team
 
 # Far from the ends of the calendar, where a day in a time zone would not be a datetime.
 DATE_BOUNDS = [
-    MinValueValidator(dt.date(1970, 1, 1), "Choose a date after 1970."),
-    MaxValueValidator(dt.date(2999, 12, 31), "Choose a date before 3000."),
+    MinValueValidator(dt.date(1970, 1, 1), _("Choose a date after 1970.")),
+    MaxValueValidator(dt.date(2999, 12, 31), _("Choose a date before 3000.")),
 ]
 
 
@@ -43,7 +45,7 @@ class RoomInput(forms.TextInput):
 
     def __init__(self, rooms: Sequence[str] = ()) -> None:
         super().__init__(
-            attrs={"placeholder": "All rooms", "autocomplete": "off", "spellcheck": "false"}
+            attrs={"placeholder": _("All rooms"), "autocomplete": "off", "spellcheck": "false"}
         )
         self.rooms = rooms
 
@@ -73,18 +75,22 @@ class ReportForm(forms.Form):
     SORTS: Sequence[tuple[str, str]] = ()
 
     date_from = forms.DateField(
-        label="From", required=False, widget=DateInput(), validators=DATE_BOUNDS
+        label=_("From"), required=False, widget=DateInput(), validators=DATE_BOUNDS
     )
     date_to = forms.DateField(
-        label="To", required=False, widget=DateInput(), validators=DATE_BOUNDS
+        label=_("To"), required=False, widget=DateInput(), validators=DATE_BOUNDS
     )
-    room = forms.CharField(label="Room", required=False, max_length=128)
+    room = forms.CharField(label=_("Room"), required=False, max_length=128)
     person = forms.CharField(
-        label="Person",
+        label=_("Person"),
         required=False,
         max_length=255,
         widget=forms.TextInput(
-            attrs={"placeholder": "email or user id", "autocomplete": "off", "spellcheck": "false"}
+            attrs={
+                "placeholder": _("email or user id"),
+                "autocomplete": "off",
+                "spellcheck": "false",
+            }
         ),
     )
     sort = forms.ChoiceField(required=False, widget=forms.HiddenInput())
@@ -115,13 +121,14 @@ class ReportForm(forms.Form):
         self.fields = {self.RENAMES.get(name, name): f for name, f in self.fields.items()}
         self.known_rooms = frozenset(rooms)
         self.fields["room"].widget = RoomInput(rooms)
-        self.fields["sort"].choices = [("", ""), *((v, v) for v, _ in self.SORTS)]
+        self.fields["sort"].choices = [("", ""), *((v, v) for v, _label in self.SORTS)]
 
     def clean_room(self) -> str:
         room = (self.cleaned_data.get("room") or "").strip()
         if room and room not in self.known_rooms:
             raise forms.ValidationError(
-                f"No meeting has been synced in a room named “{room}”.", code="unknown_room"
+                gettext("No meeting has been synced in a room named “%(room)s”.") % {"room": room},
+                code="unknown_room",
             )
         return room
 
@@ -129,11 +136,11 @@ class ReportForm(forms.Form):
         data = super().clean()
         start, end = data.get("from"), data.get("to")
         if start and end and start > end:
-            self.add_error("to", "The end date is before the start date.")
+            self.add_error("to", gettext("The end date is before the start date."))
         elif (start or self.default_from) and (end or self.default_to):
             span = ((end or self.default_to) - (start or self.default_from)).days + 1
             if span > MAX_DAYS:
-                self.add_error("to", f"Choose at most {MAX_DAYS} days.")
+                self.add_error("to", gettext("Choose at most %(days)s days.") % {"days": MAX_DAYS})
         return data
 
     # -- the filters -----------------------------------------------------------------
@@ -186,33 +193,33 @@ class ReportForm(forms.Form):
 
 class MeetingsForm(ReportForm):
     SORTS = (
-        ("-start", "Newest first"),
-        ("start", "Oldest first"),
-        ("room", "Room"),
-        ("-length", "Longest"),
-        ("-peak", "Most participants"),
+        ("-start", _("Newest first")),
+        ("start", _("Oldest first")),
+        ("room", _("Room")),
+        ("-length", _("Longest")),
+        ("-peak", _("Most participants")),
     )
 
 
 class PeopleForm(ReportForm):
     SORTS = (
-        ("-minutes", "Most minutes"),
-        ("minutes", "Fewest minutes"),
-        ("-meetings", "Most meetings"),
-        ("-sessions", "Most sessions"),
-        ("person", "Person"),
-        ("first_join", "First join"),
-        ("-last_leave", "Last leave"),
+        ("-minutes", _("Most minutes")),
+        ("minutes", _("Fewest minutes")),
+        ("-meetings", _("Most meetings")),
+        ("-sessions", _("Most sessions")),
+        ("person", _("Person")),
+        ("first_join", _("First join")),
+        ("-last_leave", _("Last leave")),
     )
 
     min_percent = forms.IntegerField(
-        label="Attended ≥ (%)",
+        label=_("Attended ≥ (%)"),
         required=False,
         min_value=1,
         max_value=100,
-        widget=forms.NumberInput(attrs={"placeholder": "any %", "inputmode": "numeric"}),
+        widget=forms.NumberInput(attrs={"placeholder": _("any %"), "inputmode": "numeric"}),
     )
-    guests = forms.BooleanField(label="Include guests", required=False)
+    guests = forms.BooleanField(label=_("Include guests"), required=False)
 
     def extra_filters(self) -> dict[str, Any]:
         return {
@@ -223,20 +230,20 @@ class PeopleForm(ReportForm):
 
 class RoomsForm(ReportForm):
     SORTS = (
-        ("-meetings", "Most meetings"),
-        ("-minutes", "Most minutes"),
-        ("-peak", "Highest peak"),
-        ("-last_used", "Recently used"),
-        ("last_used", "Least recently used"),
-        ("room", "Room"),
+        ("-meetings", _("Most meetings")),
+        ("-minutes", _("Most minutes")),
+        ("-peak", _("Highest peak")),
+        ("-last_used", _("Recently used")),
+        ("last_used", _("Least recently used")),
+        ("room", _("Room")),
     )
 
     unused = forms.IntegerField(
-        label="Unused for (days)",
+        label=_("Unused for (days)"),
         required=False,
         min_value=1,
         max_value=3650,
-        widget=forms.NumberInput(attrs={"placeholder": "any", "inputmode": "numeric"}),
+        widget=forms.NumberInput(attrs={"placeholder": _("any"), "inputmode": "numeric"}),
     )
 
     def extra_filters(self) -> dict[str, Any]:

@@ -6,6 +6,9 @@ attributes are only a fallback. Bars and text use percentage x positions without
 viewBox, so a chart stretches to its container without distorting its text.
 Each chart has a <title> and a <desc>, and each mark a <title> (a tooltip, read by
 screen readers); the pages also offer the same figures as a table.
+
+Their words are in the reader's language, their numbers with its separators, weekdays and
+months as Django names them; coordinates (attributes) are never localized.
 """
 
 from __future__ import annotations
@@ -15,17 +18,32 @@ import math
 from collections.abc import Callable, Sequence
 from itertools import count
 
+from django.utils.dateformat import format as date_format
+from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, ngettext, pgettext
 
-from attendance.reports.charts import WEEKDAYS, Day
+from attendance.reports.charts import Day
 from teams import dates
 
 _ids = count(1)
+Unit = str | Callable[[int], str]
 
 
 def number(value: float, decimals: int = 0) -> str:
-    return f"{value:,.{decimals}f}"
+    """``1,234.5`` in English, ``1.234,5`` in German."""
+    return number_format(round(value, decimals), decimals, force_grouping=True)
+
+
+def weekdays() -> list[str]:
+    """Monday to Sunday, abbreviated in the reader's language (Django's names)."""
+    return [str(WEEKDAYS_ABBR[i]) for i in range(7)]
+
+
+def meetings_text(n: int) -> str:
+    return ngettext("%(count)s meeting", "%(count)s meetings", n) % {"count": number(n)}
 
 
 def nice_ceiling(value: float) -> float:
@@ -40,10 +58,6 @@ def nice_ceiling(value: float) -> float:
     return float(10 ** (exp + 1))
 
 
-def plural(n: int, noun: str) -> str:
-    return noun if n == 1 else noun + "s"
-
-
 def axis_steps(top: float, most: int = 4) -> tuple[float, int]:
     """A round step (1, 2, 2.5 or 5 x 10^k) and how many of them reach `top` (at most `most`)."""
     step = nice_ceiling(top / most) if top > 0 else 1.0
@@ -51,8 +65,9 @@ def axis_steps(top: float, most: int = 4) -> tuple[float, int]:
 
 
 def _day(day: dt.date) -> str:
-    """A day axis's label, "4 Dec": the chart's description states the range with years."""
-    return f"{day.day} {day:%b}"
+    """A day axis's label, "4 Dec" ("4. Dez"): the chart's description states the range
+    with years."""
+    return date_format(day, pgettext("a chart's day axis, Django date format", "j M"))
 
 
 def _pct(value: float) -> str:
@@ -107,11 +122,12 @@ def bar_chart(
     *,
     value: Callable[[Day], float],
     title: str,
-    unit: str,
+    unit: Unit,
     decimals: int = 0,
     height: int = 200,
 ) -> SafeString:
-    """One bar per day, weekends in a lighter shade, a few horizontal grid lines."""
+    """One bar per day, weekends in a lighter shade, a few horizontal grid lines. `unit` says
+    what a bar counts (`amount`)."""
     uid = f"chart-{next(_ids)}"
     top, bottom = 14, 22  # room for the grid labels and the day labels
     plot = height - top - bottom
@@ -123,12 +139,22 @@ def bar_chart(
     gap = min(slot * 0.25, 0.6)
     total = sum(values)
     desc = (
-        f"{len(days)} {plural(len(days), 'day')} from "
-        f"{dates.day(days[0].day)} to {dates.day(days[-1].day)}; "
-        f"{number(total, decimals)} {unit} in all, "
-        f"at most {number(max(values, default=0), decimals)} in a day."
+        ngettext(
+            "%(count)s day from %(first)s to %(last)s; %(total)s in all, "
+            "at most %(most)s in a day.",
+            "%(count)s days from %(first)s to %(last)s; %(total)s in all, "
+            "at most %(most)s in a day.",
+            len(days),
+        )
+        % {
+            "count": len(days),
+            "first": dates.day(days[0].day),
+            "last": dates.day(days[-1].day),
+            "total": amount(unit, total, decimals),
+            "most": number(max(values, default=0), decimals),
+        }
         if days
-        else "No day in the range."
+        else gettext("No day in the range.")
     )
     axis = grid_levels(step, levels, top, plot)
     grid = [
@@ -152,7 +178,7 @@ def bar_chart(
                 y=f"{top + plot - h:.1f}",
                 w=_pct(slot - gap),
                 h=f"{h:.1f}",
-                tip=f"{dates.day(day.day)}: {number(v, decimals)} {unit}",
+                tip=f"{dates.day(day.day)}: {amount(unit, v, decimals)}",
             )
         )
         if i % label_every == 0:
@@ -181,6 +207,13 @@ def bar_chart(
 HEAT_LEVELS = 6
 
 
+def amount(unit: Unit, value: float, decimals: int = 0) -> str:
+    """`value` of `unit`: a noun written after the number ("minutes"), or a function of the
+    count giving ngettext's text with ``%(count)s`` (in the reader's language)."""
+    text = unit(round(value)) if callable(unit) else f"%(count)s {unit}"
+    return text % {"count": number(value, decimals)}
+
+
 def heat_level(value: int, peak: int) -> int:
     """0 for none, else 1..5 in proportion to the busiest cell."""
     if value <= 0 or peak <= 0:
@@ -196,10 +229,13 @@ def heat_map(grid: Sequence[Sequence[int]], *, tz_name: str) -> SafeString:
     peak = max((v for row in grid for v in row), default=0)
     total = sum(v for row in grid for v in row)
     busiest = ""
+    names = weekdays()
     if peak:
         wd, hr = max(((w, h) for w in range(7) for h in range(24)), key=lambda c: grid[c[0]][c[1]])
-        at = f"{WEEKDAYS[wd]} {hr:02d}:00"
-        busiest = f" The busiest hour is {at} with {peak} {plural(peak, 'meeting')}."
+        busiest = " " + gettext("The busiest hour is %(at)s with %(meetings)s.") % {
+            "at": f"{names[wd]} {hr:02d}:00",
+            "meetings": meetings_text(peak),
+        }
     parts = []
     for h in range(0, 24, 3):
         parts.append(
@@ -210,7 +246,7 @@ def heat_map(grid: Sequence[Sequence[int]], *, tz_name: str) -> SafeString:
                 t=f"{h:02d}:00",
             )
         )
-    for w, name in enumerate(WEEKDAYS):
+    for w, name in enumerate(names):
         parts.append(
             format_html(
                 '<text class="chart-label" x="{x}" y="{y}" text-anchor="end">{t}</text>',
@@ -230,15 +266,22 @@ def heat_map(grid: Sequence[Sequence[int]], *, tz_name: str) -> SafeString:
                     y=top + w * cell_h + 1,
                     cw=cell_w - 2,
                     ch=cell_h - 2,
-                    tip=f"{name} {h:02d}:00 to {(h + 1) % 24:02d}:00: {v} {plural(v, 'meeting')}",
+                    tip=gettext("%(day)s %(start)s to %(end)s: %(meetings)s")
+                    % {
+                        "day": name,
+                        "start": f"{h:02d}:00",
+                        "end": f"{(h + 1) % 24:02d}:00",
+                        "meetings": meetings_text(v),
+                    },
                 )
             )
     legend_y = top + 7 * cell_h + 16
     parts.append(
         format_html(
-            '<text class="chart-label" x="{x}" y="{y}" text-anchor="end">Fewer</text>',
+            '<text class="chart-label" x="{x}" y="{y}" text-anchor="end">{t}</text>',
             x=width - 8 - HEAT_LEVELS * 20 - 6,
             y=legend_y + 11,
+            t=gettext("Fewer"),
         )
     )
     for lvl in range(HEAT_LEVELS):
@@ -253,22 +296,22 @@ def heat_map(grid: Sequence[Sequence[int]], *, tz_name: str) -> SafeString:
         )
     parts.append(
         format_html(
-            '<text class="chart-label" x="{x}" y="{y}">More</text>',
+            '<text class="chart-label" x="{x}" y="{y}">{t}</text>',
             x=width - 4,
             y=legend_y + 11,
+            t=gettext("More"),
         )
     )
     return format_html(
         '<svg class="chart heatmap" viewBox="0 0 {w} {h}" width="100%" role="img"'
-        ' aria-labelledby="{id}-t {id}-d"><title id="{id}-t">Meetings started by weekday and'
-        ' hour ({tz})</title><desc id="{id}-d">{total} {noun} in all.{busiest}</desc>'
+        ' aria-labelledby="{id}-t {id}-d"><title id="{id}-t">{title}</title>'
+        '<desc id="{id}-d">{all}{busiest}</desc>'
         "{parts}</svg>",
         w=width + 40,
         h=height,
         id=uid,
-        tz=tz_name,
-        total=total,
-        noun=plural(total, "meeting"),
+        title=gettext("Meetings started by weekday and hour (%(tz)s)") % {"tz": tz_name},
+        all=gettext("%(meetings)s in all.") % {"meetings": meetings_text(total)},
         busiest=busiest,
         parts=mark_safe("".join(parts)),  # noqa: S308 - built with format_html above
     )
@@ -313,9 +356,13 @@ def timeline(
         x = max(0.0, (join - start).total_seconds() / span * 100)
         w = max(0.4, (stop - join).total_seconds() / span * 100)
         w = min(w, 100 - x)
-        tip = f"{dates.clock(join, tz)} to " + (
-            dates.clock(leave, tz) if leave else "still in the meeting"
-        )
+        if leave:
+            tip = gettext("%(join)s to %(leave)s") % {
+                "join": dates.clock(join, tz),
+                "leave": dates.clock(leave, tz),
+            }
+        else:
+            tip = gettext("%(join)s to still in the meeting") % {"join": dates.clock(join, tz)}
         bars.append(
             format_html(
                 '<rect class="tl-bar{cls}" x="{x}" y="{y}" width="{w}" height="{h}" rx="3"'

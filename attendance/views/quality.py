@@ -11,6 +11,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from attendance import quality
@@ -57,14 +58,16 @@ def meeting_quality(
                         [(t, loss) for t, loss, _rtt in p.series],
                         span=report.span_seconds,
                         threshold=quality.LOSS_POOR_PCT,
-                        title=f"Packet loss of {p.label} over the meeting",
+                        title=gettext("Packet loss of %(name)s over the meeting")
+                        % {"name": p.label},
                         unit="%",
                     ),
                     sparkline(
                         [(t, rtt) for t, _loss, rtt in p.series],
                         span=report.span_seconds,
                         threshold=quality.RTT_POOR_MS,
-                        title=f"Round trip of {p.label} over the meeting",
+                        title=gettext("Round trip of %(name)s over the meeting")
+                        % {"name": p.label},
                         unit="ms",
                     ),
                 )

@@ -17,12 +17,14 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET
 
 from attendance.freshness import freshness
 from attendance.models import Meeting
 from attendance.reports import definitions, known, tables
-from attendance.reports.charts import WEEKDAYS, heat_map, per_day, summary
+from attendance.reports.charts import heat_map, per_day, summary
 from attendance.reports.export import csv_response
 from attendance.reports.filters import ReportFilters
 from attendance.reports.forms import (
@@ -36,7 +38,7 @@ from attendance.reports.forms import (
 from attendance.reports.meetings import meeting_participants, meeting_rows, meetings_page
 from attendance.reports.people import people_page, people_rows
 from attendance.reports.rooms import room_rows, rooms_page
-from attendance.reports.svg import bar_chart, timeline, timeline_axis
+from attendance.reports.svg import bar_chart, timeline, timeline_axis, weekdays
 from attendance.reports.svg import heat_map as heat_map_svg
 from teams.models import Role, Team
 from teams.permissions import Permission, team_view
@@ -86,8 +88,8 @@ def _context(
         "room_link": _link(team, "meetings", request, "room"),
         "csv_url": _csv_url(report, team, request),
         "definitions": explained,
-        "range_note": definitions.RANGE.format(tz=team.time_zone),
-        "ongoing_note": definitions.ONGOING.format(now=f.now.astimezone(f.tz).strftime("%H:%M %Z")),
+        "range_note": definitions.RANGE % {"tz": team.time_zone},
+        "ongoing_note": _ongoing_note(f),
     }
 
 
@@ -98,8 +100,14 @@ def _link(team: Team, report: str, request: HttpRequest, key: str) -> str:
     return f"{url}?{query}&{key}=" if query else f"{url}?{key}="
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+def _ongoing_note(f: ReportFilters) -> str:
+    return definitions.ONGOING % {"now": f.now.astimezone(f.tz).strftime("%H:%M %Z")}
+
+
+def _count(n: int, text: str) -> str:
+    """``1,234 meetings`` (``1.234 Besprechungen``): `text` is ngettext's for `n`, with
+    ``%(count)s``."""
+    return text % {"count": number_format(n, force_grouping=True)}
 
 
 def _csv_url(report: str, team: Team, request: HttpRequest) -> str:
@@ -143,7 +151,11 @@ def _meetings_definitions(f: ReportFilters) -> dict[str, str]:
 
 def _meetings_page(f: ReportFilters) -> dict[str, Any]:
     page = meetings_page(f)
-    return {"page": page, "caption": _count(page.paginator.count, "meeting")}
+    n = page.paginator.count
+    return {
+        "page": page,
+        "caption": _count(n, ngettext("%(count)s meeting", "%(count)s meetings", n)),
+    }
 
 
 def _meetings_csv(f: ReportFilters):
@@ -153,7 +165,7 @@ def _meetings_csv(f: ReportFilters):
 
 def _people_page(f: ReportFilters) -> dict[str, Any]:
     page, totals = people_page(f)
-    caption = f"{totals.people:,} {'person' if totals.people == 1 else 'people'}"
+    caption = _count(totals.people, ngettext("%(count)s person", "%(count)s people", totals.people))
     return {"page": page, "totals": totals, "caption": caption}
 
 
@@ -163,7 +175,8 @@ def _people_csv(f: ReportFilters):
 
 def _rooms_page(f: ReportFilters) -> dict[str, Any]:
     page = rooms_page(f)
-    return {"page": page, "caption": _count(page.paginator.count, "room")}
+    n = page.paginator.count
+    return {"page": page, "caption": _count(n, ngettext("%(count)s room", "%(count)s rooms", n))}
 
 
 def _rooms_csv(f: ReportFilters):
@@ -178,17 +191,20 @@ def _charts_page(f: ReportFilters) -> dict[str, Any]:
         "grid": grid,
         "summary": summary(f, days),
         "meetings_chart": bar_chart(
-            days, value=lambda d: d.meetings, title="Meetings per day", unit="meetings"
+            days,
+            value=lambda d: d.meetings,
+            title=gettext("Meetings per day"),
+            unit=lambda n: ngettext("%(count)s meeting", "%(count)s meetings", n),
         ),
         "minutes_chart": bar_chart(
             days,
             value=lambda d: d.minutes,
-            title="Meeting minutes per day",
-            unit="minutes",
+            title=gettext("Meeting minutes per day"),
+            unit=lambda n: ngettext("%(count)s minute", "%(count)s minutes", n),
             decimals=0,
         ),
         "heat_chart": heat_map_svg(grid, tz_name=f.team.time_zone),
-        "heat_rows": list(zip(WEEKDAYS, grid, strict=True)),
+        "heat_rows": list(zip(weekdays(), grid, strict=True)),
         "hours": range(24),
     }
 
@@ -298,10 +314,10 @@ def meeting(request: HttpRequest, meeting_id: int, *, team: Team, role: Role) ->
         "axis": timeline_axis(m.start, end, f.tz),
         "tz": f.tz,
         "filters": f,
-        "errors": ["Page: enter a whole number of at least 1."] if form.errors else [],
+        "errors": [gettext("Page: enter a whole number of at least 1.")] if form.errors else [],
         "freshness": freshness(team),
         "definitions": definitions.MEETING,
-        "ongoing_note": definitions.ONGOING.format(now=f.now.astimezone(f.tz).strftime("%H:%M %Z")),
+        "ongoing_note": _ongoing_note(f),
         "person_link": reverse("attendance:meetings", args=[team.slug]) + "?person=",
         "room_query": urlencode(
             {
@@ -316,4 +332,8 @@ def meeting(request: HttpRequest, meeting_id: int, *, team: Team, role: Role) ->
 
 def _timeline_label(p, f: ReportFilters) -> str:
     n = len(p.intervals)
-    return f"{p.label}: {n} session{'s' if n != 1 else ''}, {p.minutes:.1f} minutes merged"
+    return ngettext(
+        "%(person)s: %(count)s session, %(minutes)s minutes merged",
+        "%(person)s: %(count)s sessions, %(minutes)s minutes merged",
+        n,
+    ) % {"person": p.label, "count": n, "minutes": number_format(p.minutes, 1)}

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
@@ -138,19 +139,29 @@ def webhook_register(request: HttpRequest, team: Team, role) -> HttpResponse:
     try:
         webhooks.register(team, request.user, url)
     except daily.InvalidInput as exc:
-        messages.error(request, f"The webhook was not registered: {exc.message}")
+        messages.error(
+            request, gettext("The webhook was not registered: %(why)s") % {"why": exc.message}
+        )
     except daily.InvalidRequest as exc:
         # Most often Daily's test request to the URL did not get a 200 in time.
         messages.error(
             request,
-            "Daily did not register the webhook. Before it does, Daily sends a test "
-            "request to the address, which must reach this dashboard and answer within "
-            f"a few seconds; nothing was changed. Daily said: {exc.message}",
+            gettext(
+                "Daily did not register the webhook. Before it does, Daily sends a test "
+                "request to the address, which must reach this dashboard and answer within "
+                "a few seconds; nothing was changed. Daily said: %(why)s"
+            )
+            % {"why": exc.message},
         )
     except daily.DailyError as exc:
-        messages.error(request, f"Daily did not register the webhook: {describe(exc, team)}")
+        messages.error(
+            request,
+            gettext("Daily did not register the webhook: %(why)s") % {"why": describe(exc, team)},
+        )
     else:
-        messages.success(request, "Webhook registered: Daily will send meeting events here.")
+        messages.success(
+            request, gettext("Webhook registered: Daily will send meeting events here.")
+        )
     return _back_to_history(request, team)
 
 
@@ -160,9 +171,9 @@ def webhook_remove(request: HttpRequest, team: Team, role) -> HttpResponse:
     try:
         webhooks.unregister(team, request.user)
     except daily.DailyError as exc:
-        messages.error(request, f"Daily did not remove the webhook: {exc}")
+        messages.error(request, gettext("Daily did not remove the webhook: %(why)s") % {"why": exc})
     else:
-        messages.success(request, "Webhook removed; the periodic sync goes on.")
+        messages.success(request, gettext("Webhook removed; the periodic sync goes on."))
     return _back_to_history(request, team)
 
 
@@ -172,7 +183,9 @@ def webhook_check(request: HttpRequest, team: Team, role) -> HttpResponse:
     try:
         webhooks.refresh_state(team)
     except daily.DailyError as exc:
-        messages.error(request, f"Daily did not answer about the webhook: {exc}")
+        messages.error(
+            request, gettext("Daily did not answer about the webhook: %(why)s") % {"why": exc}
+        )
     return _back_to_history(request, team)
 
 
