@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
 
 from usage.models import Period
 
@@ -11,18 +12,22 @@ from usage.models import Period
 class PriceForm(forms.Form):
     optional_marks = False  # the help says what an empty price does
     per_minute = forms.DecimalField(
-        label="Price per participant-minute",
+        label=_("Price per participant-minute"),
         required=False,
         min_value=Decimal(0),
         max_digits=12,
         decimal_places=6,
-        help_text="What your Daily plan charges for one participant-minute now; empty to remove.",
+        help_text=_(
+            "What your Daily plan charges for one participant-minute now; empty to remove."
+        ),
     )
     currency = forms.CharField(
-        label="Currency",
+        label=_("Currency"),
         initial="USD",
         max_length=3,
-        validators=[RegexValidator(r"^\s*[A-Za-z]{3}\s*$", "Three letters, such as USD or EUR.")],
+        validators=[
+            RegexValidator(r"^\s*[A-Za-z]{3}\s*$", _("Three letters, such as USD or EUR."))
+        ],
     )
 
     def clean_currency(self) -> str:
@@ -30,19 +35,19 @@ class PriceForm(forms.Form):
 
 
 class DigestForm(forms.Form):
-    period = forms.ChoiceField(label="Every", choices=Period.choices, initial=Period.WEEKLY)
+    period = forms.ChoiceField(label=_("Every"), choices=Period.choices, initial=Period.WEEKLY)
     rooms = forms.MultipleChoiceField(
-        label="Rooms",
+        label=_("Rooms"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="None ticked: every room.",
+        help_text=_("None ticked: every room."),
     )
     threshold = forms.IntegerField(
-        label="List people under (% attendance)",
+        label=_("List people under (% attendance)"),
         min_value=1,
         max_value=100,
         initial=50,
-        help_text="A person's minutes in their meetings over those meetings' length.",
+        help_text=_("A person's minutes in their meetings over those meetings' length."),
     )
 
     def __init__(self, *args, rooms: list[str], **kwargs) -> None:

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from teams.models import Team
 
@@ -34,8 +35,8 @@ class UsagePrice(models.Model):
 
 
 class Period(models.TextChoices):
-    WEEKLY = "weekly", "Weekly (Monday to Sunday)"
-    MONTHLY = "monthly", "Monthly"
+    WEEKLY = "weekly", _("Weekly (Monday to Sunday)")
+    MONTHLY = "monthly", _("Monthly")
 
 
 class DigestSubscription(models.Model):

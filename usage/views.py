@@ -11,6 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from attendance.reports.export import csv_response, minutes
@@ -25,9 +27,8 @@ from usage.services import SET_PRICE, set_price
 
 PAGE = "usage/usage.html"
 ROOMS_SHOWN = 50  # the most used rooms on the page; the CSV lists every room
-BAD_MONTH = (
-    "“{value}” is not a month: pick one as YYYY-MM (for example {example}). Showing {shown}."
-)
+# The CSV's header stays English whatever the reader's language, like its values ("total",
+# "room"...) and the reports' CSVs: scripts read it by its names.
 CSV_HEADER = ("Kind", "Room or person", "Identity", "Participant-minutes", "Estimated cost")
 
 
@@ -40,9 +41,15 @@ def _month(request: HttpRequest, team: Team, now: dt.datetime) -> tuple[figures.
         return current, ""
     month = figures.parse_month(raw[:16])
     if month is None:
-        return current, BAD_MONTH.format(value=raw[:16], example=current.key, shown=current.label)
+        return current, gettext(
+            "“%(value)s” is not a month: pick one as YYYY-MM (for example %(example)s). "
+            "Showing %(shown)s."
+        ) % {"value": raw[:16], "example": current.key, "shown": current.label}
     if month.first > current.first:
-        return current, f"{month.label} has not begun yet. Showing {current.label}."
+        return current, gettext("%(month)s has not begun yet. Showing %(shown)s.") % {
+            "month": month.label,
+            "shown": current.label,
+        }
     return month, ""
 
 
@@ -71,13 +78,19 @@ def _chart(team: Team, month: figures.Month, now: dt.datetime, price) -> dict[st
         )
     bars = [
         (
-            f"{r['month'].first:%b}" if i and r["month"].first.month != 1 else r["month"].short,
+            date_format(r["month"].first, "M")
+            if i and r["month"].first.month != 1
+            else r["month"].short,
             r["month"].label,
             r["minutes"],
         )
         for i, r in enumerate(rows)
     ]
-    svg = month_chart(bars, title="Participant-minutes per month", unit="participant-minutes")
+    svg = month_chart(
+        bars,
+        title=gettext("Participant-minutes per month"),
+        unit=lambda n: ngettext("%(count)s participant-minute", "%(count)s participant-minutes", n),
+    )
     return {"months": rows, "chart": svg}
 
 
@@ -146,7 +159,7 @@ def price(request: HttpRequest, team: Team, role: Role) -> HttpResponse:
     except Refused as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, "Price saved.")
+        messages.success(request, gettext("Price saved."))
     url = reverse("usage:page", kwargs={"team_slug": team.slug})
     month = request.GET.get("month", "")
     if figures.parse_month(month[:16]):

@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -19,7 +21,7 @@ from usage.models import DigestSubscription
 
 PAGE = "usage/digests.html"
 UNSUBSCRIBE = "usage/unsubscribe.html"
-NO_EMAIL = "Your account has no email address: add one before subscribing."
+NO_EMAIL = _("Your account has no email address: add one before subscribing.")
 
 
 def _rooms(team: Team) -> list[str]:
@@ -49,7 +51,11 @@ def digest_list(request: HttpRequest, team: Team, role: Role) -> HttpResponse:
                 threshold=form.cleaned_data["threshold"],
                 request_id=request_id(request),
             )
-            messages.success(request, f"Subscribed: the digest goes to {request.user.email}.")
+            messages.success(
+                request,
+                gettext("Subscribed: the digest goes to %(email)s.")
+                % {"email": request.user.email},
+            )
             return redirect(reverse("usage:digests", kwargs={"team_slug": team.slug}))
     subscriptions = DigestSubscription.objects.filter(team=team, user=request.user).order_by(
         "created_at", "pk"
@@ -74,10 +80,10 @@ def digest_delete(request: HttpRequest, team: Team, role: Role) -> HttpResponse:
         else None
     )
     if sub is None:
-        messages.error(request, "No such subscription of yours: nothing changed.")
+        messages.error(request, gettext("No such subscription of yours: nothing changed."))
     else:
         digests.unsubscribe(sub, request_id=request_id(request))
-        messages.success(request, "Unsubscribed.")
+        messages.success(request, gettext("Unsubscribed."))
     return redirect(reverse("usage:digests", kwargs={"team_slug": team.slug}))
 
 

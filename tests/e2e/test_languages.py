@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
+from attendance.models import Meeting
+from attendance.sync import sync_team
 from recordings import mirror
 from teams.models import Team
+from tests.attendance.helpers import at
 from tests.e2e.conftest import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -246,6 +250,69 @@ def test_the_bulk_preview_of_ticked_rooms_in_german(demo, page):
     text = _visible_text(page)
     assert "1 raum löschen?" in text and "genau das wird geschehen" in text
     assert _english_in(text, Page("/t/demo-rest/rooms/bulk/preview/", english)) == []
+
+
+# The attendance reports, the sync page and the usage pages of the demo's REST team, with
+# its last hours synced (rows, charts and a meeting to open); "{meeting}" is a meeting of
+# three sessions or more. The CSVs stay English (docs/operations.md, "Languages").
+REPORT_PAGES = (
+    Page(
+        "/t/demo-rest/attendance/meetings/",
+        ("Meetings", "Every meeting of the team", "Sessions", "Guests", "Export CSV", "Apply"),
+    ),
+    Page(
+        "/t/demo-rest/attendance/people/",
+        ("Who attended", "First join", "Last leave", "Include guests", "minutes summed over"),
+    ),
+    Page(
+        "/t/demo-rest/attendance/rooms/",
+        ("Room usage", "Last used", "Unused for (days)", "How these figures are computed"),
+    ),
+    Page(
+        "/t/demo-rest/attendance/charts/",
+        ("Attendance at a glance", "Meetings per day", "Busiest day", "When meetings start"),
+    ),
+    Page(
+        "/t/demo-rest/attendance/meetings/{meeting}/",
+        ("Sessions", "Of meeting", "Call quality", "Load call quality", "Timeline"),
+    ),
+    Page(
+        "/t/demo-rest/attendance/meetings/{meeting}/quality/",
+        ("Call quality", "Packet loss, median / p95", "Round trip over time", "Meeting in"),
+    ),
+    Page(
+        "/t/demo-rest/attendance/sync/",
+        ("Attendance sync", "Sync now", "History", "Trigger", "Register webhook"),
+    ),
+    Page(
+        "/t/demo-rest/usage/",
+        ("Usage", "Participant-minutes", "Estimated cost", "The last 12 months", "Save price"),
+    ),
+    Page(
+        "/t/demo-rest/usage/digests/",
+        ("Attendance digests", "Your subscriptions", "Subscribe", "List people under"),
+    ),
+)
+
+
+@pytest.mark.parametrize("target", REPORT_PAGES, ids=lambda p: p.path)
+def test_a_translated_report_page_shows_no_english(demo, page, fast_sim, target):
+    team = Team.objects.get(slug="demo-rest")
+    now = at(fast_sim.now())
+    sync_team(team, now=now, since=now - timedelta(hours=12))
+    meeting = Meeting.objects.filter(team=team, ongoing=False, session_count__gte=3).first()
+    assert meeting is not None
+    path = target.path.format(meeting=meeting.pk)
+    log_in(page, demo, "owner")
+    page.goto(f"{demo}{path}")
+    page.wait_for_load_state("networkidle")
+    text = _visible_text(page, target.scope)
+    missing = [s for s in target.english if s.lower() not in text]
+    assert not missing, f"{path} does not show {missing} in English: fix REPORT_PAGES"
+    _switch_to_german(page)
+    assert page.url == f"{demo}{path}"
+    page.wait_for_load_state("networkidle")
+    assert _english_in(_visible_text(page, target.scope), target) == [], path
 
 
 def test_the_switcher_comes_back_to_the_address_htmx_moved_to(demo, page):
