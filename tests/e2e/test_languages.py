@@ -154,13 +154,10 @@ def test_the_switcher_fits_a_phone_and_works_from_the_keyboard(live_server, phon
     assert phone.problems == [] and phone.outside == []
 
 
-# The overview's sync freshness line (partials/_freshness.html) is attendance's, and the
-# team settings' panels beside the form (the webhook) too: not translated yet (PENDING).
-OVERVIEW = "header, .page-head h1, .page-head .lede, #overview-body, footer"
-SETTINGS = (
-    "header, .page-head, .subtabs, form.form-card, aside.side-card > h2:first-child, "
-    "aside.side-card > p:first-of-type, aside.side-card > form:first-of-type, footer"
-)
+# The overview with its sync freshness line (partials/_freshness.html), and the team
+# settings with the panels other apps put beside the form (the webhook's, attendance's).
+OVERVIEW = "header, .page-head, #overview-body, footer"
+SETTINGS = "header, .page-head, .subtabs, form.form-card, aside.side-card, footer"
 # The demo teams' pages (the simulator's REST team and its domains team), as their owner:
 # the top bar, the team's navigation and the footer included.
 TEAM_PAGES = (
@@ -174,7 +171,14 @@ TEAM_PAGES = (
     ),
     Page(
         "/t/demo-rest/",
-        ("Overview", "Rooms", "Live now", "What this team's API can do", "Here you can"),
+        (
+            "Overview",
+            "Rooms",
+            "Live now",
+            "What this team's API can do",
+            "Here you can",
+            "Attendance has not been synced yet",
+        ),
         scope=OVERVIEW,
     ),
     Page(
@@ -189,7 +193,15 @@ TEAM_PAGES = (
     ),
     Page(
         "/t/demo-rest/settings/",
-        ("Settings", "Team and API", "API token", "Save settings", "Test the connection"),
+        (
+            "Settings",
+            "Team and API",
+            "API token",
+            "Save settings",
+            "Test the connection",
+            "No webhook is registered",
+            "Register a webhook",
+        ),
         scope=SETTINGS,
     ),
     Page(
