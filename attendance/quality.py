@@ -51,6 +51,9 @@ def percentile(values: Sequence[float], q: float) -> float | None:
     return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
+UNKNOWN = gettext_noop("Unknown participant")
+
+
 @dataclass(frozen=True)
 class Stat:
     median: float | None
@@ -77,6 +80,12 @@ class ParticipantQuality:
     @property
     def poor(self) -> bool:
         return bool(self.reasons)
+
+    @property
+    def name(self) -> str:
+        """The label to show: a participant Daily names nobody is said in the reader's
+        language (the cached label is English)."""
+        return gettext(UNKNOWN) if self.label == UNKNOWN else self.label
 
     @property
     def reasons_said(self) -> tuple[str, ...]:
@@ -141,7 +150,7 @@ def summarise(
         people.append(
             ParticipantQuality(
                 session_id=user,
-                label=labels.get(user) or "Unknown participant",
+                label=labels.get(user) or UNKNOWN,
                 samples=len(rows),
                 loss=loss,
                 rtt=rtt,

@@ -59,15 +59,14 @@ def meeting_quality(
                         span=report.span_seconds,
                         threshold=quality.LOSS_POOR_PCT,
                         title=gettext("Packet loss of %(name)s over the meeting")
-                        % {"name": p.label},
+                        % {"name": p.name},
                         unit="%",
                     ),
                     sparkline(
                         [(t, rtt) for t, _loss, rtt in p.series],
                         span=report.span_seconds,
                         threshold=quality.RTT_POOR_MS,
-                        title=gettext("Round trip of %(name)s over the meeting")
-                        % {"name": p.label},
+                        title=gettext("Round trip of %(name)s over the meeting") % {"name": p.name},
                         unit="ms",
                     ),
                 )
