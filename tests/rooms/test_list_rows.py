@@ -3,6 +3,7 @@ in the team's time zone, and the search and sort kept by every link."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -77,7 +78,9 @@ def test_links_keep_the_search_and_the_sort(login):
     assert 'href="?q=R&amp;sort=-name&amp;page=1"' in body
     assert 'href="?q=R&amp;sort=-name&amp;page=3"' in body
     assert 'href="?q=R&amp;sort=name"' in body  # Name, the other way round, from page 1
-    assert "dropped" not in body
+    # No link of the list carries the unknown parameter on (the language switcher's
+    # "next" returns to the very address asked for, which is not a link of the list).
+    assert [href for href in re.findall(r'href="([^"]*)"', body) if "dropped" in href] == []
     body = _list(client, team)
     assert 'href="?page=2"' in body and 'href="?sort=-name"' in body
 
