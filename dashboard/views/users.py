@@ -14,7 +14,6 @@ from teams.models import Role, Team
 from teams.permissions import Permission, has_permission, team_view
 from teams.views.common import (
     poll_url,
-    query_without_page,
     request_id,
     respond,
     wants_partial,
@@ -40,7 +39,6 @@ def users(request: HttpRequest, *, team: Team, role: Role) -> HttpResponse:
         "users-region",
         {
             "page": data,
-            "query": query_without_page(request),
             "can_remove": has_permission(role, Permission.REMOVE_USERS),
             "poll_url": poll_url(request, asked_at),
         },
