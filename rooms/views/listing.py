@@ -134,10 +134,16 @@ def _table_context(
     poll = query.params
     if result.page.number > 1:
         poll["page"] = str(result.page.number)
+    # What "Refresh now" keeps: the search, the sort and the page.
+    refresh_keep = poll.copy()
     if refreshing and asked_at is not None:
         poll["after"] = str(int(asked_at))
     context.update(
         mirror=state,
+        # Rooms are listed as of an earlier read (a failure is a note); nothing loaded yet.
+        mirror_listed=state.state == MirrorState.READY,
+        mirror_empty=state.state == MirrorState.EMPTY,
+        refresh_keep=refresh_keep,
         filling=filling,
         refreshing=refreshing,
         # Written by the worker in English: in the reader's language where the sentence has a
