@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from django import template
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import pgettext
 
 from rooms import words
 from rooms.views.table import RoomRow, RowHtml
@@ -14,16 +15,20 @@ register = template.Library()
 
 @register.filter
 def duration(seconds: object) -> str:
-    """A length of time for people: "45 s", "12 min", "1 h 05 min"."""
+    """A length of time for people: "45 s", "12 min", "1 h 05 min" (the units in the
+    reader's language: "12 Min.", "1 Std. 05 Min.")."""
     if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds < 0:
         return ""
     total = int(seconds)
     if total < 60:
-        return f"{total} s"
+        return pgettext("duration unit", "%(seconds)s s") % {"seconds": total}
     minutes = total // 60
     if minutes < 60:
-        return f"{minutes} min"
-    return f"{minutes // 60} h {minutes % 60:02d} min"
+        return pgettext("duration unit", "%(minutes)s min") % {"minutes": minutes}
+    return pgettext("duration unit", "%(hours)s h %(minutes)s min") % {
+        "hours": minutes // 60,
+        "minutes": f"{minutes % 60:02d}",
+    }
 
 
 @register.filter

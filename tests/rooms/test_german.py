@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from daily import Dialect, InvalidInput, Privacy, Room
 from daily import validation as daily_validation
 from rooms import bulk, words
+from rooms.templatetags.rooms_extras import duration
 from teams.models import Role
 from tests.factories import make_team
 from tests.rooms.helpers import mirror_rooms
@@ -125,3 +126,15 @@ def test_the_rooms_list_in_german(login):
     english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "2 rooms." in english and ">5 Dec 2026, 14:05</time>" in english
     assert "Authentication failed: Daily refused the API token." in english
+
+
+def test_durations_have_the_readers_units():
+    with translation.override("de"):
+        assert [duration(45), duration(12 * 60 + 5), duration(3900)] == [
+            "45 s",
+            "12 Min.",
+            "1 Std. 05 Min.",
+        ]
+    with translation.override("en"):
+        assert [duration(45), duration(720), duration(3900)] == ["45 s", "12 min", "1 h 05 min"]
+    assert duration(-1) == "" and duration(True) == "" and duration("7") == ""
