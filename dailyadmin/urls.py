@@ -5,14 +5,14 @@ from types import MethodType
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.decorators.http import require_POST
-from django.views.i18n import JavaScriptCatalog, set_language
+from django.views.i18n import JavaScriptCatalog
 
 from attendance.views import sync as attendance_sync
 from dailyadmin.health import readyz
 from dailyadmin.metrics import metrics_view
 from dailyadmin.password_reset import PasswordResetConfirmView, PasswordResetView
 from sso import views as sso_views
+from teams import language
 from teams import views as team_views
 from teams.auth import (
     PasswordChangeView,
@@ -35,7 +35,8 @@ urlpatterns = [
     # The language switcher's form posts here (a cookie remembers the choice), and the
     # scripts' translated strings (static/js) are read from jsi18n/ (docs/operations.md,
     # "Languages"). No language prefix in the URLs: a link reads in each reader's language.
-    path("i18n/setlang/", require_POST(set_language), name="set_language"),
+    # A logged-in person's choice is also kept for the mail the worker sends them.
+    path("i18n/setlang/", language.set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript_catalog"),
     path("teams/new/", team_views.team_create, name="team_create"),
     # The throttled login; an account with a second factor continues at login/code/.

@@ -12,5 +12,6 @@ class TeamsConfig(AppConfig):
         from teams import metrics
 
         metrics.install()
-        # Registers the deployment check that mail is really sent.
-        from teams import mail  # noqa: F401
+        # Registers the deployment check that mail is really sent, and the receiver that
+        # remembers on login the language of a person who never chose one.
+        from teams import language, mail  # noqa: F401

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
 from django.core import checks
 from django.core.mail import EmailMessage, get_connection
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.translation import gettext_noop
 
+from teams.language import languages_of
 from teams.models import Membership, Role, Team
 
 log = logging.getLogger(__name__)
@@ -51,22 +53,30 @@ def send(
     *,
     attachments: Iterable[tuple[str, str, str]] = (),
     headers: dict[str, str] | None = None,
+    languages: Mapping[str, str] | None = None,
 ) -> int:
     """Render the message `name` and send it, one message per recipient (no one sees the
     others' addresses). Returns how many were sent; raises MailError if the server failed.
 
     `attachments`: (filename, content, mimetype) each; `headers`: extra headers (such as
-    List-Unsubscribe), the same on every copy."""
+    List-Unsubscribe), the same on every copy. `languages`: {address: language} for mail
+    sent without a request (the worker's: teams/language.py); each recipient's copy is
+    rendered in theirs, settings.LANGUAGE_CODE for an address it lacks. Without it, the
+    message is in the active language (the request's: the person whose action sends it)."""
     recipients = [address for address in dict.fromkeys(to) if address]
     if not recipients:
         return 0
-    subject, body = render(name, context)
-    subject = settings.EMAIL_SUBJECT_PREFIX + subject
     files = list(attachments)
-    messages = [
-        EmailMessage(subject, body, to=[address], attachments=files, headers=headers)
-        for address in recipients
-    ]
+    rendered: dict[str | None, tuple[str, str]] = {}
+    messages = []
+    for address in recipients:
+        language = None if languages is None else languages.get(address, settings.LANGUAGE_CODE)
+        if language not in rendered:
+            rendered[language] = _render_in(language, name, context)
+        subject, body = rendered[language]
+        messages.append(
+            EmailMessage(subject, body, to=[address], attachments=files, headers=headers)
+        )
     try:
         with get_connection() as connection:
             sent = connection.send_messages(messages)
@@ -74,6 +84,16 @@ def send(
         log.warning("Mail %s not sent: %s", name, type(exc).__name__)
         raise MailError() from exc
     return sent or 0
+
+
+def _render_in(language: str | None, name: str, context: dict[str, Any]) -> tuple[str, str]:
+    """(subject with the prefix, body) in `language` (None: the active one)."""
+    if language is None:
+        subject, body = render(name, context)
+    else:
+        with translation.override(language):
+            subject, body = render(name, context)
+    return settings.EMAIL_SUBJECT_PREFIX + subject, body
 
 
 def absolute(path: str, base: str | None = None) -> str:
@@ -84,15 +104,25 @@ def absolute(path: str, base: str | None = None) -> str:
 
 def alert_recipients(team: Team) -> list[str]:
     """The addresses of the team's owners who want its alerts (active logins with an email)."""
-    return list(
+    return list(alert_recipient_languages(team))
+
+
+def alert_recipient_languages(team: Team) -> dict[str, str]:
+    """{address: language} of the team's owners who want its alerts, in address order: the
+    language each chose (teams/language.py), else settings.LANGUAGE_CODE."""
+    rows = list(
         Membership.objects.filter(
             team=team, role=Role.OWNER, alert_emails=True, user__is_active=True
         )
         .exclude(user__email="")
         .order_by("user__email")
-        .values_list("user__email", flat=True)
-        .distinct()
+        .values_list("user__email", "user_id")
     )
+    languages = languages_of(pk for _, pk in rows)
+    found: dict[str, str] = {}
+    for address, pk in rows:
+        found.setdefault(address, languages[pk])
+    return found
 
 
 # Backends that send nothing anywhere a person would read it.

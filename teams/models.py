@@ -279,3 +279,18 @@ class TeamAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} alert of {self.team}"
+
+
+class UserPreference(models.Model):
+    """A person's own settings, kept for what runs without their request: the language of
+    the mail the worker sends them (alerts, digests). Empty: none chosen yet, the mail is in
+    settings.LANGUAGE_CODE (teams/language.py)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preference"
+    )
+    language = models.CharField(max_length=16, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"preferences of {self.user}"
