@@ -21,6 +21,7 @@ opening the sync page.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -29,7 +30,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop
 
 from attendance import webhooks
 from attendance.models import SyncState, WebhookEndpoint
@@ -44,10 +45,17 @@ log = logging.getLogger(__name__)
 SYNC_AUTH = "sync_auth"
 WEBHOOK_FAILED = "webhook_failed"
 SYNC_STALE = "sync_stale"
+# Marked for translation: stored and audited in English, translated in each owner's mail.
 KINDS = {
-    SYNC_AUTH: "Attendance sync stopped: Daily refused the API token",
-    WEBHOOK_FAILED: "Daily marked the webhook as failed",
-    SYNC_STALE: "Attendance has not synced for a while",
+    SYNC_AUTH: gettext_noop("Attendance sync stopped: Daily refused the API token"),
+    WEBHOOK_FAILED: gettext_noop("Daily marked the webhook as failed"),
+    SYNC_STALE: gettext_noop("Attendance has not synced for a while"),
+}
+# The count in a stored detail (written in English by `conditions`), for the mail to say it
+# in its reader's language.
+_DETAIL_COUNT = {
+    WEBHOOK_FAILED: re.compile(r"(\d+) failed deliver"),
+    SYNC_STALE: re.compile(r"no successful sync for (\d+) minute"),
 }
 WEBHOOK_CHECK_MINUTES = 15
 
@@ -69,18 +77,27 @@ def conditions(team: Team, state: SyncState | None, endpoint: WebhookEndpoint | 
     blocked = state is not None and state.blocked_by_auth
     if blocked:
         found.append(Condition(SYNC_AUTH, state.last_error_type or "AuthError"))
+    # The details are stored and audited in English (the worker has no language); the mail
+    # says them in each owner's (`detail_count`).
     if endpoint is not None and endpoint.state.strip().upper() == "FAILED":
         failed = endpoint.failed_count
-        deliveries = ngettext("failed delivery", "failed deliveries", failed)
+        deliveries = "failed delivery" if failed == 1 else "failed deliveries"
         found.append(Condition(WEBHOOK_FAILED, f"{failed} {deliveries}"))
     stale_after = _stale_after()
     if stale_after and team.sync_enabled and team.has_token and not blocked:
         since: datetime = (state.last_success_at if state else None) or team.created_at
         if now - since >= stale_after:
             minutes = int((now - since).total_seconds() // 60)
-            unit = ngettext("minute", "minutes", minutes)
+            unit = "minute" if minutes == 1 else "minutes"
             found.append(Condition(SYNC_STALE, f"no successful sync for {minutes} {unit}"))
     return found
+
+
+def detail_count(kind: str, detail: str) -> int | None:
+    """The count in an alert's stored detail (failed deliveries, minutes without a sync)."""
+    pattern = _DETAIL_COUNT.get(kind)
+    found = pattern.match(detail) if pattern else None
+    return int(found.group(1)) if found else None
 
 
 def refresh_webhooks(now: datetime) -> None:
@@ -117,13 +134,14 @@ def _notify(alert: TeamAlert, *, resolved: bool) -> None:
     if not claimed:
         return
     team = alert.team
-    recipients = mail.alert_recipients(team)
+    recipients = mail.alert_recipient_languages(team)
     title = KINDS.get(alert.kind, alert.kind)
     context = {
         "team": team,
         "kind": alert.kind,
         "title": title,
         "detail": alert.detail,
+        "count": detail_count(alert.kind, alert.detail),
         "opened_at": alert.opened_at,
         "resolved": resolved,
         "link": _link(team, alert.kind),
@@ -131,7 +149,8 @@ def _notify(alert: TeamAlert, *, resolved: bool) -> None:
     }
     what = f"{title} ({'resolved' if resolved else 'opened'})"
     try:
-        sent = mail.send("attendance/email/alert", recipients, context)
+        # Each owner's copy in their language (teams/language.py).
+        sent = mail.send("attendance/email/alert", recipients, context, languages=recipients)
     except mail.MailError as exc:
         TeamAlert.objects.filter(pk=alert.pk).update(**{field: None})  # the next tick retries
         record(

@@ -42,6 +42,7 @@ from attendance.reports.presence import Scope, presence_cte
 from attendance.reports.sql import fetch_all, placeholders
 from teams import csvexport, mail
 from teams.audit import User, perform_local, record
+from teams.language import language_of
 from teams.models import AuditAction, Outcome, Team
 from teams.permissions import Permission
 from usage import figures
@@ -238,7 +239,6 @@ def content(
         "sub": sub,
         "first": first,
         "last": last,
-        "period_label": "week" if sub.period == Period.WEEKLY else "month",
         "rooms": sub.rooms,
         "meetings": [
             {
@@ -298,10 +298,13 @@ def send_one(sub: DigestSubscription, now: dt.datetime, base_url: str = "") -> b
 
 
 def _mail(sub: DigestSubscription, ctx: dict[str, Any]) -> None:
+    # In the subscriber's language (teams/language.py): the worker has none of its own.
+    # The attached CSV stays English in every language (docs/operations.md, "Languages").
     mail.send(
         "usage/email/digest",
         [sub.user.email],
         ctx,
+        languages={sub.user.email: language_of(sub.user)},
         attachments=[(ctx["csv_name"], ctx["csv_text"], "text/csv")],
         headers={
             "List-Unsubscribe": f"<{ctx['unsubscribe_url']}>",

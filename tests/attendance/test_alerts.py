@@ -16,7 +16,16 @@ from attendance.models import SyncState, SyncTrigger, WebhookEndpoint
 from attendance.sync import sync_team
 from attendance.tasks import check_alerts
 from daily import AuthError
-from teams.models import AuditAction, AuditEvent, Dialect, Membership, Outcome, Role, TeamAlert
+from teams.models import (
+    AuditAction,
+    AuditEvent,
+    Dialect,
+    Membership,
+    Outcome,
+    Role,
+    TeamAlert,
+    UserPreference,
+)
 from tests.factories import make_member, make_team, team_on
 from tests.support.receiver import running_receiver
 
@@ -253,3 +262,38 @@ def test_beat_runs_the_alert_check_and_the_worker_knows_the_task(settings):
     assert entries[0]["schedule"] <= 300
     app.loader.import_default_modules()
     assert "attendance.tasks.check_alerts" in app.tasks
+
+
+def test_each_owner_gets_the_alert_in_their_language():
+    """The worker has no request: each owner's copy is in the language they chose, the
+    site's for an owner who chose none; the audit log stays English."""
+    team = make_team("acme")
+    greta = _owner(team, "greta")
+    UserPreference.objects.create(user=greta, language="de")
+    eric = _owner(team, "eric")
+    UserPreference.objects.create(user=eric, language="en")
+    _owner(team, "nobody-chose")
+    _synced(team, timezone.now() - timedelta(minutes=130))
+    alerts.check(refresh=False)
+    by_address = {m.to[0]: m for m in mail.outbox}
+    de = by_address["greta@example.com"]
+    assert de.subject == (
+        "[dailyadmin] acme: Die Anwesenheit wurde seit einer Weile nicht synchronisiert"
+    )
+    assert "seit 130 Minuten keine erfolgreiche Synchronisierung" in de.body
+    assert "Sie erhalten diese Nachricht als Eigentümer von acme." in de.body
+    assert "has not synced" not in de.body
+    for english in ("eric@example.com", "nobody-chose@example.com"):
+        message = by_address[english]
+        assert message.subject == "[dailyadmin] acme: Attendance has not synced for a while"
+        assert "no successful sync for 130 minutes" in message.body
+    event = AuditEvent.objects.get(action=AuditAction.ALERT_SEND)
+    assert event.target == "Attendance has not synced for a while (opened)"
+    assert TeamAlert.objects.get().detail == "no successful sync for 130 minutes"
+
+    _synced(team)
+    alerts.check(refresh=False)
+    resolved = {m.to[0]: m for m in mail.outbox[3:]}
+    assert resolved["greta@example.com"].subject.startswith("[dailyadmin] Behoben: acme: ")
+    assert "Behoben: Die Anwesenheit wurde" in resolved["greta@example.com"].body
+    assert resolved["eric@example.com"].subject.startswith("[dailyadmin] Resolved: acme: ")

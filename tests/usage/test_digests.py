@@ -18,7 +18,7 @@ from django.db import connection
 from django.urls import reverse
 
 from teams import mail
-from teams.models import AuditEvent, Role
+from teams.models import AuditEvent, Role, UserPreference
 from tests.attendance.reports_support import meeting, session, utc
 from tests.factories import make_member, make_team
 from usage import digests
@@ -240,3 +240,50 @@ def test_beat_sends_the_digests():
 
     app.loader.import_default_modules()
     assert "usage.tasks.send_due_digests" in app.tasks
+
+
+def _prefers(sub: DigestSubscription, language: str) -> DigestSubscription:
+    UserPreference.objects.update_or_create(user=sub.user, defaults={"language": language})
+    return sub
+
+
+def test_each_digest_is_in_its_subscribers_language(week):
+    """The worker has no request: each digest is in the language its subscriber chose."""
+    german = _prefers(_created(_subscribe(week, threshold=80), utc(2025, 12, 1, 0)), "de")
+    english = _prefers(_created(_subscribe(week, threshold=80), utc(2025, 12, 1, 0)), "en")
+    digests.send_due(utc(2025, 12, 8))
+    by_address = {m.to[0]: m for m in django_mail.outbox}
+    assert set(by_address) == {german.user.email, english.user.email}
+
+    de = by_address[german.user.email]
+    assert de.subject == "[dailyadmin] digest-team: Anwesenheit der Woche ab 1. Dez. 2025"
+    assert "Anwesenheitsbericht von digest-team, 1. Dez. 2025 bis 7. Dez. 2025" in de.body
+    assert "Besprechungen (2):" in de.body
+    assert "So 7. Dez., 23:00  retro  30 Min." in de.body
+    assert "Personen unter 80 % Anwesenheit (1 von 2):" in de.body
+    assert "- Ben <ben@example.com>: 33 % in 1 Besprechung" in de.body
+    assert "Um diese E-Mails abzubestellen: " in de.body
+    assert "Meetings" not in de.body and "To stop" not in de.body
+    # The attached CSV stays English in every language.
+    [(_, content, _)] = de.attachments
+    assert content.lstrip("\ufeff").startswith("Person,Identity,Meetings")
+
+    en = by_address[english.user.email]
+    assert en.subject == "[dailyadmin] digest-team: attendance week of 1 Dec 2025"
+    assert "Meetings (2):" in en.body and "Sun 7 Dec, 23:00  retro  30 min" in en.body
+    assert "- Ben <ben@example.com>: 33% over 1 meeting" in en.body
+    assert "Besprechungen" not in en.body
+
+
+def test_a_subscriber_with_no_language_gets_the_sites_language(week, settings):
+    sub = _created(_subscribe(week), utc(2025, 12, 1, 0))
+    assert not UserPreference.objects.filter(user=sub.user).exists()
+    settings.LANGUAGE_CODE = "de"
+    assert digests.send_one(sub, utc(2025, 12, 8))
+    assert "Besprechungen (2):" in django_mail.outbox[0].body
+    settings.LANGUAGE_CODE = "en"
+    # A language the dashboard no longer offers: the site's too.
+    _prefers(sub, "fr")
+    DigestDelivery.objects.all().delete()
+    assert digests.send_one(sub, utc(2025, 12, 8))
+    assert "Meetings (2):" in django_mail.outbox[1].body
