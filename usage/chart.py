@@ -12,7 +12,15 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
-from attendance.reports.svg import Unit, amount, axis_steps, grid_levels, number, with_y_axis
+from attendance.reports.svg import (
+    Unit,
+    amount,
+    axis_steps,
+    grid_levels,
+    grid_lines,
+    number,
+    with_y_axis,
+)
 
 _ids = count(1)
 
@@ -54,13 +62,7 @@ def month_chart(
         else gettext("No month.")
     )
     axis = grid_levels(step, levels, top, plot)
-    grid = [
-        format_html(
-            '<line class="chart-grid" x1="0" x2="100%" y1="{y}" y2="{y}" stroke="#e5e8ee"/>',
-            y=f"{y:.1f}",
-        )
-        for y, _ in axis
-    ]
+    grid = grid_lines(axis)
     marks = []
     for i, (short, long, v) in enumerate(bars):
         h = plot * v / peak if peak else 0

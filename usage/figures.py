@@ -49,7 +49,14 @@ from attendance.models import Meeting
 from attendance.reports import periods
 from attendance.reports.filters import PER_PAGE, ReportFilters, local_today
 from attendance.reports.pages import make_page
-from attendance.reports.people import PersonRow, Totals, people_page, people_rows, people_sql
+from attendance.reports.people import (
+    PersonRow,
+    Totals,
+    people_page,
+    people_rows,
+    people_sql,
+    person_row,
+)
 from attendance.reports.presence import Scope, presence_cte
 from attendance.reports.sql import dialect, fetch_all, from_epoch, param, stream
 from recordings.models import MirroredRecording, Status
@@ -264,22 +271,8 @@ def _identified(f: ReportFilters, limit: int | None = None) -> Iterator[tuple[tu
     if limit is not None:
         sql, params = f"{sql}\nLIMIT %s", [*params, limit]
     for r in stream(sql, params):
-        row = _person(r)
+        row = person_row(r)
         yield (-float(r[5]), r[0], int(r[1])), row
-
-
-def _person(r: tuple) -> PersonRow:
-    return PersonRow(
-        identity=r[0],
-        guest_session=int(r[1]),
-        name=r[2] or "",
-        meetings=int(r[3]),
-        sessions=int(r[4]),
-        seconds=round(float(r[5])),
-        first_join=from_epoch(r[6]),
-        last_leave=from_epoch(r[7]),
-        still_in=bool(r[8]),
-    )
 
 
 def _guests(

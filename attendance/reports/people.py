@@ -150,7 +150,8 @@ def _stored(f: ReportFilters) -> tuple[str, list[Any]]:
     return sql, params
 
 
-def _row(r: tuple) -> PersonRow:
+def person_row(r: tuple) -> PersonRow:
+    """A row of `people_sql`'s columns as a `PersonRow` (also read by `usage.figures`)."""
     return PersonRow(
         identity=r[0],
         guest_session=int(r[1]),
@@ -174,7 +175,7 @@ def people_page(f: ReportFilters) -> tuple[Page, Totals]:
             return [], None
         first = rows[0]
         totals.append(Totals(int(first[10]), int(first[11]), round(float(first[12]))))
-        return [_row(r) for r in rows], int(first[10])
+        return [person_row(r) for r in rows], int(first[10])
 
     page = page_of(fetch, f.page)
     return page, (totals[-1] if totals else Totals())
@@ -191,4 +192,4 @@ def people_rows(f: ReportFilters) -> Iterator[PersonRow]:
     """Every row of the filtered table, streamed (for the CSV)."""
     sql, params = _query(f, paged=False)
     for r in stream(sql, params):
-        yield _row(r)
+        yield person_row(r)

@@ -93,6 +93,17 @@ def grid_levels(step: float, levels: int, top: float, plot: float) -> list[tuple
     ]
 
 
+def grid_lines(levels: Sequence[tuple[float, str]]) -> list[SafeString]:
+    """A horizontal line across the plot at each level of `grid_levels`."""
+    return [
+        format_html(
+            '<line class="chart-grid" x1="0" x2="100%" y1="{y}" y2="{y}" stroke="#e5e8ee"/>',
+            y=f"{y:.1f}",
+        )
+        for y, _ in levels
+    ]
+
+
 def with_y_axis(levels: Sequence[tuple[float, str]], height: int, plot: SafeString) -> SafeString:
     """The plot (an <svg class="chart"> whose bars take its whole width) beside its y axis: the
     labels in an SVG of their own, as wide as the widest label, so that none overlaps the
@@ -157,13 +168,7 @@ def bar_chart(
         else gettext("No day in the range.")
     )
     axis = grid_levels(step, levels, top, plot)
-    grid = [
-        format_html(
-            '<line class="chart-grid" x1="0" x2="100%" y1="{y}" y2="{y}" stroke="#e5e8ee"/>',
-            y=f"{y:.1f}",
-        )
-        for y, _ in axis
-    ]
+    grid = grid_lines(axis)
     bars = []
     label_every = max(1, math.ceil(n / 12))
     for i, (day, v) in enumerate(zip(days, values, strict=True)):
