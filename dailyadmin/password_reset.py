@@ -25,7 +25,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
 from django.contrib.auth.tokens import default_token_generator
-from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.http import HttpResponse
 from django.template.loader import render_to_string
@@ -36,7 +35,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import ngettext
 from django.views.decorators.debug import sensitive_post_parameters
 
-from teams.auth import client_address
+from teams.auth import client_address, count_in_window
 
 log = logging.getLogger(__name__)
 _PREFIX = "dailyadmin:reset"
@@ -48,19 +47,7 @@ def _count(kind: str, value: str) -> tuple[int, float]:
     """Add one to the counter of (kind, value); return (count, seconds until it resets)."""
     window = int(getattr(settings, "LOGIN_THROTTLE_WINDOW", 15 * 60))
     digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:40]
-    key = f"{_PREFIX}:{kind}:{digest}"
-    now = time.time()
-    cache.add(key + ":until", now + window, timeout=window)
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
-    until = cache.get(key + ":until") or now + window
-    remaining = max(1.0, until - now)
-    cache.touch(key, math.ceil(remaining))  # the file cache resets the expiry on incr
-    return count, remaining
+    return count_in_window(f"{_PREFIX}:{kind}:{digest}", window, time.time())
 
 
 def refused_for(request, email: str) -> float | None:

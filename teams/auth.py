@@ -40,6 +40,7 @@ from django.core.cache import cache
 from django.forms.forms import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.translation import ngettext
 
 log = logging.getLogger(__name__)
 
@@ -84,12 +85,16 @@ class Attempt:
     @property
     def message(self) -> str:
         minutes = max(1, math.ceil((self.refused_for or 0) / 60))
-        unit = "minute" if minutes == 1 else "minutes"
-        return f"Too many failed attempts. Try again in {minutes} {unit}."
+        return ngettext(
+            "Too many failed attempts. Try again in %(count)d minute.",
+            "Too many failed attempts. Try again in %(count)d minutes.",
+            minutes,
+        ) % {"count": minutes}
 
 
-def _count(key: str, window: int, now: float) -> tuple[int, float]:
-    """Add one to the counter `key`; return (count, seconds until its window ends)."""
+def count_in_window(key: str, window: int, now: float) -> tuple[int, float]:
+    """Add one to the counter `key` of a `window` of seconds; return (count, seconds until
+    its window ends). The login's and the password reset's throttles count with it."""
     until_key = key + ":until"
     cache.add(until_key, now + window, timeout=window)
     cache.add(key, 0, timeout=window)
@@ -113,8 +118,8 @@ def begin(request: HttpRequest | None, username: str | None) -> Attempt:
     now = time.time()
     user_key = _key("user", name, address)
     address_key = _key("address", address)
-    user_count, user_left = _count(user_key, window, now)
-    address_count, address_left = _count(address_key, window, now)
+    user_count, user_left = count_in_window(user_key, window, now)
+    address_count, address_left = count_in_window(address_key, window, now)
     refused = None
     if user_count > _setting("LOGIN_THROTTLE_ATTEMPTS", 5):
         refused = user_left

@@ -120,6 +120,20 @@ def test_the_proof_is_throttled_like_a_login(login):
     assert refused.status_code == 429 and services.has_second_factor(user)
 
 
+def test_the_proofs_throttle_is_said_and_answered_429_in_german(login):
+    user = make_user("ann")
+    enrol(user)
+    client = login(user=user)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "de"
+    for _ in range(5):
+        client.post(reverse("twofactor:disable"), {"proof": "wrong-password"})
+    refused = client.post(reverse("twofactor:disable"), {"proof": PASSWORD})
+    assert refused.status_code == 429 and services.has_second_factor(user)
+    body = refused.content.decode()
+    assert "Zu viele fehlgeschlagene Versuche. Versuchen Sie es in 15 Minuten erneut." in body
+    assert "Too many failed attempts" not in body
+
+
 def test_the_account_page_lists_the_accounts_own_events(login):
     ann, bob = make_user("ann"), make_user("bob")
     enrol(ann)

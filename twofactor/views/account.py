@@ -11,12 +11,15 @@ from __future__ import annotations
 import django_otp
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.forms.forms import NON_FIELD_ERRORS
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from teams.auth import THROTTLED
 from teams.views.common import request_id
 from twofactor import policy, qr, services, throttle
 from twofactor.forms import ConfirmSetupForm, ProofForm
@@ -100,7 +103,7 @@ def _proved(request: HttpRequest, form: ProofForm) -> bool:
     user = request.user
     attempt = throttle.begin_code(request, user)
     if attempt.refused_for is not None:
-        form.add_error(None, attempt.message)
+        form.add_error(None, ValidationError(attempt.message, code=THROTTLED))
         return False
     typed = form.cleaned_data["proof"]
     if not (_code_ok(request, typed) or user.check_password(typed)):
@@ -146,5 +149,5 @@ def disable(request: HttpRequest) -> HttpResponse:
 
 
 def _status(form: ProofForm) -> int:
-    throttled = any("Too many failed attempts" in str(e) for e in form.non_field_errors())
-    return 429 if throttled else 200
+    """429 when the proof was refused by the throttle (in whatever language it was said)."""
+    return 429 if form.has_error(NON_FIELD_ERRORS, code=THROTTLED) else 200
