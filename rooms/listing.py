@@ -34,7 +34,7 @@ from django.http import QueryDict
 
 from daily import Privacy
 from rooms import name_grams, search_index
-from rooms.models import MirroredRoom, MirrorState, RoomMirror, name_of
+from rooms.models import MirroredRoom, MirrorState, RoomMirror
 from teams.models import Team
 
 PER_PAGE = 50
@@ -289,18 +289,12 @@ def _walk_grams(
     gram, grams = name_grams.rarest(connection, team.pk, needle)
     if grams == 0:
         return []
-    keys = name_grams.walk(
+    # The walk and its rooms in one query (on PostgreSQL each query of a page costs a
+    # round trip: the walk's four and the rooms' one were ~1.5 ms of a 14 ms page).
+    return name_grams.page(
         connection, team.pk, needle, gram, sort=query.sort_field, descending=query.descending,
         offset=offset, limit=limit,
     )  # fmt: skip
-    if not keys:
-        return []
-    # The rooms by name (the team's unique index), in the keys' order: ordered by the
-    # key in SQL, SQLite would walk the sort's index instead.
-    names = [name_of(key) for key in keys]
-    found = matching(team, needle).filter(name__in=names).order_by()
-    rows = {row[0]: row for row in found.values_list(*_COLUMNS)}
-    return [rows[name] for name in names if name in rows]
 
 
 def search(team: Team, query: RoomQuery, mirror: RoomMirror) -> RoomPage:

@@ -31,8 +31,6 @@ mirror. About 13 rows per room of 15 characters: 1.5 million at 100,000 simulato
 
 from __future__ import annotations
 
-import heapq
-import itertools
 import logging
 import string
 import time
@@ -219,20 +217,6 @@ _RAREST = (
     "SELECT count(*) FROM (SELECT 1 FROM rooms_mirroredroom_grams"
     " WHERE team_id = %s AND gram = %s LIMIT %s) t"
 )
-# Constant SQL, made from the constants above (no value is formatted in). The name sort
-# reads each privacy rank's rows in order and merges them; the privacy sort reads the
-# ranks' rows one after the other, as the key orders them.
-_WALK = {
-    (vendor, sort, order): (
-        "SELECT sort_key FROM rooms_mirroredroom_grams WHERE team_id = %s AND gram = %s"  # noqa: S608
-        f" AND {contains}{' AND privacy_rank = %s' if sort == 'name' else ''}"
-        f" ORDER BY {'' if sort == 'name' else f'privacy_rank {order}, '}sort_key {order}"
-        " LIMIT %s OFFSET %s"
-    )
-    for vendor, contains in _CONTAINS.items()
-    for sort in ("name", "privacy")
-    for order in ("ASC", "DESC")
-}
 RANKS = range(4)  # rooms.models.privacy_rank's values
 _COUNT = {
     vendor: (
@@ -251,20 +235,57 @@ def _pattern(needle: str) -> str:
 
 def rarest(connection: Any, team_id: int, needle: str) -> tuple[str, int]:
     """The trigram of `needle` in fewest of the team's rooms (counted up to COUNT_CAP),
-    and that count: 0 means no room contains `needle`."""
-    best, fewest = "", COUNT_CAP + 1
+    and that count: 0 means no room contains `needle`. One query for all the trigrams
+    (one row of counts): on PostgreSQL each round trip of a page costs ~0.3 ms."""
+    candidates = grams(needle)
+    counts = ", ".join(f"({_RAREST})" for _ in candidates)  # constant SQL, %s for values
+    params: list[Any] = []
+    for gram in candidates:
+        params += [team_id, gram, COUNT_CAP]
     with connection.cursor() as cursor:
-        for gram in grams(needle):
-            cursor.execute(_RAREST, [team_id, gram, COUNT_CAP])
-            found = cursor.fetchone()[0]
-            if found < fewest:
-                best, fewest = gram, found
-            if found == 0:
-                break
+        cursor.execute(f"SELECT {counts}", params)
+        found = cursor.fetchone()
+    best, fewest = "", COUNT_CAP + 1
+    for gram, rows in zip(candidates, found, strict=True):
+        if rows < fewest:
+            best, fewest = gram, rows
     return best, fewest
 
 
-def walk(
+# A page of a search in one query, constant SQL made from the constants above (no value is
+# formatted in): the trigram's rows in the sort's order, keeping those whose name contains
+# the term (the name sort reads each privacy rank's rows in order and the ORDER BY merges
+# them; the privacy sort reads the ranks one after the other, as the key orders them),
+# joined to the rooms by their index (team, sort_key), which carries the columns a row
+# shows.
+_WALK_RANK = (
+    "SELECT * FROM (SELECT sort_key, privacy_rank FROM rooms_mirroredroom_grams"
+    " WHERE team_id = %s AND gram = %s AND {contains} AND privacy_rank = {rank}"
+    " ORDER BY sort_key {order} LIMIT %s) g{rank}"
+)
+_PAGE = {
+    (vendor, sort, order): (
+        "SELECT r.name, r.privacy, r.created_at FROM ("  # noqa: S608
+        + (
+            " UNION ALL ".join(
+                _WALK_RANK.format(contains=contains, rank=rank, order=order) for rank in RANKS
+            )
+            if sort == "name"
+            else "SELECT sort_key, privacy_rank FROM rooms_mirroredroom_grams"  # noqa: S608
+            f" WHERE team_id = %s AND gram = %s AND {contains}"
+            f" ORDER BY privacy_rank {order}, sort_key {order} LIMIT %s OFFSET %s"
+        )
+        + ") w JOIN rooms_mirroredroom r ON r.team_id = %s AND r.sort_key = w.sort_key"
+        + f" ORDER BY {'' if sort == 'name' else f'w.privacy_rank {order}, '}w.sort_key {order}"
+        + (" LIMIT %s OFFSET %s" if sort == "name" else "")
+    )
+    for vendor, contains in _CONTAINS.items()
+    for sort in ("name", "privacy")
+    for order in ("ASC", "DESC")
+}
+
+
+def page(
     connection: Any,
     team_id: int,
     needle: str,
@@ -274,24 +295,23 @@ def walk(
     descending: bool,
     offset: int,
     limit: int,
-) -> list[str]:
-    """The sort keys of the team's rooms whose name contains `needle` (any case), in the
-    order of `sort` ("name" or "privacy", reversed when `descending`), from `offset`, at
-    most `limit`. `gram` is a trigram of `needle` (`rarest`)."""
+) -> list[tuple]:
+    """The rows (name, privacy, created_at) of the team's rooms whose name contains
+    `needle` (any case), in the order of `sort` ("name" or "privacy", reversed when
+    `descending`), from `offset`, at most `limit`: the walk of the trigram's rows and
+    the rooms it names in one query. `gram` is a trigram of `needle` (`rarest`)."""
     order = "DESC" if descending else "ASC"
     pattern = _pattern(needle)
+    if sort == "privacy":
+        params: list[Any] = [team_id, gram, pattern, limit, offset, team_id]
+    else:
+        params = []
+        for _ in RANKS:
+            params += [team_id, gram, pattern, offset + limit]
+        params += [team_id, limit, offset]
     with connection.cursor() as cursor:
-        if sort == "privacy":
-            cursor.execute(_WALK[connection.vendor, sort, order],
-                           [team_id, gram, pattern, limit, offset])  # fmt: skip
-            return [row[0] for row in cursor.fetchall()]
-        ranks = []
-        for rank in RANKS:
-            cursor.execute(_WALK[connection.vendor, "name", order],
-                           [team_id, gram, pattern, rank, offset + limit, 0])  # fmt: skip
-            ranks.append([row[0] for row in cursor.fetchall()])
-    merged = heapq.merge(*ranks, reverse=descending)
-    return list(itertools.islice(merged, offset, offset + limit))
+        cursor.execute(_PAGE[connection.vendor, sort, order], params)
+        return [tuple(row) for row in cursor.fetchall()]
 
 
 def count(connection: Any, team_id: int, needle: str, gram: str, cap: int) -> int:

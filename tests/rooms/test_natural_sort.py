@@ -11,6 +11,7 @@ from urllib.parse import unquote
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from daily import Privacy, Room
@@ -129,6 +130,25 @@ def test_the_walk_serves_long_terms_and_the_count(login):
     for q in ("jolly", "olly-yak", "zzz", "JOLLY-Owl", "jolly-owl-1"):
         matched = listing.count_matches(team, q)
         assert matched.matched == len(_expected(rooms, q, "name")), q
+
+
+@pytest.mark.parametrize("sort", ["name", "-name", "privacy", "-privacy"])
+def test_a_walked_page_is_two_queries(sort):
+    """The term's rarest trigram (all its trigrams counted in one query) and the page (the
+    walk joined to the rooms), whatever the page: each query is a round trip."""
+    team = make_team("gramqueries")
+    rooms = _rooms()
+    mirror_rooms(team, rooms)
+    state = RoomMirror.objects.get(team=team)
+    for page in ("1", "2"):
+        query = listing.RoomQuery(q="olly-", sort=sort, page=page)
+        with CaptureQueriesContext(connection) as queries:
+            shown = listing.search(team, query, state)
+        start = (int(page) - 1) * listing.PER_PAGE
+        expected = _expected(rooms, "olly-", sort)[start : start + listing.PER_PAGE]
+        assert [room.name for room in shown.rooms] == expected, (sort, page)
+        grams = [q["sql"] for q in queries.captured_queries if name_grams.TABLE in q["sql"]]
+        assert len(grams) == 2, grams
 
 
 def _table(team) -> set[tuple]:
