@@ -6,14 +6,14 @@ expressions, carrying the columns a row shows), so any page of it, even a deep o
 range of that index (a deep one starts from a mark, `_marks`). Names sort in natural order
 (`rooms.models.natural_key`: "bulk-test-4" before "bulk-test-10"). A search is
 `name ILIKE '%q%'` (Django's `icontains`; shorter than three characters: `_contains`).
-A page of a search sorted by name or privacy, for three characters or more, walks the
-rows of the term's rarest trigram kept in the name sort's order (`rooms.name_grams`,
+A page of a search sorted by name or privacy walks the rows of the term's rarest trigram
+(or letter, for one or two characters) kept in the name sort's order (`rooms.name_grams`,
 `_walk_grams`) until a page of matches, wherever they sort. Otherwise (the creation sort,
-shorter terms) it is the sort's index walked until a page of matches, or, on SQLite, the
-few rooms the FTS5 trigram index of `rooms.search_index` finds, sorted; on PostgreSQL
-pg_trgm's index of LOWER(name) serves a rare term. A search's matches are counted after
-the page is shown (`count_matches`, up to COUNT_CAP) unless the page itself says how many
-there are.
+a term with other characters) it is the sort's index walked until a page of matches, or,
+on SQLite, the few rooms the FTS5 trigram index of `rooms.search_index` finds, sorted; on
+PostgreSQL pg_trgm's index of LOWER(name) serves a rare term. A search's matches are
+counted after the page is shown (`count_matches`, up to COUNT_CAP) unless the page itself
+says how many there are.
 """
 
 from __future__ import annotations
@@ -248,9 +248,8 @@ def _found(team: Team, q: str) -> QuerySet[MirroredRoom]:
 
 def count_matches(team: Team, q: str) -> Matches:
     """How many of the team's rooms the search `q` matches, counted up to COUNT_CAP + 1:
-    counting every match of one letter reads the whole team. A term of three characters
-    or more is counted on the rows of its rarest trigram (`rooms.name_grams`) when there
-    are fewer of those than rooms."""
+    counting every match of one letter reads the whole team. A term the grams of
+    `rooms.name_grams` serve is counted on the rows of its rarest trigram or letter."""
     needle = clean_query(q)
     if _grams_serve(team, needle, None):
         gram, rows = name_grams.rarest(connection, team.pk, needle)
@@ -263,7 +262,7 @@ def count_matches(team: Team, q: str) -> Matches:
 
 
 def _grams_serve(team: Team, needle: str, mirror: RoomMirror | None) -> bool:
-    """Whether the trigrams of `rooms.name_grams` serve a search of `needle`: a term they
+    """Whether the grams of `rooms.name_grams` serve a search of `needle`: a term they
     serve, the table there, and the team's mirror ready (on SQLite they are written in one
     pass when a first fill ends)."""
     if not (name_grams.serves(needle) and name_grams.available(connection)):
@@ -277,11 +276,11 @@ def _walk_grams(
     team: Team, query: RoomQuery, mirror: RoomMirror, offset: int, limit: int
 ) -> list | None:
     """The rows of a page of a search sorted by name or privacy (`limit` from `offset`),
-    found by walking the rows of the term's rarest trigram in the name sort's order
-    (`rooms.name_grams`): a term in many rooms that sort late costs a page of its
-    matches, not every room before them (and a term in few rooms, at most every row of
-    its rarest trigram). None when this search is not served so (a term shorter than
-    three characters or with other characters, the creation sort, no trigram table, or a
+    found by walking the rows of the term's rarest gram (a trigram, or a letter of a term
+    of one or two characters) in the name sort's order (`rooms.name_grams`): a term in
+    many rooms that sort late costs a page of its matches, not every room before them (and
+    a term in few rooms, at most every row of its rarest gram). None when this search is
+    not served so (a term with other characters, the creation sort, no gram table, or a
     mirror not ready): the sort's index is walked as before."""
     needle = query.q
     if query.sort_field not in ("name", "privacy") or not _grams_serve(team, needle, mirror):

@@ -1,32 +1,34 @@
-"""The trigrams of the mirror's room names, each kept in the order of the list's name sort:
-a search's first page without reading every room before its matches.
+"""The trigrams and letters of the mirror's room names, each kept in the order of the list's
+name sort: a search's first page without reading every room before its matches.
 
 A page of the list walks a sort's index until a page of rooms contains the search. A term
 found in many rooms that sort late ("jolly", a tenth of 100,000 rooms, all after room
-~90,000 by name) costs every index entry before them: some 90,000 LIKEs. A trigram index
-(FTS5 on SQLite, pg_trgm's GIN on PostgreSQL) finds the matches in no useful order, and
-sorting 10,000 of them costs about as much.
+~90,000 by name; "y", half of them) costs every index entry before them: some 90,000
+LIKEs. A trigram index (FTS5 on SQLite, pg_trgm's GIN on PostgreSQL) finds the matches in
+no useful order, and sorting 10,000 of them costs about as much.
 
-`rooms_mirroredroom_grams` holds one row per (team, trigram of LOWER(name), room), keyed
-(team_id, gram, privacy_rank, sort_key): the rooms that contain a trigram, in the privacy
-sort's order, and within each privacy rank in the name sort's (`rooms.models.natural_key`,
-which ends with the name itself). Any room whose name contains a term contains each trigram of
-the term, so walking one trigram's rows in order, keeping those whose key's name part
-(after SORT_KEY_SEPARATOR) contains the term, gives the term's matches in the name sort's
-order: page 1 reads the rarest trigram's rows up to its 50th match, not every room sorted
-before it. The name sort merges the walks of the four privacy ranks.
+`rooms_mirroredroom_grams` holds one row per (team, gram of LOWER(name), room), keyed
+(team_id, gram, privacy_rank, sort_key), a gram being a trigram or a single character of
+the name: the rooms that contain a gram, in the privacy sort's order, and within each
+privacy rank in the name sort's (`rooms.models.natural_key`, which ends with the name
+itself). Any room whose name contains a term contains each of the term's trigrams (its
+letters, for a term of one or two characters: `grams`), so walking one gram's rows in
+order, keeping those whose key's name part (after SORT_KEY_SEPARATOR) contains the term,
+gives the term's matches in the name sort's order: page 1 reads the rarest gram's rows up
+to its 50th match, not every room sorted before it. The name sort merges the walks of the
+four privacy ranks.
 
 Kept by triggers on `rooms_mirroredroom` on both databases, from the database's own
 LOWER(name), which is what the search compares (`rooms.listing._contains`): on PostgreSQL
-created by migration 0007 (with a TRUNCATE trigger, since a TRUNCATE fires no row
-trigger); on SQLite by `ensure`, after every `migrate`, like the FTS5 index of
+created by migrations 0007 and 0008 (with a TRUNCATE trigger, since a TRUNCATE fires no
+row trigger); on SQLite by `ensure`, after every `migrate`, like the FTS5 index of
 `rooms.search_index` (Django drops a SQLite table's triggers when it remakes it), and
 rebuilt from the rooms then. Triggers fire on a change of the name, its key, the privacy
 or the team only, so a reconcile that rewrites every room unchanged costs nothing here.
 On SQLite a first fill's rooms are not written here one by one (`_SQLITE_KEPT`) but in one
 sorted pass when the mirror becomes ready; the list reads the table only for a ready
-mirror. About 13 rows per room of 15 characters: 1.5 million at 100,000 simulator rooms,
-~100 MB on SQLite (the rest of the mirror, with its indexes and FTS5: ~50 MB).
+mirror. About 13 trigrams and 10 letters per room of 15 characters: 2.3 million rows at
+100,000 simulator rooms.
 """
 
 from __future__ import annotations
@@ -44,24 +46,32 @@ ROOMS = "rooms_mirroredroom"
 # names are at most 128 characters at Daily; room is left for longer ones.
 POSITIONS = "rooms_mirroredroom_gram_at"
 MAX_NAME = 1024
-# Terms the walk serves: three characters or more, ASCII letters, digits and "-" (no LIKE
+# Terms the walk serves: ASCII letters, digits and "-" (no LIKE
 # wildcard, and letters whose case both databases fold alike).
 _SERVED = frozenset(string.ascii_letters + string.digits + "-")
-# How many rows of a trigram are counted to find the term's rarest one.
+# How many rows of a gram are counted to find the term's rarest one.
 COUNT_CAP = 1000
 # Looked at for the rarest: at most this many trigrams of a long term (any one is exact).
 MAX_GRAMS = 8
 
+# A row's grams for SQLite's triggers: its trigrams and its letters, each once (UNION): a
+# trigger's INSERT OR REPLACE gives way to the conflict clause of the statement that fired
+# it (a mirror's upsert), so a letter a name holds twice must not be inserted twice.
 _SQLITE_GRAMS = (
     "SELECT {row}.team_id, substr(lower({row}.name), p.n, 3), {row}.privacy_rank,"
     " {row}.sort_key FROM rooms_mirroredroom_gram_at p"
     " WHERE p.n <= length({row}.name) - 2"
+    " UNION SELECT {row}.team_id, substr(lower({row}.name), p.n, 1), {row}.privacy_rank,"
+    " {row}.sort_key FROM rooms_mirroredroom_gram_at p"
+    " WHERE p.n <= length({row}.name)"
 )
 _SQLITE_DELETE = (
     "DELETE FROM rooms_mirroredroom_grams WHERE team_id = old.team_id"
     " AND privacy_rank = old.privacy_rank AND sort_key = old.sort_key"
     " AND gram IN (SELECT substr(lower(old.name), p.n, 3)"
-    " FROM rooms_mirroredroom_gram_at p WHERE p.n <= length(old.name) - 2);"
+    " FROM rooms_mirroredroom_gram_at p WHERE p.n <= length(old.name) - 2"
+    " UNION ALL SELECT substr(lower(old.name), p.n, 1)"
+    " FROM rooms_mirroredroom_gram_at p WHERE p.n <= length(old.name));"
 )
 _SQLITE_INSERT = (
     "INSERT OR REPLACE INTO rooms_mirroredroom_grams " + _SQLITE_GRAMS.format(row="new") + ";"
@@ -76,34 +86,40 @@ _SQLITE_KEPT = (
     "NOT EXISTS (SELECT 1 FROM rooms_roommirror m"
     " WHERE m.team_id = {row}.team_id AND m.state <> 'ready')"
 )
+# The triggers' names carry the version of what they write: `ensure` drops those of an
+# earlier version (2: letters beside the trigrams) and rebuilds the table.
+_TRIGGER = "rooms_mirroredroom_grams_v2"
 _SQLITE_TRIGGERS = {
-    "rooms_mirroredroom_grams_ai": (
-        "CREATE TRIGGER IF NOT EXISTS rooms_mirroredroom_grams_ai"
+    f"{_TRIGGER}_ai": (
+        f"CREATE TRIGGER IF NOT EXISTS {_TRIGGER}_ai"
         f" AFTER INSERT ON rooms_mirroredroom WHEN {_SQLITE_KEPT.format(row='new')}"
         f" BEGIN {_SQLITE_INSERT} END"
     ),
-    "rooms_mirroredroom_grams_ad": (
-        "CREATE TRIGGER IF NOT EXISTS rooms_mirroredroom_grams_ad"
+    f"{_TRIGGER}_ad": (
+        f"CREATE TRIGGER IF NOT EXISTS {_TRIGGER}_ad"
         f" AFTER DELETE ON rooms_mirroredroom WHEN {_SQLITE_KEPT.format(row='old')}"
         f" BEGIN {_SQLITE_DELETE} END"
     ),
-    "rooms_mirroredroom_grams_au": (
-        "CREATE TRIGGER IF NOT EXISTS rooms_mirroredroom_grams_au"
+    f"{_TRIGGER}_au": (
+        f"CREATE TRIGGER IF NOT EXISTS {_TRIGGER}_au"
         " AFTER UPDATE OF team_id, name, sort_key, privacy ON rooms_mirroredroom"
         " WHEN (old.team_id IS NOT new.team_id OR old.name IS NOT new.name"
         " OR old.sort_key IS NOT new.sort_key OR old.privacy IS NOT new.privacy)"
         f" AND {_SQLITE_KEPT.format(row='new')}"
         f" BEGIN {_SQLITE_DELETE} {_SQLITE_INSERT} END"
     ),
-    "rooms_mirroredroom_grams_ready": (
-        "CREATE TRIGGER IF NOT EXISTS rooms_mirroredroom_grams_ready"
+    f"{_TRIGGER}_ready": (
+        f"CREATE TRIGGER IF NOT EXISTS {_TRIGGER}_ready"  # noqa: S608 (constants only)
         " AFTER UPDATE OF state ON rooms_roommirror"
         " WHEN new.state = 'ready' AND old.state IS NOT 'ready' BEGIN"
         " DELETE FROM rooms_mirroredroom_grams WHERE team_id = new.team_id;"
         " INSERT OR REPLACE INTO rooms_mirroredroom_grams"
         " SELECT r.team_id, substr(lower(r.name), p.n, 3), r.privacy_rank, r.sort_key"
         " FROM rooms_mirroredroom r JOIN rooms_mirroredroom_gram_at p"
-        " ON p.n <= length(r.name) - 2 WHERE r.team_id = new.team_id ORDER BY 1, 2, 3, 4;"
+        " ON p.n <= length(r.name) - 2 WHERE r.team_id = new.team_id"
+        " UNION ALL SELECT r.team_id, substr(lower(r.name), p.n, 1), r.privacy_rank,"
+        " r.sort_key FROM rooms_mirroredroom r JOIN rooms_mirroredroom_gram_at p"
+        " ON p.n <= length(r.name) WHERE r.team_id = new.team_id ORDER BY 1, 2, 3, 4;"
         " END"
     ),
 }
@@ -111,7 +127,10 @@ _SQLITE_REBUILD = (
     "INSERT OR REPLACE INTO rooms_mirroredroom_grams"
     " SELECT r.team_id, substr(lower(r.name), p.n, 3), r.privacy_rank, r.sort_key"
     " FROM rooms_mirroredroom r JOIN rooms_mirroredroom_gram_at p"
-    " ON p.n <= length(r.name) - 2 ORDER BY 1, 2, 3, 4"
+    " ON p.n <= length(r.name) - 2"
+    " UNION ALL SELECT r.team_id, substr(lower(r.name), p.n, 1), r.privacy_rank, r.sort_key"
+    " FROM rooms_mirroredroom r JOIN rooms_mirroredroom_gram_at p"
+    " ON p.n <= length(r.name) ORDER BY 1, 2, 3, 4"
 )
 _SQLITE_TABLE = (
     "CREATE TABLE IF NOT EXISTS rooms_mirroredroom_grams (team_id INTEGER NOT NULL,"
@@ -125,13 +144,17 @@ _NEEDED_COLUMNS = {"team_id", "name", "sort_key", "privacy_rank"}
 
 
 def serves(needle: str) -> bool:
-    return len(needle) >= 3 and set(needle) <= _SERVED
+    return bool(needle) and set(needle) <= _SERVED
 
 
 def grams(needle: str) -> list[str]:
-    """The distinct trigrams of `needle` lower-cased (a served needle: ASCII), at most
-    MAX_GRAMS of them, spread over it."""
+    """The grams of `needle` lower-cased (a served needle: ASCII) that a room containing it
+    holds: its distinct trigrams, at most MAX_GRAMS of them, spread over it; for one or two
+    characters, its letters (any room containing the term holds each of them, and a
+    trigram of the term is never commoner than a letter of it)."""
     lowered = needle.lower()
+    if len(lowered) < 3:
+        return list(dict.fromkeys(lowered))
     found = list(dict.fromkeys(lowered[i : i + 3] for i in range(len(lowered) - 2)))
     if len(found) <= MAX_GRAMS:
         return found
@@ -151,6 +174,8 @@ def ensure(cursor: Any) -> bool:
     missing = [name for name in (TABLE, POSITIONS, *_SQLITE_TRIGGERS) if name not in present]
     if not missing:
         return True
+    for name in _sqlite_stale(cursor):  # of an earlier version: they write other grams
+        cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
     cursor.execute(_SQLITE_TABLE)
     cursor.execute(_SQLITE_POSITIONS)
     cursor.execute(
@@ -174,6 +199,14 @@ def _sqlite_present(cursor: Any) -> set[str]:
     names = [TABLE, POSITIONS, *_SQLITE_TRIGGERS]
     cursor.execute("SELECT name FROM sqlite_master WHERE name LIKE 'rooms_mirroredroom_gram%'")
     return {row[0] for row in cursor.fetchall()} & set(names)
+
+
+def _sqlite_stale(cursor: Any) -> list[str]:
+    cursor.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+        " AND name LIKE 'rooms_mirroredroom_grams%'"
+    )
+    return sorted({row[0] for row in cursor.fetchall()} - set(_SQLITE_TRIGGERS))
 
 
 def available(connection: Any) -> bool:

@@ -104,10 +104,15 @@ def drop_grams(apps, schema_editor):
         for sql in DROP_GRAMS_PG:
             schema_editor.execute(sql)
     else:
+        with schema_editor.connection.cursor() as cursor:  # of any version
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+                " AND name LIKE 'rooms_mirroredroom_grams%'"
+            )
+            triggers = [row[0] for row in cursor.fetchall()]
+        for name in triggers:
+            schema_editor.execute(f"DROP TRIGGER IF EXISTS {name}")
         for sql in (
-            "DROP TRIGGER IF EXISTS rooms_mirroredroom_grams_ai",
-            "DROP TRIGGER IF EXISTS rooms_mirroredroom_grams_ad",
-            "DROP TRIGGER IF EXISTS rooms_mirroredroom_grams_au",
             "DROP TABLE IF EXISTS rooms_mirroredroom_grams",
             "DROP TABLE IF EXISTS rooms_mirroredroom_gram_at",
         ):

@@ -132,23 +132,36 @@ def test_the_walk_serves_long_terms_and_the_count(login):
         assert matched.matched == len(_expected(rooms, q, "name")), q
 
 
+@pytest.mark.parametrize("q", ["olly-", "y", "Ly"])
 @pytest.mark.parametrize("sort", ["name", "-name", "privacy", "-privacy"])
-def test_a_walked_page_is_two_queries(sort):
-    """The term's rarest trigram (all its trigrams counted in one query) and the page (the
-    walk joined to the rooms), whatever the page: each query is a round trip."""
+def test_a_walked_page_is_two_queries(sort, q):
+    """The term's rarest gram (all its trigrams, or for one or two characters its letters,
+    counted in one query) and the page (the walk joined to the rooms), whatever the page:
+    each query is a round trip, and none reads the rooms' sort index on its own."""
     team = make_team("gramqueries")
     rooms = _rooms()
     mirror_rooms(team, rooms)
     state = RoomMirror.objects.get(team=team)
+    assert len(_expected(rooms, q, sort)) > 2 * listing.PER_PAGE
     for page in ("1", "2"):
-        query = listing.RoomQuery(q="olly-", sort=sort, page=page)
+        query = listing.RoomQuery(q=q, sort=sort, page=page)
         with CaptureQueriesContext(connection) as queries:
             shown = listing.search(team, query, state)
         start = (int(page) - 1) * listing.PER_PAGE
-        expected = _expected(rooms, "olly-", sort)[start : start + listing.PER_PAGE]
+        expected = _expected(rooms, q, sort)[start : start + listing.PER_PAGE]
         assert [room.name for room in shown.rooms] == expected, (sort, page)
         grams = [q["sql"] for q in queries.captured_queries if name_grams.TABLE in q["sql"]]
         assert len(grams) == 2, grams
+        others = [q["sql"] for q in queries.captured_queries if name_grams.TABLE not in q["sql"]]
+        assert not [sql for sql in others if "LIKE" in sql.upper()], others
+
+
+def test_the_grams_of_a_term_are_its_trigrams_or_its_letters():
+    assert name_grams.grams("Jolly") == ["jol", "oll", "lly"]
+    assert name_grams.grams("yY") == ["y"]
+    assert name_grams.grams("o-") == ["o", "-"]
+    assert name_grams.serves("y") and name_grams.serves("a-1")
+    assert not name_grams.serves("") and not name_grams.serves("a_") and not name_grams.serves("é")
 
 
 def _table(team) -> set[tuple]:
@@ -161,12 +174,15 @@ def _table(team) -> set[tuple]:
 
 
 def _grams_of_rooms(team) -> set[tuple]:
+    """What the table must hold for the team's rooms: each trigram and each letter of each
+    name lower-cased, with the room's privacy rank and key."""
     rows = MirroredRoom.objects.filter(team=team).values_list("name", "privacy_rank", "sort_key")
-    return {
+    trigrams = {
         (name.lower()[i : i + 3], rank, key)
         for name, rank, key in rows
         for i in range(len(name) - 2)
     }
+    return trigrams | {(letter, rank, key) for name, rank, key in rows for letter in name.lower()}
 
 
 def test_the_trigram_table_follows_every_write():
@@ -182,10 +198,14 @@ def test_the_trigram_table_follows_every_write():
     mirror.store_room(team, Room(name="Brisk-Yak-10", privacy=None, url=""))
     # A refresh that lists a room again with another privacy, and one unchanged.
     mirror.upsert(team, [Room(name="jolly-owl-4", privacy=Privacy.TEAM, url=""),
-                         Room(name="jolly-owl-0", privacy=Privacy.PUBLIC, url="")])  # fmt: skip
+                         Room(name="jolly-owl-0", privacy=Privacy.PUBLIC, url=""),
+                         # a trigram and letters twice in one name, in an upsert
+                         Room(name="yak-yak-aaaa", privacy=Privacy.PUBLIC, url="")])  # fmt: skip
     assert _table(team) == _grams_of_rooms(team)
     assert _table(other) == _grams_of_rooms(other)
     assert ("jol", 2, natural_key("jolly-owl-1")) in _table(team)
+    assert ("y", 2, natural_key("jolly-owl-1")) in _table(team)
+    assert not {row for row in _table(team) if row[2] == natural_key("jolly-owl-2")}
     MirroredRoom.objects.filter(team=team).delete()
     assert _table(team) == set() and _table(other) == _grams_of_rooms(other)
 
