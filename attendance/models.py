@@ -185,7 +185,7 @@ class Grain(models.IntegerChoices):
 
     SLOT = 0, "15 minutes"  # every time zone's midnight falls on one of these
     DAY = 1, "day"
-    MONTH = 2, "month"
+    MONTH = 2, "month"  # RoomPersonPeriod too, with the first and last start in it
     EVER = 3, "all time"  # start: 1970-01-01
     WEEK = 4, "week"  # Monday to Monday, from the days (RoomPeriod only)
 
@@ -222,8 +222,13 @@ class RoomPeriod(models.Model):
 
 class RoomPersonPeriod(models.Model):
     """An identified person was in an ended meeting of this room (or of the team: room "")
-    that started in this UTC day, or ever (Grain.EVER): distinct people over a range are
-    counted here (attendance.rollups)."""
+    that started in this UTC day or UTC month, or ever (Grain.EVER): distinct people over a
+    range are counted here (attendance.rollups).
+
+    A month row also holds the first and the last start of the person's meetings in it:
+    a range that holds the start or the end of a month (a month of any time zone: its
+    midnights are hours off UTC's) reads, per person, whether one of their meetings of
+    that month started in the range, without a row per day."""
 
     pk = models.CompositePrimaryKey("team", "room", "grain", "start", "identity")
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+", db_index=False)
@@ -231,12 +236,20 @@ class RoomPersonPeriod(models.Model):
     grain = models.PositiveSmallIntegerField(choices=Grain.choices)
     start = models.DateTimeField()
     identity = models.CharField(max_length=255)
+    first_start = models.DateTimeField(null=True, blank=True)  # month rows only
+    last_start = models.DateTimeField(null=True, blank=True)  # month rows only
 
     class Meta:
         indexes = [
             # Was this person in this room on a day of the range: one probe.
             models.Index(
                 fields=["team", "room", "identity", "grain", "start"], name="roomperson_probe"
+            ),
+            # A person's months in every room: the team's month row recounted from them.
+            models.Index(
+                fields=["team", "grain", "start", "identity"],
+                name="roomperson_month",
+                condition=models.Q(grain=Grain.MONTH),
             ),
         ]
 

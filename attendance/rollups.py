@@ -15,15 +15,19 @@ sessions are written (in the same transaction, by `attendance.summary.summarise`
 - `RoomPersonPeriod`: which identified people were in a room's (or the team's) meetings
   per UTC day (from MeetingPresence), and who ever was (grain EVER: kept a superset, as
   a person is only ever added there): distinct people over a range are the people of
-  all time with a day in the range, one index probe each.
+  all time with a day in the range, one index probe each; and per UTC month, with the
+  first and last start of their meetings in it (a room's from MeetingPresence, the
+  team's from its rooms' rows): a month of the team's time zone (hours off UTC's) is
+  the people of two UTC months whose first or last start falls in it, one row each.
 
 Every change is recounted, never patched: the slots a meeting was and is counted in are
 added up again from their MeetingFigures rows, then the days and months above them from
 the grain below (a few rows each). So a meeting that is written again, moves, gains a
 late session or is deleted leaves every sum exactly what the raw rows give. The only
 shortcut is for people: a meeting new to its day adds its people to the day (an insert
-that ignores the ones already there); a day that loses or changes a meeting is
-recounted from MeetingPresence.
+that ignores the ones already there) and to its month (widening their first and last
+start); a day or month that loses or changes a meeting is recounted from
+MeetingPresence (the team's month: its changed people, from the rooms' month rows).
 
 Reports read the periods that tile their range (`periods.pieces`) and compute only the
 meetings that are not summarised (ongoing ones, and any written without a summary) from
@@ -372,8 +376,27 @@ def _people(cursor: Any, team_id: int, ids: list[int], old: list[Key]) -> None:
     if days:
         keys = [*days, *{("", d) for _, d in days}]
         _recount_people_days(cursor, team_id, sorted(set(keys)))
+        _recount_people_months(cursor, team_id, sorted({(r, month_of(d)) for r, d in days}))
+    month = _trunc("start", Grain.MONTH)
+    d = dialect()
     for chunk in _in_chunks(ids, 1000):
         marks = ", ".join(["%s"] * len(chunk))
+        for room in ("room", "''"):
+            by_room = ", room" if room == "room" else ""
+            cursor.execute(
+                f"""INSERT INTO attendance_roompersonperiod AS t
+                    (team_id, room, grain, start, identity, first_start, last_start)
+                SELECT team_id, {room}, %s, {month}, identity, MIN(start), MAX(start)
+                FROM attendance_meetingpresence
+                WHERE meeting_id IN ({marks})
+                GROUP BY team_id{by_room}, {month}, identity
+                ON CONFLICT (team_id, room, grain, start, identity) DO UPDATE SET
+                    first_start = {d.least("t.first_start", "EXCLUDED.first_start")},
+                    last_start = {d.greatest("t.last_start", "EXCLUDED.last_start")}
+                WHERE EXCLUDED.first_start < t.first_start
+                   OR EXCLUDED.last_start > t.last_start""",  # noqa: S608
+                [Grain.MONTH, *chunk],
+            )
         for grain, start in ((Grain.DAY, _trunc("start", Grain.DAY)), (Grain.EVER, "%s")):
             for room in ("room", "''"):
                 cursor.execute(
@@ -414,6 +437,68 @@ def _recount_people_days(cursor: Any, team_id: int, days: list[tuple[str, dt.dat
                 param(max(k[2] for k in keys)),
             ],
         )
+
+
+def _recount_people_months(
+    cursor: Any, team_id: int, months: list[tuple[str, dt.datetime]]
+) -> None:
+    """The month rows of these (room, month) keys (rooms, not the team) recounted from
+    their meetings' MeetingPresence, then the team's month rows of every person whose
+    row in one of those rooms was or is there, from that person's rows in every room."""
+    rooms = [(room, m, next_month(m)) for room, m in months if room]
+    changed: set[tuple[Any, str]] = set()
+    for keys in _in_chunks(rooms):
+        values, params = _values([(room, m) for room, m, _ in keys])
+        narrow, narrow_params = _narrow(keys, exact=True)
+        who = (
+            "SELECT DISTINCT start, identity FROM attendance_roompersonperiod"  # noqa: S608
+            f" WHERE team_id = %s AND grain = %s{narrow} AND (room, start) IN ({values})"
+        )
+        who_params = [team_id, Grain.MONTH, *narrow_params, *params]
+        cursor.execute(who, who_params)
+        changed |= set(cursor.fetchall())
+        _delete_people(cursor, team_id, Grain.MONTH, keys)
+        values, params = _values(keys)
+        narrow, narrow_params = _narrow(keys, "m")
+        # Through the meetings' (team, room, start) index to their presence rows.
+        cursor.execute(
+            f"""INSERT INTO attendance_roompersonperiod
+                (team_id, room, grain, start, identity, first_start, last_start)
+            SELECT %s, k.column1, %s, k.column2, p.identity, MIN(p.start), MAX(p.start)
+            FROM ({values}) k
+            JOIN attendance_meeting m
+              ON m.team_id = %s AND m.room = k.column1
+             AND m.start >= k.column2 AND m.start < k.column3{narrow}
+            JOIN attendance_meetingpresence p ON p.meeting_id = m.id
+            WHERE 1 = 1
+            GROUP BY k.column1, k.column2, p.identity""",  # noqa: S608
+            [team_id, Grain.MONTH, *params, team_id, *narrow_params],
+        )
+        cursor.execute(who, who_params)
+        changed |= set(cursor.fetchall())
+    by_month: dict[Any, list[str]] = {}
+    for start, identity in changed:
+        by_month.setdefault(start, []).append(identity)
+    for start, identities in sorted(by_month.items()):
+        for chunk in _in_chunks(sorted(identities)):
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                "DELETE FROM attendance_roompersonperiod"  # noqa: S608
+                " WHERE team_id = %s AND room = '' AND grain = %s AND start = %s"
+                f" AND identity IN ({marks})",
+                [team_id, Grain.MONTH, start, *chunk],
+            )
+            # Through the month rows' (team, grain, start, identity) index.
+            cursor.execute(
+                f"""INSERT INTO attendance_roompersonperiod
+                    (team_id, room, grain, start, identity, first_start, last_start)
+                SELECT team_id, '', grain, start, identity, MIN(first_start), MAX(last_start)
+                FROM attendance_roompersonperiod
+                WHERE team_id = %s AND grain = %s AND start = %s AND identity IN ({marks})
+                  AND room <> ''
+                GROUP BY team_id, grain, start, identity""",  # noqa: S608
+                [team_id, Grain.MONTH, start, *chunk],
+            )
 
 
 def forget_meetings(team_id: int, meeting_ids: Collection[int]) -> list[Key]:
@@ -516,6 +601,28 @@ def rebuild(team_id: int) -> None:
                     [grain, *extra, team_id],
                 )
             )
+    statements += person_months(team_id)
     with connection.cursor() as cursor:
         for sql, params in statements:
             cursor.execute(sql, params)
+
+
+def person_months(team_id: int) -> list[tuple[str, list[Any]]]:
+    """The statements writing every month row of the team's people (rooms and team) from
+    MeetingPresence, set-based, into a team without any (`rebuild`, and the upgrade that
+    added them)."""
+    month = _trunc("start", Grain.MONTH)
+    out: list[tuple[str, list[Any]]] = []
+    for room in ("room", "''"):
+        by_room = ", room" if room == "room" else ""
+        out.append(
+            (
+                f"""INSERT INTO attendance_roompersonperiod
+                    (team_id, room, grain, start, identity, first_start, last_start)
+                SELECT team_id, {room}, %s, {month}, identity, MIN(start), MAX(start)
+                FROM attendance_meetingpresence WHERE team_id = %s
+                GROUP BY team_id{by_room}, {month}, identity""",  # noqa: S608
+                [Grain.MONTH, team_id],
+            )
+        )
+    return out

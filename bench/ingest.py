@@ -49,7 +49,7 @@ FIGURES = ("room", "start", "end", "seconds", "peak", "sessions", "guests", "peo
            "participant_seconds", "longest_guest")  # fmt: skip
 PERIODS = ("room", "grain", "start", "meetings", "seconds", "peak", "sessions", "guests",
            "last_end", "participant_seconds", "longest_guest")  # fmt: skip
-PEOPLE = ("room", "grain", "start", "identity")
+PEOPLE = ("room", "grain", "start", "identity", "first_start", "last_start")
 
 # The baseline COPYs the same columns the sync writes, plus the keys it fills in.
 MEETING_COLUMNS = ("id", "team_id", *sync.MEETING_COLUMNS)

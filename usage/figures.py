@@ -17,7 +17,10 @@ participant-seconds (its people's merged seconds and its guest sessions' seconds
 kept per room and period at write time, so a month's total, its rooms and the chart's
 twelve months are the periods that tile each month (`attendance.reports.periods`), plus
 the few meetings not summarised (ongoing ones) computed from their sessions; distinct
-people are counted as the reports count them (`periods.people`). The per-person list
+people are the people's month rows (`periods.month_people`: a row per person and UTC
+month, whose first and last start tell whether they were in the part of it that the
+team's month holds), or, for a range that is no month, counted as the reports count them
+(`periods.people`). The per-person list
 reads the people report's stored rows for identified people; guest sessions (one row
 each, never merged) come from their session rows only when they can reach the page asked
 for: a page of people all longer than the month's longest guest session needs none. A
@@ -226,7 +229,12 @@ def range_totals(team: Team, spans: Sequence[Span], now: dt.datetime) -> list[To
     # sessions of the meetings not summarised).
     parts, params = [], []
     for i, ps in enumerate(tiles):
-        sql, p = periods.people(team.pk, [""], ps, *spans[i])  # type: ignore[arg-type]
+        sql, p = periods.month_people(team.pk, [""], *spans[i]) or periods.people(
+            team.pk,
+            [""],
+            ps,  # type: ignore[arg-type]
+            *spans[i],
+        )
         parts.append(f"SELECT {i} AS k, identity FROM ({sql}) p{i}")  # noqa: S608
         params += p
     people = {
@@ -391,9 +399,10 @@ def per_room(f: ReportFilters) -> list[RoomUsage]:
 def top_rooms(f: ReportFilters, limit: int | None = None) -> tuple[list[RoomUsage], int]:
     """The `limit` most used rooms of the range (all without one), and how many rooms were
     used: every room's participant-seconds are added up from the summaries, but distinct
-    people are counted for the rooms returned only: one probe per person ever in each of a
-    few rooms, or, for more, the range's stored presence read once (2,000 rooms of a month
-    at 10M sessions: 160,000 probes took 3.9 s)."""
+    people are counted for the rooms returned only: their people's month rows (a month),
+    else one probe per person ever in each of a few rooms, or, for more, the range's
+    stored presence read once (2,000 rooms of a month at 10M sessions: 160,000 probes
+    took 3.9 s)."""
     ps = periods.pieces(f.start, f.end)
     if ps is None:
         rows = per_room_raw(f)
@@ -423,10 +432,11 @@ def top_rooms(f: ReportFilters, limit: int | None = None) -> tuple[list[RoomUsag
     used = sorted((room for room, r in rooms.items() if r[1] > 0), key=lambda k: (-rooms[k][0], k))
     shown = used if limit is None else used[:limit]
     people: dict[str, int] = {}
-    if len(shown) > PROBED_ROOMS:
+    by_month = periods.month_people(f.team.pk, shown, f.start, f.end)
+    if by_month is None and len(shown) > PROBED_ROOMS:
         people = _people_per_room(f)
     elif shown:
-        sql, params = periods.people(f.team.pk, shown, ps, f.start, f.end)
+        sql, params = by_month or periods.people(f.team.pk, shown, ps, f.start, f.end)
         counted = f"SELECT room, COUNT(DISTINCT identity) FROM ({sql}) p GROUP BY room"  # noqa: S608
         people = {room: int(n) for room, n in fetch_all(counted, params)}
     out = [

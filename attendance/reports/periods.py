@@ -157,4 +157,46 @@ def people(
     return " UNION ALL ".join(parts), params
 
 
-__all__ = ["SLOT", "Piece", "people", "pieces", "slot_edges", "union", "where"]
+def month_people(
+    team_id: int, rooms: Sequence[str], start: dt.datetime, end: dt.datetime
+) -> tuple[str, list[Any]] | None:
+    """Rows (room, identity) of the identified people in these rooms' meetings (room ""
+    alone: the team's) of [start, end), duplicates included, from the people's month rows:
+    one row per person and UTC month the range touches; None when the range holds a part
+    of a UTC month that is neither its beginning nor its end (a range shorter than a month
+    inside one), which the first and last start cannot answer.
+
+    A person's meetings of a UTC month started between their row's first and last start:
+    one started in a range holding the month's end when the last start is in the range,
+    in one holding its beginning when the first start is (a month of the team's time
+    zone: the end of one UTC month and most of the next, or the other way round). The
+    meetings not summarised: their sessions, as in `people`."""
+    if end <= start or not rooms:
+        return None
+    months: list[dt.datetime] = []
+    m = month_of(start)
+    while m < end:
+        following = next_month(m)
+        if start > m and end < following:
+            return None
+        months.append(m)
+        m = following
+    listed = ", ".join(["%s"] * len(rooms))
+    starts = ", ".join(["%s"] * len(months))
+    team_level = list(rooms) == [""]
+    in_rooms = "" if team_level else f" AND m.room IN ({listed})"
+    sql = f"""SELECT room, identity FROM attendance_roompersonperiod
+        WHERE team_id = %s AND room IN ({listed}) AND grain = %s AND start IN ({starts})
+          AND last_start >= %s AND first_start < %s
+        UNION ALL
+        SELECT {"''" if team_level else "m.room"}, a.identity FROM attendance_meeting m
+        JOIN attendance_attendance a ON a.meeting_id = m.id
+        WHERE m.team_id = %s AND m.summarised = %s AND m.start >= %s AND m.start < %s
+          AND NOT a.is_guest{in_rooms}"""  # noqa: S608 (constants only)
+    params: list[Any] = [team_id, *rooms, Grain.MONTH, *[param(x) for x in months]]
+    params += [param(start), param(end)]
+    params += [team_id, False, param(start), param(end), *([] if team_level else rooms)]
+    return sql, params
+
+
+__all__ = ["SLOT", "Piece", "month_people", "people", "pieces", "slot_edges", "union", "where"]

@@ -2,7 +2,8 @@
 
 Nothing here is shared with `attendance.rollups`: every ended meeting (the ones the sync
 marks summarised) is put in its 15-minute slot, UTC day and UTC month, per room and for
-the whole team, and its sessions counted directly.
+the whole team, and its sessions counted directly; each identified person's month rows
+hold the first and last start of their meetings in that month.
 """
 
 from __future__ import annotations
@@ -54,6 +55,7 @@ def expected(team) -> tuple[dict, dict, set]:
     figures: dict[int, tuple] = {}
     periods: dict[tuple, list] = {}
     people: set[tuple] = set()
+    months: dict[tuple, tuple] = {}
     sessions: dict[int, list[Attendance]] = defaultdict(list)
     for a in Attendance.objects.filter(team=team):
         sessions[a.meeting_id].append(a)
@@ -89,11 +91,15 @@ def expected(team) -> tuple[dict, dict, set]:
                 p[7] = max(p[7], longest)
                 if grain == 1:
                     people |= {(room, grain, start, i) for i in identities}
+                if grain == 2:
+                    for i in identities:
+                        first, last = months.get((room, start, i), (m.start, m.start))
+                        months[(room, start, i)] = (min(first, m.start), max(last, m.start))
     rounded = {
         k: (v[0], round(v[1], 3), *v[2:6], round(v[6], 3), round(v[7], 3))
         for k, v in periods.items()
     }
-    return figures, rounded, people
+    return figures, rounded, people, months
 
 
 def stored(team) -> tuple[dict, dict, set]:
@@ -129,7 +135,11 @@ def stored(team) -> tuple[dict, dict, set]:
         (p.room, p.grain, p.start.astimezone(UTC), p.identity)
         for p in RoomPersonPeriod.objects.filter(team=team)
     }
-    return figures, periods, people
+    months = {
+        (p.room, p.start.astimezone(UTC), p.identity): (p.first_start, p.last_start)
+        for p in RoomPersonPeriod.objects.filter(team=team, grain=2)
+    }
+    return figures, periods, people, months
 
 
 def assert_summaries_exact(team) -> None:
@@ -145,4 +155,7 @@ def assert_summaries_exact(team) -> None:
     # Who was ever in a room: a superset (people are only ever added), never one missing.
     ever = {(room, i) for room, grain, _, i in got[2] if grain == 3}
     assert {(room, i) for room, _, _, i in want[2]} <= ever
-    assert {k[1] for k in got[2]} <= {1, 3}
+    assert {k[1] for k in got[2]} <= {1, 2, 3}
+    assert got[3] == want[3], (
+        f"RoomPersonPeriod months differ: {sorted(set(got[3].items()) ^ set(want[3].items()))}"
+    )

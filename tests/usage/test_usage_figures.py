@@ -235,3 +235,48 @@ def test_a_page_reads_the_guests_only_when_they_can_reach_it(monkeypatch):
         got = list(figures.person_page(figures.month_filters(team, march, early))[0].object_list)
     assert [r.identity for r in got] == ["p0@example.com", "p1@example.com"]
     assert not [q for q in ctx.captured_queries if "a.identity, a.id" in q["sql"]]
+
+
+@pytest.mark.parametrize("tz", ["America/New_York", "Asia/Kolkata"])
+def test_a_months_people_come_from_the_month_rows_in_a_time_zone_off_utc(monkeypatch, tz):
+    """The distinct people of each month (team's time zone, midnights after or before
+    UTC's), of the team and of each room, read from the people's month rows (the probes
+    of days are not used) equal the people report's, computed from the raw rows: meetings
+    minutes either side of each month's edge, and people whose meetings of one UTC month
+    fall on both sides of a local edge, or on one side only."""
+    import zoneinfo
+
+    team = make_team(f"people-months-{tz.split('/')[1].lower()}", time_zone=tz)
+    zone = zoneinfo.ZoneInfo(tz)
+    minute = dt.timedelta(minutes=1)
+    made = []
+    for n, month in enumerate((3, 4, 5)):
+        edge = dt.datetime(2025, month, 1, tzinfo=zone).astimezone(dt.UTC)
+        for i, (room, offset) in enumerate((("a", -10), ("b", 10), ("a", -300), ("b", 300))):
+            start = edge + offset * minute
+            m = meeting(team, room, start, start + 5 * minute)
+            session(m, f"edge-{n}-{i}@example.com", m.start, m.end)  # this meeting only
+            session(m, "everyone@example.com", m.start, m.end)
+            session(m, f"side-{offset < 0}@example.com", m.start, m.end)
+            made.append(m)
+    summarise(team, [m.pk for m in made])
+    # Another meeting after the rows were written: widens the months' first and last starts.
+    late = meeting(team, "b", made[5].start + minute, made[5].start + 3 * minute)
+    session(late, "edge-0-0@example.com", late.start, late.end)
+    summarise(team, [late.pk])
+
+    def raw_counting(*args, **kwargs):
+        raise AssertionError("a month's people are read from the month rows")
+
+    now = utc(2025, 6, 20)
+    months = figures.last_months(figures.Month(dt.date(2025, 5, 1)), 4)
+    want = {m.key: people_page(figures.month_filters(team, m, now))[1] for m in months}
+    monkeypatch.setattr(figures.periods, "people", raw_counting)
+    assert figures.months_totals(team, months, now) == want
+    assert [want[m.key].people for m in months] == [4, 7, 8, 4]
+    for m in months:
+        f = figures.month_filters(team, m, now)
+        assert figures.per_room(f) == figures.per_room_raw(f)
+    # A range inside one UTC month (neither its beginning nor its end): not from the rows.
+    inside = (utc(2025, 3, 5), utc(2025, 3, 20))
+    assert figures.periods.month_people(team.pk, [""], *inside) is None
