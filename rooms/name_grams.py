@@ -235,7 +235,7 @@ def _present(connection: Any) -> bool:
                 " AND tgname LIKE %s AND NOT tgisinternal",
                 [ROOMS, TABLE + "%"],
             )
-            return cursor.fetchone()[0] == 3
+            return cursor.fetchone()[0] == 4  # added, removed, update, truncate
     return False
 
 

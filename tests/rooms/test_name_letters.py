@@ -38,8 +38,8 @@ def _grams(rows, letters: bool) -> set[tuple]:
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="migration 0008's SQL")
 def test_the_migration_adds_the_letters_of_the_rooms_there_and_reverses():
     team = make_team("letters")
-    with connection.cursor() as cursor:  # the earlier version's trigger function
-        cursor.execute(MIGRATION.SYNC_PG_TRIGRAMS)
+    with connection.schema_editor() as editor:  # back to the earlier version's triggers
+        MIGRATION.no_letters(None, editor)
     mirror_rooms(team, [Room(name=n, privacy=Privacy.PUBLIC, url="") for n in ("Ab-yak", "z")])
     rows = [(n, 0, k) for n, k in team.mirrored_rooms.values_list("name", "sort_key")]
     assert _table(connection, team.pk) == _grams(rows, letters=False)
@@ -57,6 +57,9 @@ def test_the_migration_adds_the_letters_of_the_rooms_there_and_reverses():
     assert _table(connection, team.pk) == _grams(rows, letters=False)
     with connection.schema_editor() as editor:
         MIGRATION.letters(None, editor)
+    assert name_grams._present(connection)
+    team.mirrored_rooms.all().delete()  # removed in one statement
+    assert _table(connection, team.pk) == set()
 
 
 ALIAS = "name-letters-test"
