@@ -68,6 +68,7 @@ from usage.models import UsagePrice
 
 CHART_MONTHS = 12
 T = TypeVar("T")
+Span = tuple[dt.datetime, dt.datetime]
 
 
 def _serial(fn: Callable[..., T]) -> Callable[..., T]:
@@ -157,17 +158,29 @@ def month_totals(f: ReportFilters) -> Totals:
     return range_totals(f.team, [(f.start, f.end)], f.now)[0]
 
 
-def months_totals(team: Team, months: Sequence[Month], now: dt.datetime) -> dict[str, Totals]:
-    """Each month's totals, all months at once (three queries whatever their number)."""
-    ranges = []
+def months_totals(
+    team: Team, months: Sequence[Month], now: dt.datetime, pending: list[tuple] | None = None
+) -> dict[str, Totals]:
+    """Each month's totals, all months at once (three queries whatever their number);
+    `pending`: `unsummarised_of(team, months, now)` when the caller has it already."""
+    ranges = _spans(team, months, now)
+    now = now.replace(microsecond=0)
+    totals = range_totals(team, ranges, now, pending)
+    return {m.key: t for m, t in zip(months, totals, strict=True)}
+
+
+def _spans(team: Team, months: Sequence[Month], now: dt.datetime) -> list[Span]:
+    spans = []
     for m in months:
         f = month_filters(team, m, now)
-        ranges.append((f.start, f.end))
-    now = now.replace(microsecond=0)
-    return {m.key: t for m, t in zip(months, range_totals(team, ranges, now), strict=True)}
+        spans.append((f.start, f.end))
+    return spans
 
 
-Span = tuple[dt.datetime, dt.datetime]
+def unsummarised_of(team: Team, months: Sequence[Month], now: dt.datetime) -> list[tuple]:
+    """The people of the meetings not summarised in these months (`_unsummarised`), read
+    once for a page whose figures all need them (the chart's months hold the one shown)."""
+    return _unsummarised(team, _spans(team, months, now), now.replace(microsecond=0))
 
 
 def _unsummarised(team: Team, spans: Sequence[Span], now: dt.datetime) -> list[tuple]:
@@ -200,9 +213,12 @@ def _in(moment: dt.datetime, span: Span) -> bool:
 
 
 @_serial
-def range_totals(team: Team, spans: Sequence[Span], now: dt.datetime) -> list[Totals]:
+def range_totals(
+    team: Team, spans: Sequence[Span], now: dt.datetime, pending: list[tuple] | None = None
+) -> list[Totals]:
     """The people report's totals (participants, sessions, participant-seconds; guests
-    included) of each [start, end), read from the summaries."""
+    included) of each [start, end), read from the summaries; `pending`: the rows of
+    `_unsummarised` for spans holding these, when the caller has them."""
     tiles = [periods.pieces(s, e) for s, e in spans]
     if any(t is None for t in tiles):  # ends off the quarter hours: the people report
         return [month_totals_raw(team, s, e, now) for s, e in spans]
@@ -245,7 +261,7 @@ def range_totals(team: Team, spans: Sequence[Span], now: dt.datetime) -> list[To
             params,
         )
     }
-    rest = _unsummarised(team, spans, now)
+    rest = _unsummarised(team, spans, now) if pending is None else pending
     out = []
     for i, span in enumerate(spans):
         seconds, sessions, guests = summed.get(i, (0.0, 0, 0))
@@ -323,7 +339,9 @@ ORDER BY seconds DESC, a.identity, a.id"""  # noqa: S608 (constants only)
 
 
 @_serial
-def _longest_guest(f: ReportFilters, ps: list) -> tuple[float, float]:
+def _longest_guest(
+    f: ReportFilters, ps: list, pending: list[tuple] | None = None
+) -> tuple[float, float]:
     """The range's longest guest session in the summaries, and in the meetings they do
     not hold (ongoing ones: a guest still there counts up to now)."""
     sql, params = periods.union(
@@ -331,15 +349,18 @@ def _longest_guest(f: ReportFilters, ps: list) -> tuple[float, float]:
     )
     stored = float(fetch_all(f"SELECT MAX(longest_guest) FROM ({sql}) u", params)[0][0] or 0)  # noqa: S608
     rest = 0.0
-    for _start, _room, _identity, guest_session, _n, merged in _unsummarised(
-        f.team, [(f.start, f.end)], f.now
-    ):
-        if guest_session:
+    span = (f.start, f.end)
+    if pending is None:
+        pending = _unsummarised(f.team, [span], f.now)
+    for start, _room, _identity, guest_session, _n, merged in pending:
+        if guest_session and _in(start, span):
             rest = max(rest, merged)
     return stored, rest
 
 
-def person_page(f: ReportFilters, totals: Totals | None = None) -> tuple[Page, Totals]:
+def person_page(
+    f: ReportFilters, totals: Totals | None = None, pending: list[tuple] | None = None
+) -> tuple[Page, Totals]:
     """A page of people (each guest session one of them) with their participant-minutes,
     the people report's order, and the range's totals.
 
@@ -359,7 +380,7 @@ def person_page(f: ReportFilters, totals: Totals | None = None) -> tuple[Page, T
     identified = list(itertools.islice(_identified(f, wanted), wanted))
     # Rounded seconds against a bound: a margin of one second keeps the comparison exact.
     least = identified[-1][1].seconds - 1 if len(identified) == wanted else -1.0
-    stored, rest = _longest_guest(f, ps)
+    stored, rest = _longest_guest(f, ps, pending)
     if least > max(stored, rest):
         rows = [row for _, row in identified[offset:]]
     else:
@@ -396,7 +417,9 @@ def per_room(f: ReportFilters) -> list[RoomUsage]:
 
 
 @_serial
-def top_rooms(f: ReportFilters, limit: int | None = None) -> tuple[list[RoomUsage], int]:
+def top_rooms(
+    f: ReportFilters, limit: int | None = None, pending: list[tuple] | None = None
+) -> tuple[list[RoomUsage], int]:
     """The `limit` most used rooms of the range (all without one), and how many rooms were
     used: every room's participant-seconds are added up from the summaries, but distinct
     people are counted for the rooms returned only: their people's month rows (a month),
@@ -422,9 +445,12 @@ def top_rooms(f: ReportFilters, limit: int | None = None) -> tuple[list[RoomUsag
     )
     for room, seconds, sessions, guests in summed:
         rooms[room] = [float(seconds or 0), int(sessions or 0), int(guests or 0)]
-    for _start, room, _identity, guest_session, n, merged in _unsummarised(
-        f.team, [(f.start, f.end)], f.now
-    ):
+    span = (f.start, f.end)
+    if pending is None:
+        pending = _unsummarised(f.team, [span], f.now)
+    for start, room, _identity, guest_session, n, merged in pending:
+        if not _in(start, span):
+            continue
         r = rooms[room]
         r[0] += merged
         r[1] += n

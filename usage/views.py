@@ -58,10 +58,11 @@ def _page_number(request: HttpRequest) -> int:
     return int(raw) if raw.isdigit() and len(raw) < 7 else 1
 
 
-def _chart(team: Team, month: figures.Month, now: dt.datetime, price) -> dict[str, Any]:
-    months = figures.last_months(month)
+def _chart(
+    team: Team, months: list[figures.Month], now: dt.datetime, price, pending: list[tuple]
+) -> dict[str, Any]:
     recorded = figures.recording_seconds(team, months)
-    every = figures.months_totals(team, months, now)  # the twelve months at once
+    every = figures.months_totals(team, months, now, pending)  # the twelve months at once
     rows = []
     for m in months:
         totals = every[m.key]
@@ -101,9 +102,13 @@ def _context(
     month, problem = _month(request, team, now)
     price = figures.price_of(team)
     f = figures.month_filters(team, month, now, page=_page_number(request))
-    chart = _chart(team, month, now, price)
+    months = figures.last_months(month)
+    # The meetings not summarised (ongoing ones) of the chart's months, read once: the
+    # chart, the people and the rooms of the month shown all add them.
+    pending = figures.unsummarised_of(team, months, now)
+    chart = _chart(team, months, now, price, pending)
     this = chart["months"][-1]  # the month shown: its totals computed once, with the chart
-    people, totals = figures.person_page(f, this["totals"])
+    people, totals = figures.person_page(f, this["totals"], pending)
     can_set = has_permission(role, SET_PRICE)
     if form is None and can_set:
         form = PriceForm(
@@ -111,7 +116,7 @@ def _context(
             if price
             else {"currency": "USD"}
         )
-    rooms, rooms_used = figures.top_rooms(f, ROOMS_SHOWN)
+    rooms, rooms_used = figures.top_rooms(f, ROOMS_SHOWN, pending)
     current = figures.current_month(team, now)
     previous = figures.Month(figures.previous_month(month.first))
     following = figures.Month(figures.next_month(month.first))

@@ -196,6 +196,20 @@ def test_the_summaries_give_the_people_reports_figures_pages_and_rooms_guests_in
     monkeypatch.setattr(figures.periods, "pieces", lambda *a, **k: None)
     assert (figures.month_totals(f), figures.per_room(f), list(figures.person_rows(f))) == stored
     assert figures.person_page(f)[0].object_list == raw_page.object_list
+    monkeypatch.undo()
+    # The page reads the meetings not summarised once for the chart's months and hands
+    # them to each figure: the same figures, in the month shown and in the others.
+    pending = figures.unsummarised_of(team, months, now)
+    assert {m.room for m in (ongoing, unsummarised)} == {start[1] for start in pending}
+    assert figures.months_totals(team, months, now, pending) == figures.months_totals(
+        team, months, now
+    )
+    for m in months:
+        g = figures.month_filters(team, m, now, page=2)
+        assert figures.top_rooms(g, 2, pending) == figures.top_rooms(g, 2)
+        got, totals = figures.person_page(g, None, pending)
+        want, want_totals = figures.person_page(g)
+        assert (list(got.object_list), totals) == (list(want.object_list), want_totals)
 
 
 def test_a_page_reads_the_guests_only_when_they_can_reach_it(monkeypatch):
