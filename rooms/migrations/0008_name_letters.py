@@ -83,6 +83,7 @@ UNDO_TRIGGERS_PG = [
     "DROP TRIGGER IF EXISTS rooms_mirroredroom_grams_removed ON rooms_mirroredroom",
     "DROP FUNCTION IF EXISTS rooms_mirroredroom_grams_added()",
     "DROP FUNCTION IF EXISTS rooms_mirroredroom_grams_removed()",
+    "DROP TRIGGER IF EXISTS rooms_mirroredroom_grams_row ON rooms_mirroredroom",
     """CREATE TRIGGER rooms_mirroredroom_grams_row
     AFTER INSERT OR DELETE ON rooms_mirroredroom FOR EACH ROW
     EXECUTE FUNCTION rooms_mirroredroom_grams_sync()""",
