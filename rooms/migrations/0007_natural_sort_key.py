@@ -29,15 +29,8 @@ def fill_sort_keys(apps, schema_editor):
         last = batch[-1].pk
 
 
-GRAMS_PG = [
-    """CREATE TABLE IF NOT EXISTS rooms_mirroredroom_grams (
-        team_id bigint NOT NULL,
-        gram text COLLATE "C" NOT NULL,
-        privacy_rank smallint NOT NULL,
-        sort_key text COLLATE "C" NOT NULL,
-        PRIMARY KEY (team_id, gram, privacy_rank, sort_key)
-    )""",
-    """CREATE OR REPLACE FUNCTION rooms_mirroredroom_grams_sync() RETURNS trigger
+# The row trigger's function (migration 0008 replaces it and reverts to it).
+SYNC_PG = """CREATE OR REPLACE FUNCTION rooms_mirroredroom_grams_sync() RETURNS trigger
     LANGUAGE plpgsql AS $$
     BEGIN
         IF TG_OP IN ('DELETE', 'UPDATE') THEN
@@ -55,7 +48,16 @@ GRAMS_PG = [
             ON CONFLICT DO NOTHING;
         END IF;
         RETURN NULL;
-    END $$""",
+    END $$"""
+GRAMS_PG = [
+    """CREATE TABLE IF NOT EXISTS rooms_mirroredroom_grams (
+        team_id bigint NOT NULL,
+        gram text COLLATE "C" NOT NULL,
+        privacy_rank smallint NOT NULL,
+        sort_key text COLLATE "C" NOT NULL,
+        PRIMARY KEY (team_id, gram, privacy_rank, sort_key)
+    )""",
+    SYNC_PG,
     """CREATE OR REPLACE FUNCTION rooms_mirroredroom_grams_truncate() RETURNS trigger
     LANGUAGE plpgsql AS $$
     BEGIN

@@ -8,6 +8,8 @@ of the rooms already mirrored are added here. SQLite: nothing here; `rooms.name_
 every `migrate`, replaces the triggers of the earlier version and rebuilds the table.
 """
 
+from importlib import import_module
+
 from django.db import migrations
 
 # A room's grams, for a row `r` in scope: its trigrams, then its letters.
@@ -40,32 +42,23 @@ BEGIN
 END $$"""  # noqa: S608 (constants only)
 # A room renamed or re-privacied: one by one (a trigger on some columns only gets no
 # transition table).
-SYNC_PG = """CREATE OR REPLACE FUNCTION rooms_mirroredroom_grams_sync() RETURNS trigger
+SYNC_PG = f"""CREATE OR REPLACE FUNCTION rooms_mirroredroom_grams_sync() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP IN ('DELETE', 'UPDATE') THEN
         DELETE FROM rooms_mirroredroom_grams
         WHERE team_id = OLD.team_id AND privacy_rank = OLD.privacy_rank
           AND sort_key = OLD.sort_key
-          AND gram = ANY (ARRAY(
-              SELECT substr(lower(OLD.name), n, 3)
-              FROM generate_series(1, length(OLD.name) - 2) n
-              UNION ALL
-              SELECT substr(lower(OLD.name), n, 1)
-              FROM generate_series(1, length(OLD.name)) n));
+          AND gram = ANY (ARRAY(SELECT g.gram FROM (SELECT OLD.name) r(name) {_GRAMS}));
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') THEN
         INSERT INTO rooms_mirroredroom_grams (team_id, gram, privacy_rank, sort_key)
-        SELECT DISTINCT NEW.team_id, g, NEW.privacy_rank, NEW.sort_key
-        FROM (SELECT substr(lower(NEW.name), n, 3) AS g
-              FROM generate_series(1, length(NEW.name) - 2) n
-              UNION ALL
-              SELECT substr(lower(NEW.name), n, 1)
-              FROM generate_series(1, length(NEW.name)) n) grams
+        SELECT DISTINCT NEW.team_id, g.gram, NEW.privacy_rank, NEW.sort_key
+        FROM (SELECT NEW.name) r(name) {_GRAMS}
         ON CONFLICT DO NOTHING;
     END IF;
     RETURN NULL;
-END $$"""
+END $$"""  # noqa: S608 (constants only)
 TRIGGERS_PG = [
     ADDED_PG,
     REMOVED_PG,
@@ -90,25 +83,7 @@ UNDO_TRIGGERS_PG = [
 ]
 
 # Migration 0007's function: trigrams only.
-SYNC_PG_TRIGRAMS = """CREATE OR REPLACE FUNCTION rooms_mirroredroom_grams_sync() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    IF TG_OP IN ('DELETE', 'UPDATE') THEN
-        DELETE FROM rooms_mirroredroom_grams
-        WHERE team_id = OLD.team_id AND privacy_rank = OLD.privacy_rank
-          AND sort_key = OLD.sort_key
-          AND gram = ANY (ARRAY(SELECT substr(lower(OLD.name), n, 3)
-                                FROM generate_series(1, length(OLD.name) - 2) n));
-    END IF;
-    IF TG_OP IN ('INSERT', 'UPDATE') THEN
-        INSERT INTO rooms_mirroredroom_grams (team_id, gram, privacy_rank, sort_key)
-        SELECT DISTINCT NEW.team_id, substr(lower(NEW.name), n, 3), NEW.privacy_rank,
-               NEW.sort_key
-        FROM generate_series(1, length(NEW.name) - 2) n
-        ON CONFLICT DO NOTHING;
-    END IF;
-    RETURN NULL;
-END $$"""
+SYNC_PG_TRIGRAMS = import_module("rooms.migrations.0007_natural_sort_key").SYNC_PG
 
 LETTERS_PG = """INSERT INTO rooms_mirroredroom_grams (team_id, gram, privacy_rank, sort_key)
 SELECT DISTINCT r.team_id, substr(lower(r.name), n, 1), r.privacy_rank, r.sort_key
