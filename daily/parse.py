@@ -105,6 +105,18 @@ def _not_hipaa(user_id: str | None) -> str | None:
     return None if user_id == HIPAA_USER_ID else user_id
 
 
+def room_privacy(value: object, what: str) -> Privacy | None:
+    """A room's privacy as Daily sent it; None (shown as unknown) when absent or a value
+    this dashboard does not know, which is logged without the value."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return Privacy.parse(value)
+    except ValueError:
+        log.warning("%s: unknown privacy value, shown as unknown", what)
+        return None
+
+
 # -- REST ---------------------------------------------------------------------------------
 
 
@@ -112,13 +124,7 @@ def room(data: object, url_for: Callable[[str], str]) -> Room:
     """A REST room; `url_for(name)` when Daily sent no `url`."""
     item = obj(data, "a room")
     name = text(item, "name", "a room")
-    privacy = None
-    raw_privacy = item.get("privacy")
-    if isinstance(raw_privacy, str):
-        try:
-            privacy = Privacy.parse(raw_privacy)
-        except ValueError:
-            log.warning("REST room: unknown privacy value, shown as unknown")
+    privacy = room_privacy(item.get("privacy"), "REST room")
     config = item.get("config")
     if config is not None and not isinstance(config, dict):
         log.warning("REST room: config is not an object, treated as all defaults")
@@ -299,13 +305,7 @@ def domains_room(data: object, url_for: Callable[[str], str]) -> Room:
     name = data.get("name")
     if not isinstance(name, str) or not name:
         raise ParseError("a room has no name")
-    privacy = None
-    raw_privacy = data.get("privacy")
-    if isinstance(raw_privacy, str):
-        try:
-            privacy = Privacy.parse(raw_privacy)
-        except ValueError:
-            privacy = None
+    privacy = room_privacy(data.get("privacy"), "domains room")
     return Room(
         name=name,
         privacy=privacy,
