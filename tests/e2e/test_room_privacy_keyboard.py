@@ -22,6 +22,16 @@ def _privacy_at_daily(sim) -> str:
     return response.json()["privacy"]
 
 
+def _saved_and_another(select) -> tuple[str, str]:
+    """The privacy the room's select shows as saved, and another one it offers."""
+    saved = select.input_value()
+    other = select.evaluate(
+        "(s, saved) => Array.from(s.options).find(o => o.value !== saved && !o.disabled).value",
+        saved,
+    )
+    return saved, other
+
+
 def _focused(page) -> str:
     return page.evaluate("document.activeElement.id")
 
@@ -74,11 +84,7 @@ def test_escape_puts_the_saved_choice_back_and_the_save_button_saves_a_mouse_cho
     log_in(page, demo, "owner")
     page.goto(f"{demo}/t/demo-rest/rooms/?q={ROOM}")
     select = page.get_by_label(f"Privacy of {ROOM}")
-    before = select.input_value()
-    other = select.evaluate(
-        "(s, saved) => Array.from(s.options).find(o => o.value !== saved && !o.disabled).value",
-        before,
-    )
+    before, other = _saved_and_another(select)
     select.focus()
     page.keyboard.press("ArrowUp" if select.evaluate("s => s.selectedIndex > 0") else "ArrowDown")
     page.keyboard.press("Escape")
@@ -100,11 +106,7 @@ def test_a_choice_kept_by_the_browser_on_back_shows_its_save_button(demo, page):
     log_in(page, demo, "owner")
     page.goto(f"{demo}/t/demo-rest/rooms/?q={ROOM}")
     select = page.get_by_label(f"Privacy of {ROOM}")
-    before = select.input_value()
-    other = select.evaluate(
-        "(s, saved) => Array.from(s.options).find(o => o.value !== saved && !o.disabled).value",
-        before,
-    )
+    _saved, other = _saved_and_another(select)
     select.select_option(other)
     page.get_by_role("link", name=ROOM, exact=True).click()
     page.wait_for_url(lambda url: "/r/" in url)
